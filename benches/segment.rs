@@ -1,0 +1,149 @@
+//! smskit-segment throughput.
+//!
+//! Ids (stable across versions): `segment/count/mixed_100k` and `segment/split/mixed_100k`
+//! (messages/s over 100,000 marketing-like messages), `segment/count/gsm_1mib` and
+//! `segment/count/emoji_1mib` (bytes/s over one 1 MiB text). Set `SMSKIT_BENCH_DATA` to the
+//! `shared/bench` folder to use the reference workloads; otherwise equivalent ones are generated.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use smskit_benches::{SplitMix64, read_bench_file, read_workload_texts};
+
+const WORDS: &[&str] = &[
+    "sale",
+    "offer",
+    "today",
+    "free",
+    "members",
+    "exclusive",
+    "code",
+    "points",
+    "reminder",
+    "tomorrow",
+    "visit",
+    "store",
+    "delivery",
+    "items",
+    "new",
+    "arrivals",
+    "hello",
+    "thanks",
+    "order",
+    "confirm",
+    "limited",
+    "flash",
+    "ends",
+    "your",
+    "for",
+    "with",
+    "now",
+    "stop",
+    "opt",
+    "out",
+    "50%",
+    "2x",
+    "24h",
+    "9am-5pm",
+    "$10",
+    "www.shop.example/x",
+    "call",
+    "get",
+    "just",
+];
+const EXTENSION: &[&str] = &["€5", "[VIP]", "{code}", "~", "^", "|", "\\"];
+const NON_GSM: &[&str] = &["😀", "👍🏽", "🇮🇹", "🏳️‍🌈", "❤️", "’", "“", "”", "ç", "ş", "—"];
+
+fn words(rng: &mut SplitMix64, min_bytes: usize, extra: &[&str], every: u64) -> String {
+    let mut text = String::new();
+    while text.len() < min_bytes {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        if !extra.is_empty() && rng.below(every) == 0 {
+            text.push_str(extra[rng.below(extra.len() as u64) as usize]);
+        }
+        text.push_str(WORDS[rng.below(WORDS.len() as u64) as usize]);
+    }
+    text
+}
+
+/// 100,000 messages: 70% plain GSM-7, 15% with extension characters, 15% with emoji,
+/// non-GSM letters or smart quotes; 98 to 206 bytes each, like `workload.jsonl`.
+fn generated_messages() -> Vec<String> {
+    let mut rng = SplitMix64::new(0x5e67);
+    (0..100_000)
+        .map(|_| {
+            let length = 98 + rng.below(100) as usize;
+            match rng.below(100) {
+                0..70 => words(&mut rng, length, &[], 1),
+                70..85 => words(&mut rng, length, EXTENSION, 6),
+                _ => words(&mut rng, length, NON_GSM, 5),
+            }
+        })
+        .collect()
+}
+
+fn one_mib(extra: &[&str]) -> String {
+    let mut rng = SplitMix64::new(0x1_0000);
+    let mut text = words(&mut rng, 1 << 20, extra, 4);
+    while text.len() > 1 << 20 {
+        text.pop();
+    }
+    text
+}
+
+fn bench(c: &mut Criterion) {
+    let messages = read_workload_texts().unwrap_or_else(generated_messages);
+    let gsm = read_bench_file("workload_1mib_gsm.txt").unwrap_or_else(|| one_mib(&[]));
+    let emoji = read_bench_file("workload_1mib_emoji.txt").unwrap_or_else(|| one_mib(NON_GSM));
+    let total: usize = messages
+        .iter()
+        .map(|text| smskit_segment::count(text).parts)
+        .sum();
+    eprintln!(
+        "segment workloads: {} messages ({} segments), gsm {} bytes ({} segments), emoji {} bytes ({} segments)",
+        messages.len(),
+        total,
+        gsm.len(),
+        smskit_segment::count(&gsm).parts,
+        emoji.len(),
+        smskit_segment::count(&emoji).parts,
+    );
+
+    let mut group = c.benchmark_group("segment/count");
+    group.throughput(Throughput::Elements(messages.len() as u64));
+    group.bench_function("mixed_100k", |b| {
+        b.iter(|| {
+            messages
+                .iter()
+                .map(|text| smskit_segment::count(black_box(text)).parts)
+                .sum::<usize>()
+        })
+    });
+    group.throughput(Throughput::Bytes(gsm.len() as u64));
+    group.bench_function("gsm_1mib", |b| {
+        b.iter(|| smskit_segment::count(black_box(&gsm)))
+    });
+    group.throughput(Throughput::Bytes(emoji.len() as u64));
+    group.bench_function("emoji_1mib", |b| {
+        b.iter(|| smskit_segment::count(black_box(&emoji)))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("segment/split");
+    group.throughput(Throughput::Elements(messages.len() as u64));
+    group.bench_function("mixed_100k", |b| {
+        b.iter(|| {
+            messages
+                .iter()
+                .map(|text| smskit_segment::split(black_box(text)).parts.len())
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,10 @@
+//! One module per subcommand.
+
+pub(crate) mod abtest;
+pub(crate) mod filter;
+pub(crate) mod links;
+pub(crate) mod phone;
+pub(crate) mod price;
+pub(crate) mod segment;
+pub(crate) mod send;
+pub(crate) mod webhook;

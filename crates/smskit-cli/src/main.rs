@@ -1,0 +1,59 @@
+//! The `smskit` command: SMS marketing tools on the command line.
+//!
+//! Every subcommand is a thin layer over the library crates: it parses arguments, calls the
+//! library, and prints a human-readable report or JSON. Errors go to stderr with a non-zero exit.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line tool reports on stdout/stderr"
+)]
+
+mod cmd;
+mod failure;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// SMS marketing tools: segments and prices, recipient filters, tracked links, A/B statistics,
+/// phone numbers and sending.
+#[derive(Debug, Parser)]
+#[command(name = "smskit", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Segment(cmd::segment::SegmentArgs),
+    Price(cmd::price::PriceArgs),
+    Filter(cmd::filter::FilterArgs),
+    #[command(subcommand)]
+    Links(cmd::links::LinksCommand),
+    #[command(subcommand)]
+    Abtest(cmd::abtest::AbtestCommand),
+    #[command(subcommand)]
+    Phone(cmd::phone::PhoneCommand),
+    Send(cmd::send::SendArgs),
+    #[command(subcommand)]
+    Webhook(cmd::webhook::WebhookCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Segment(args) => cmd::segment::run(args),
+        Command::Price(args) => cmd::price::run(args),
+        Command::Filter(args) => cmd::filter::run(args),
+        Command::Links(command) => cmd::links::run(command),
+        Command::Abtest(command) => cmd::abtest::run(command),
+        Command::Phone(command) => cmd::phone::run(command),
+        Command::Send(args) => cmd::send::run(args),
+        Command::Webhook(command) => cmd::webhook::run(command),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(failure) => failure.report(),
+    }
+}

@@ -1,0 +1,428 @@
+//! The general path: encoding choice (with national shift tables), packing by characters or
+//! grapheme clusters, and the full split report. The count-only fast path lives in `fast`.
+
+use std::borrow::Cow;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::capacity::{self, Capacity};
+use crate::charset::{Language, ShiftTables, default_septets, shift_masks};
+use crate::error::Error;
+use crate::fast;
+use crate::options::{EncodingChoice, Segmenter, SplitPolicy};
+use crate::packer::{PackedParts, Packer, PartList, PartSink};
+use crate::result::{Count, Encoding, NonGsmChar, Part, Segmentation, Substitution};
+use crate::translit::{Transliterated, rewrite};
+
+/// How a text is encoded: which alphabet, hence what each character costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scheme {
+    Gsm7(ShiftTables),
+    Ucs2,
+}
+
+impl Scheme {
+    #[inline]
+    fn cost(self, ch: char) -> usize {
+        match self {
+            Scheme::Gsm7(tables) => usize::from(tables.cost(ch)),
+            Scheme::Ucs2 => ch.len_utf16(),
+        }
+    }
+
+    fn capacity(self, segmenter: &Segmenter) -> Capacity {
+        match self {
+            Scheme::Gsm7(tables) => {
+                capacity::gsm7(segmenter.concatenation, tables.information_elements())
+            }
+            Scheme::Ucs2 => capacity::ucs2(segmenter.concatenation),
+        }
+    }
+
+    fn encoding(self) -> Encoding {
+        match self {
+            Scheme::Gsm7(_) => Encoding::Gsm7,
+            Scheme::Ucs2 => Encoding::Ucs2,
+        }
+    }
+
+    fn shift_tables(self) -> ShiftTables {
+        match self {
+            Scheme::Gsm7(tables) => tables,
+            Scheme::Ucs2 => ShiftTables::DEFAULT,
+        }
+    }
+}
+
+/// Turns a packing into the reported count: a text that fits one message is one part.
+pub(crate) fn finish_count<S>(
+    packed: PackedParts<S>,
+    encoding: Encoding,
+    shift_tables: ShiftTables,
+    capacity: Capacity,
+) -> Count {
+    let (parts, remaining) = if packed.total <= capacity.single {
+        (1, capacity.single - packed.total)
+    } else {
+        (packed.parts, packed.capacity - packed.last_fill)
+    };
+    Count {
+        encoding,
+        shift_tables,
+        units: packed.total,
+        parts,
+        remaining,
+    }
+}
+
+/// Packs characters `(byte offset, char)` at the standard split points.
+fn pack_chars<S: PartSink>(
+    chars: impl Iterator<Item = (usize, char)>,
+    scheme: Scheme,
+    part_capacity: usize,
+    sink: S,
+) -> PackedParts<S> {
+    let mut packer = Packer::new(part_capacity, sink);
+    for (offset, ch) in chars {
+        packer.atom(scheme.cost(ch), offset);
+    }
+    packer.finish()
+}
+
+/// Packs the grapheme clusters of `text`, cutting a cluster between its characters only when
+/// it is larger than a whole part.
+fn pack_graphemes<S: PartSink>(
+    text: &str,
+    scheme: Scheme,
+    part_capacity: usize,
+    sink: S,
+) -> PackedParts<S> {
+    let mut packer = Packer::new(part_capacity, sink);
+    for (offset, cluster) in text.grapheme_indices(true) {
+        let size: usize = cluster.chars().map(|ch| scheme.cost(ch)).sum();
+        if size <= part_capacity {
+            packer.atom(size, offset);
+        } else {
+            for (inner, ch) in cluster.char_indices() {
+                packer.atom(scheme.cost(ch), offset + inner);
+            }
+        }
+    }
+    packer.finish()
+}
+
+/// Packs `text` (already rewritten) under the segmenter's split policy.
+fn pack_text<S: PartSink>(
+    text: &str,
+    scheme: Scheme,
+    segmenter: &Segmenter,
+    sink: S,
+) -> PackedParts<S> {
+    let part_capacity = scheme.capacity(segmenter).part;
+    match segmenter.split_policy {
+        SplitPolicy::Standard => pack_chars(text.char_indices(), scheme, part_capacity, sink),
+        SplitPolicy::Graphemes => pack_graphemes(text, scheme, part_capacity, sink),
+    }
+}
+
+/// How a shift-table combination ranks (lower is better): parts, shift tables, units, then
+/// the locking and single language identifiers.
+type Rank = (usize, u8, usize, u8, u8);
+
+/// The 7-bit scheme for `chars`, if one fits: the default alphabet, or with national
+/// languages enabled, the locking/single shift combination that needs the fewest parts (ties:
+/// fewer shift tables, then fewer units, then the lower language identifiers).
+fn gsm7_scheme<I>(chars: I, segmenter: &Segmenter, text: Option<&str>) -> Option<Scheme>
+where
+    I: Iterator<Item = char> + Clone,
+{
+    if segmenter.languages.is_empty() {
+        return chars
+            .clone()
+            .all(|ch| default_septets(ch) != 0)
+            .then_some(Scheme::Gsm7(ShiftTables::DEFAULT));
+    }
+    let lockings: Vec<Option<Language>> = core::iter::once(None)
+        .chain(
+            segmenter
+                .languages
+                .iter()
+                .filter(|language| language.has_locking_table())
+                .map(Some),
+        )
+        .collect();
+    let singles: Vec<Option<Language>> = core::iter::once(None)
+        .chain(segmenter.languages.iter().map(Some))
+        .collect();
+    let single_bits: Vec<u16> = singles
+        .iter()
+        .map(|single| ShiftTables::new(None, *single).single_bit())
+        .collect();
+    // feasible[l] has bit s set while locking table l with single table s encodes every
+    // character seen so far.
+    let all_singles = (1u32 << singles.len()) - 1;
+    let mut feasible: Vec<u32> = vec![all_singles; lockings.len()];
+    for ch in chars.clone() {
+        let (locking_mask, single_mask) = shift_masks(ch);
+        let mut singles_with_ch = 0u32;
+        for (index, bit) in single_bits.iter().enumerate() {
+            if single_mask & bit != 0 {
+                singles_with_ch |= 1 << index;
+            }
+        }
+        let mut any = 0u32;
+        for (locking, allowed) in lockings.iter().zip(feasible.iter_mut()) {
+            let locking_bit = ShiftTables::new(*locking, None).locking_bit();
+            if locking_mask & locking_bit == 0 {
+                *allowed &= singles_with_ch;
+            }
+            any |= *allowed;
+        }
+        if any == 0 {
+            return None;
+        }
+    }
+    let mut best: Option<(Rank, ShiftTables)> = None;
+    for (locking, allowed) in lockings.iter().zip(&feasible) {
+        for (index, single) in singles.iter().enumerate() {
+            if allowed & (1 << index) == 0 {
+                continue;
+            }
+            let tables = ShiftTables::new(*locking, *single);
+            let scheme = Scheme::Gsm7(tables);
+            let packed = match text {
+                Some(text) => pack_text(text, scheme, segmenter, ()),
+                None => pack_chars(
+                    chars.clone().map(|ch| (0, ch)),
+                    scheme,
+                    scheme.capacity(segmenter).part,
+                    (),
+                ),
+            };
+            let count = finish_count(packed, Encoding::Gsm7, tables, scheme.capacity(segmenter));
+            let key = (
+                count.parts,
+                tables.information_elements(),
+                count.units,
+                locking.map_or(0, Language::identifier),
+                single.map_or(0, Language::identifier),
+            );
+            if best.as_ref().is_none_or(|(best_key, _)| key < *best_key) {
+                best = Some((key, tables));
+            }
+        }
+    }
+    best.map(|(_, tables)| Scheme::Gsm7(tables))
+}
+
+/// The scheme for `chars` under automatic choice: 7-bit when it fits, else UCS-2.
+fn auto_scheme<I>(chars: I, segmenter: &Segmenter, text: Option<&str>) -> Scheme
+where
+    I: Iterator<Item = char> + Clone,
+{
+    gsm7_scheme(chars, segmenter, text).unwrap_or(Scheme::Ucs2)
+}
+
+/// The scheme for `chars` under the segmenter's encoding choice, or `None` when GSM-7 was
+/// forced and does not fit. `text` is the rewritten text when the split policy needs it.
+fn choose_scheme<I>(chars: I, segmenter: &Segmenter, text: Option<&str>) -> Option<Scheme>
+where
+    I: Iterator<Item = char> + Clone,
+{
+    match segmenter.encoding {
+        EncodingChoice::Ucs2 => Some(Scheme::Ucs2),
+        EncodingChoice::Gsm7 => gsm7_scheme(chars, segmenter, text),
+        EncodingChoice::Auto => Some(auto_scheme(chars, segmenter, text)),
+    }
+}
+
+/// The error for a text that does not fit GSM-7 although it was forced: the characters no
+/// enabled table has (or, when each has some table but no combination covers them all, the
+/// characters outside the default alphabet).
+fn not_gsm7(input: &str, segmenter: &Segmenter) -> Error {
+    let enabled = segmenter.languages.bits() | 1;
+    let stream = || Transliterated::new(input, segmenter);
+    let mut characters: Vec<NonGsmChar> = stream()
+        .filter(|mapped| {
+            let (locking, single) = shift_masks(mapped.ch);
+            (locking | single) & enabled == 0
+        })
+        .map(|mapped| NonGsmChar {
+            offset: mapped.input_offset,
+            ch: mapped.ch,
+        })
+        .collect();
+    if characters.is_empty() {
+        characters = non_gsm_chars(input, segmenter);
+    }
+    Error::NotGsm7 { characters }
+}
+
+/// Characters of the sent text outside the GSM-7 default alphabet, at their input offsets.
+fn non_gsm_chars(input: &str, segmenter: &Segmenter) -> Vec<NonGsmChar> {
+    Transliterated::new(input, segmenter)
+        .filter(|mapped| default_septets(mapped.ch) == 0)
+        .map(|mapped| NonGsmChar {
+            offset: mapped.input_offset,
+            ch: mapped.ch,
+        })
+        .collect()
+}
+
+/// Counts `input` with the segmenter's options.
+pub(crate) fn count(input: &str, segmenter: &Segmenter) -> Result<Count, Error> {
+    let standard = segmenter.split_policy == SplitPolicy::Standard;
+    if standard && !segmenter.rewrites_text() && segmenter.languages.is_empty() {
+        return match segmenter.encoding {
+            EncodingChoice::Auto => Ok(fast::count_auto(input, segmenter.concatenation)),
+            EncodingChoice::Ucs2 => Ok(fast::count_ucs2(input, segmenter.concatenation)),
+            EncodingChoice::Gsm7 => fast::count_gsm7(input, segmenter.concatenation)
+                .ok_or_else(|| not_gsm7(input, segmenter)),
+        };
+    }
+    if standard {
+        // Stream the rewritten characters: nothing is allocated.
+        let chars = Transliterated::new(input, segmenter).map(|mapped| mapped.ch);
+        let scheme = choose_scheme(chars.clone(), segmenter, None)
+            .ok_or_else(|| not_gsm7(input, segmenter))?;
+        let capacity = scheme.capacity(segmenter);
+        let packed = pack_chars(chars.map(|ch| (0, ch)), scheme, capacity.part, ());
+        return Ok(finish_count(
+            packed,
+            scheme.encoding(),
+            scheme.shift_tables(),
+            capacity,
+        ));
+    }
+    // Grapheme clusters are only defined on the text itself: build it when it is rewritten.
+    let text: Cow<'_, str> = if segmenter.rewrites_text() {
+        rewrite(input, segmenter).0
+    } else {
+        Cow::Borrowed(input)
+    };
+    let scheme = choose_scheme(text.chars(), segmenter, Some(&text))
+        .ok_or_else(|| not_gsm7(input, segmenter))?;
+    let packed = pack_text(&text, scheme, segmenter, ());
+    Ok(finish_count(
+        packed,
+        scheme.encoding(),
+        scheme.shift_tables(),
+        scheme.capacity(segmenter),
+    ))
+}
+
+/// Splits `input` with the segmenter's options.
+pub(crate) fn split<'a>(input: &'a str, segmenter: &Segmenter) -> Result<Segmentation<'a>, Error> {
+    let (text, substitutions) = if segmenter.rewrites_text() {
+        rewrite(input, segmenter)
+    } else {
+        (Cow::Borrowed(input), Vec::new())
+    };
+    let grapheme_text = (segmenter.split_policy == SplitPolicy::Graphemes).then_some(&*text);
+    let scheme = choose_scheme(text.chars(), segmenter, grapheme_text)
+        .ok_or_else(|| not_gsm7(input, segmenter))?;
+    Ok(split_with(input, text, substitutions, scheme, segmenter))
+}
+
+/// Splits `input` with the standard options (which cannot fail).
+pub(crate) fn split_standard(input: &str) -> Segmentation<'_> {
+    let segmenter = Segmenter::new();
+    let scheme = if fast::count_gsm7(input, segmenter.concatenation).is_some() {
+        Scheme::Gsm7(ShiftTables::DEFAULT)
+    } else {
+        Scheme::Ucs2
+    };
+    split_with(input, Cow::Borrowed(input), Vec::new(), scheme, &segmenter)
+}
+
+/// The count of `text` by the fast path, when the scheme and policy allow it.
+fn fast_count(text: &str, scheme: Scheme, segmenter: &Segmenter) -> Option<Count> {
+    if segmenter.split_policy != SplitPolicy::Standard {
+        return None;
+    }
+    match scheme {
+        Scheme::Gsm7(tables) if tables.is_default() => {
+            fast::count_gsm7(text, segmenter.concatenation)
+        }
+        Scheme::Ucs2 => Some(fast::count_ucs2(text, segmenter.concatenation)),
+        Scheme::Gsm7(_) => None,
+    }
+}
+
+/// Units, parts and units left of `text` packed into parts with their boundaries.
+fn split_parts(
+    text: &str,
+    scheme: Scheme,
+    segmenter: &Segmenter,
+    capacity: Capacity,
+) -> (usize, Vec<Part>, usize) {
+    let packed = pack_text(text, scheme, segmenter, PartList::default());
+    let units = packed.total;
+    if units <= capacity.single {
+        let whole = Part {
+            range: 0..text.len(),
+            units,
+        };
+        return (units, vec![whole], capacity.single - units);
+    }
+    let remaining = packed.capacity - packed.last_fill;
+    let parts = packed
+        .sink
+        .finish(text.len(), packed.last_fill)
+        .into_iter()
+        .map(|(range, units)| Part { range, units })
+        .collect();
+    (units, parts, remaining)
+}
+
+/// Splits the rewritten `text` of `input` in the chosen scheme.
+fn split_with<'a>(
+    input: &str,
+    text: Cow<'a, str>,
+    substitutions: Vec<Substitution>,
+    scheme: Scheme,
+    segmenter: &Segmenter,
+) -> Segmentation<'a> {
+    let capacity = scheme.capacity(segmenter);
+    let (units, parts, remaining) = match fast_count(&text, scheme, segmenter) {
+        // Most messages fit one part: no need to look for part boundaries.
+        Some(count) if count.parts == 1 => {
+            let whole = Part {
+                range: 0..text.len(),
+                units: count.units,
+            };
+            (count.units, vec![whole], count.remaining)
+        }
+        _ => split_parts(&text, scheme, segmenter, capacity),
+    };
+    let extra_parts_for_graphemes = match segmenter.split_policy {
+        SplitPolicy::Standard => 0,
+        SplitPolicy::Graphemes => {
+            let standard = segmenter.with_split_policy(SplitPolicy::Standard);
+            let packed = pack_text(&text, scheme, &standard, ());
+            let standard_count =
+                finish_count(packed, scheme.encoding(), scheme.shift_tables(), capacity);
+            parts.len().saturating_sub(standard_count.parts)
+        }
+    };
+    let non_gsm = match scheme {
+        Scheme::Ucs2 if !segmenter.rewrites_text() => input
+            .char_indices()
+            .filter(|&(_, ch)| default_septets(ch) == 0)
+            .map(|(offset, ch)| NonGsmChar { offset, ch })
+            .collect(),
+        Scheme::Ucs2 => non_gsm_chars(input, segmenter),
+        Scheme::Gsm7(_) => Vec::new(),
+    };
+    Segmentation {
+        text,
+        encoding: scheme.encoding(),
+        shift_tables: scheme.shift_tables(),
+        units,
+        parts,
+        remaining,
+        non_gsm,
+        substitutions,
+        extra_parts_for_graphemes,
+    }
+}

@@ -1,0 +1,8 @@
+#![no_main]
+//! Placeholder until the twilio_callback target lands.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = data;
+});
