@@ -1,8 +1,9 @@
 #![no_main]
-//! Placeholder until the filter_roundtrip target lands.
+//! An arbitrary domain built from the bytes: print -> parse -> equal.
 
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let _ = data;
-});
+#[path = "../checks/filter_roundtrip.rs"]
+mod checks;
+
+fuzz_target!(|data: &[u8]| checks::check(data));

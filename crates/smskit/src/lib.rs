@@ -30,6 +30,15 @@
 //! # }
 //! ```
 
+#![forbid(unsafe_code)]
+#![warn(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 #[cfg(feature = "abtest")]
 #[doc(inline)]
 pub use smskit_abtest as abtest;

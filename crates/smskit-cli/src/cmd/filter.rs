@@ -1,14 +1,104 @@
-//! `smskit filter` (placeholder until its issue lands).
+//! `smskit filter`: select records with an Odoo domain, or rewrite the domain.
 
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use smskit::filter::{CheckOptions, Dataset, Domain, Plan};
 
 use crate::failure::Failure;
 
-/// Placeholder arguments.
+/// Select the records of a model that match a recipient filter (an Odoo domain), or
+/// print the domain normalised.
+///
+/// Prints the matching ids as a JSON array on one line, ascending.
 #[derive(Debug, clap::Args)]
-pub(crate) struct FilterArgs {}
+pub(crate) struct FilterArgs {
+    /// The records: `{"models": {"MODEL": {"fields": {...}, "records": [...]}}}`.
+    /// Not needed with --normalize or --distribute-not.
+    #[arg(long, value_name = "DATASET.json")]
+    data: Option<PathBuf>,
 
-/// Placeholder.
-pub(crate) fn run(_args: FilterArgs) -> Result<ExitCode, Failure> {
-    Err(Failure::new("not available yet"))
+    /// The model whose records are selected (`res.partner`).
+    #[arg(long, value_name = "MODEL")]
+    model: Option<String>,
+
+    /// The domain, in Python-literal or JSON syntax; `-` reads it from stdin.
+    #[arg(long, value_name = "DOMAIN", allow_hyphen_values = true)]
+    domain: String,
+
+    /// Print the normalised domain (explicit '&') instead of filtering.
+    #[arg(long, conflicts_with = "distribute_not")]
+    normalize: bool,
+
+    /// Print the domain with every '!' pushed down to the conditions instead of
+    /// filtering.
+    #[arg(long)]
+    distribute_not: bool,
+
+    /// Print the typed plan before the ids.
+    #[arg(long)]
+    explain: bool,
+
+    /// Reference time for relative dates such as 'today -1m' (RFC 3339, default: now).
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+}
+
+/// Runs `smskit filter`.
+pub(crate) fn run(args: FilterArgs) -> Result<ExitCode, Failure> {
+    let text = if args.domain == "-" {
+        let mut text = String::new();
+        io::stdin().read_to_string(&mut text)?;
+        text
+    } else {
+        args.domain.clone()
+    };
+    let domain: Domain = smskit::filter::parse(&text).map_err(|e| Failure::with_code(e, 2))?;
+    let mut out = io::stdout().lock();
+    if args.normalize {
+        writeln!(out, "{}", domain.normalize())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.distribute_not {
+        writeln!(out, "{}", domain.distribute_not())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (Some(path), Some(model)) = (&args.data, &args.model) else {
+        return Err(Failure::with_code(
+            "filtering needs --data DATASET.json and --model MODEL (or use --normalize / --distribute-not)",
+            2,
+        ));
+    };
+    let now = match &args.now {
+        Some(text) => smskit::filter::chrono::DateTime::parse_from_rfc3339(text)
+            .map_err(|e| Failure::with_code(format_args!("invalid --now {text:?}: {e}"), 2))?
+            .to_utc(),
+        None => system_now(),
+    };
+    let json = std::fs::read_to_string(path)
+        .map_err(|e| Failure::new(format_args!("cannot read {}: {e}", path.display())))?;
+    let data: Dataset = json
+        .parse()
+        .map_err(|e| Failure::with_code(format_args!("{}: {e}", path.display()), 2))?;
+    let options = CheckOptions::new().now(now);
+    let plan = Plan::with_options(data.schema(), model, &domain, &options)
+        .map_err(|e| Failure::with_code(e, 2))?;
+    if args.explain {
+        write!(out, "{plan}")?;
+    }
+    let ids = plan.filter(&data);
+    let line = serde_json::to_string(&ids)
+        .map_err(|e| Failure::new(format_args!("cannot print the ids: {e}")))?;
+    writeln!(out, "{line}")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn system_now() -> smskit::filter::chrono::DateTime<smskit::filter::chrono::Utc> {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let seconds = i64::try_from(since_epoch.as_secs()).unwrap_or(0);
+    smskit::filter::chrono::DateTime::from_timestamp(seconds, since_epoch.subsec_nanos())
+        .unwrap_or_default()
 }

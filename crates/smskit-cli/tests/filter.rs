@@ -1,0 +1,279 @@
+//! `smskit filter` end to end.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+const DATASET: &str = r#"{"models": {
+  "res.partner": {
+    "fields": {
+      "name": "char",
+      "parent_id": {"type": "many2one", "comodel": "res.partner"},
+      "category_id": {"type": "many2many", "comodel": "res.partner.category"},
+      "birthday": "date"
+    },
+    "records": [
+      {"id": 3, "name": "John", "parent_id": 1, "category_id": [1, 2], "birthday": "2006-05-02"},
+      {"id": 1, "name": "Acme", "parent_id": null, "category_id": [2]},
+      {"id": 2, "name": "Joan", "parent_id": 1, "birthday": "1980-01-01"},
+      {"id": 4}
+    ]
+  },
+  "res.partner.category": {
+    "fields": {"name": "char"},
+    "records": [{"id": 1, "name": "VIP"}, {"id": 2, "name": "Newsletter"}]
+  }
+}}"#;
+
+fn dataset(name: &str, content: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("smskit-filter-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+fn smskit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_smskit"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn filter(domain: &str) -> Output {
+    let data = dataset("partners.json", DATASET);
+    smskit(&[
+        "filter",
+        "--data",
+        data.to_str().unwrap(),
+        "--model",
+        "res.partner",
+        "--domain",
+        domain,
+    ])
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+#[test]
+fn prints_matching_ids_ascending_on_one_line() {
+    let output = filter("[('name', 'ilike', 'jo')]");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "[2,3]\n");
+    let output =
+        filter(r#"[["category_id.name", "=", "Newsletter"], "!", ["parent_id", "=", false]]"#);
+    assert_eq!(stdout(&output), "[3]\n");
+    let output = filter("[('parent_id', '=', 'Acme')]");
+    assert_eq!(stdout(&output), "[2,3]\n");
+    let output = filter("[('name', '=', False)]");
+    assert_eq!(stdout(&output), "[4]\n");
+    let output = filter("[('id', 'child_of', 1)]");
+    assert_eq!(stdout(&output), "[1,2,3]\n");
+    let output = filter("[(0, '=', 1)]");
+    assert_eq!(stdout(&output), "[]\n");
+}
+
+#[test]
+fn relative_dates_use_now() {
+    let data = dataset("dates.json", DATASET);
+    let output = smskit(&[
+        "filter",
+        "--data",
+        data.to_str().unwrap(),
+        "--model",
+        "res.partner",
+        "--now",
+        "2024-05-01T12:00:00Z",
+        "--domain",
+        "[('birthday', '>', 'today -18y')]",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "[3]\n");
+    let output = smskit(&[
+        "filter",
+        "--data",
+        "x",
+        "--model",
+        "m",
+        "--now",
+        "yesterday",
+        "--domain",
+        "[]",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn normalize_and_distribute_not_need_no_data() {
+    let output = smskit(&[
+        "filter",
+        "--normalize",
+        "--domain",
+        "[('a', '=', 1), ('b', '=', 2)]",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "['&', ('a', '=', 1), ('b', '=', 2)]\n");
+    let output = smskit(&["filter", "--normalize", "--domain", "[]"]);
+    assert_eq!(stdout(&output), "[(1, '=', 1)]\n");
+    let output = smskit(&[
+        "filter",
+        "--distribute-not",
+        "--domain",
+        "['!', '&', ('user_id', '=', 4), ('partner_id', 'in', [1, 2])]",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "['|', ('user_id', '!=', 4), ('partner_id', 'not in', [1, 2])]\n"
+    );
+    let output = smskit(&[
+        "filter",
+        "--normalize",
+        "--distribute-not",
+        "--domain",
+        "[]",
+    ]);
+    assert!(!output.status.success());
+}
+
+#[test]
+fn explain_prints_the_plan_then_the_ids() {
+    let data = dataset("explain.json", DATASET);
+    let output = smskit(&[
+        "filter",
+        "--data",
+        data.to_str().unwrap(),
+        "--model",
+        "res.partner",
+        "--explain",
+        "--domain",
+        "[('category_id.name', '=', 'VIP')]",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("plan for res.partner:\n"), "{text}");
+    assert!(
+        text.contains("category_id (many2many res.partner.category) has a record in $0"),
+        "{text}"
+    );
+    assert!(text.contains("name (char) in ['VIP']"), "{text}");
+    assert!(text.ends_with("\n[3]\n"), "{text}");
+}
+
+#[test]
+fn bad_domains_print_a_caret_and_exit_2() {
+    let output = filter("[('name', 'lik', 'x')]");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    assert_eq!(
+        stderr(&output),
+        "smskit: invalid operator 'lik'\n --> line 1, column 11 (byte 10)\n  |\n1 | [('name', 'lik', 'x')]\n  |           ^^^^^\n"
+    );
+    let output = filter("[('nmae', '=', 'x')]");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("smskit: invalid field res.partner.nmae\n"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains("^^^^^^"), "{}", stderr(&output));
+    let output = filter("['&', ('name', '=', 'x')]");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("malformed domain"),
+        "{}",
+        stderr(&output)
+    );
+    let output = filter(&"[".repeat(100_000));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("nesting limit of 250 exceeded"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn data_problems_are_reported() {
+    let output = smskit(&["filter", "--model", "res.partner", "--domain", "[]"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--data"), "{}", stderr(&output));
+    let missing = smskit(&[
+        "filter",
+        "--data",
+        "/nonexistent/data.json",
+        "--model",
+        "m",
+        "--domain",
+        "[]",
+    ]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).contains("cannot read /nonexistent/data.json"),
+        "{}",
+        stderr(&missing)
+    );
+    let bad = dataset(
+        "bad.json",
+        r#"{"models": {"m": {"fields": {"n": "integer"}, "records": [{"id": 1, "n": "x"}]}}}"#,
+    );
+    let output = smskit(&[
+        "filter",
+        "--data",
+        bad.to_str().unwrap(),
+        "--model",
+        "m",
+        "--domain",
+        "[]",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("record 1 of m, field \"n\": expected an integer"),
+        "{}",
+        stderr(&output)
+    );
+    let output = smskit(&[
+        "filter",
+        "--data",
+        bad.to_str().unwrap(),
+        "--model",
+        "nope",
+        "--domain",
+        "[]",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn the_domain_can_come_from_stdin() {
+    let data = dataset("stdin.json", DATASET);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smskit"))
+        .args([
+            "filter",
+            "--data",
+            data.to_str().unwrap(),
+            "--model",
+            "res.partner",
+            "--domain",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"[\n  ('name', '=like', 'J%'),\n  ('id', '!=', 2),\n]\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(stdout(&output), "[3]\n");
+}
