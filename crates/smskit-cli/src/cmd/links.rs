@@ -1,17 +1,214 @@
-//! `smskit links` (placeholder until its issue lands).
+//! `smskit links`: tracked short links.
 
+use std::collections::hash_map::RandomState;
+use std::convert::Infallible;
+use std::hash::BuildHasher;
+use std::io::{self, Read, Write};
 use std::process::ExitCode;
+
+use smskit::links::rand_core::TryRng;
+use smskit::links::{LinkError, MemoryLinkStore, Rewritten, Shortener, Tracking, Warning};
 
 use crate::failure::Failure;
 
-/// Placeholder subcommands.
+/// Tracked short links.
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum LinksCommand {
-    /// Placeholder.
-    Placeholder,
+    /// Rewrite the http(s) URLs of a text to tracked short links `<base>/r/<code>`.
+    ///
+    /// Prints the rewritten text and a table of the links (code, short URL, redirect target
+    /// with UTM parameters). Already-short links and the opt-out path `<base>/sms/` are left
+    /// alone.
+    Rewrite(RewriteArgs),
 }
 
-/// Placeholder.
-pub(crate) fn run(_command: LinksCommand) -> Result<ExitCode, Failure> {
-    Err(Failure::new("not available yet"))
+/// Arguments of `smskit links rewrite`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RewriteArgs {
+    /// Base URL of the short links, e.g. https://sho.rt (GSM-7 basic characters only).
+    #[arg(long, value_name = "URL")]
+    base: String,
+    /// utm_campaign added to every target.
+    #[arg(long, value_name = "NAME")]
+    campaign: Option<String>,
+    /// utm_source added to every target.
+    #[arg(long, value_name = "NAME")]
+    source: Option<String>,
+    /// utm_medium added to every target.
+    #[arg(long, value_name = "NAME")]
+    medium: Option<String>,
+    /// Leave URLs starting with this prefix alone (repeatable).
+    #[arg(long = "exclude-prefix", value_name = "URL")]
+    exclude_prefix: Vec<String>,
+    /// Seed for the short codes (reproducible output); random by default.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Print JSON: {"text": ..., "links": [{"url", "code", "short_url", "target"}]}.
+    #[arg(long)]
+    json: bool,
+    /// The message text; read from standard input when absent.
+    text: Option<String>,
+}
+
+/// Runs `smskit links <command>`.
+pub(crate) fn run(command: LinksCommand) -> Result<ExitCode, Failure> {
+    match command {
+        LinksCommand::Rewrite(args) => rewrite(args),
+    }
+}
+
+fn rewrite(args: RewriteArgs) -> Result<ExitCode, Failure> {
+    let mut shortener = Shortener::new(&args.base).map_err(|e| invalid(&e))?;
+    for prefix in &args.exclude_prefix {
+        shortener = shortener.exclude_prefix(prefix);
+    }
+    let mut tracking = Tracking::new();
+    if let Some(campaign) = &args.campaign {
+        tracking = tracking.campaign(campaign);
+    }
+    if let Some(source) = &args.source {
+        tracking = tracking.source(source);
+    }
+    if let Some(medium) = &args.medium {
+        tracking = tracking.medium(medium);
+    }
+    let text = match args.text {
+        Some(text) => text,
+        None => {
+            let mut text = String::new();
+            io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Failure::with_code(format_args!("cannot read the text: {e}"), 2))?;
+            text
+        }
+    };
+    let seed = args
+        .seed
+        .unwrap_or_else(|| RandomState::new().hash_one(std::process::id()));
+    let mut store = MemoryLinkStore::new(SplitMix64(seed));
+    let rewritten = shortener
+        .rewrite(&text, &tracking, &mut store)
+        .map_err(Failure::new)?;
+
+    for warning in rewritten.warnings() {
+        eprintln!("smskit: warning: {}", describe(warning));
+    }
+    let mut out = io::stdout().lock();
+    if args.json {
+        print_json(&mut out, &rewritten)?;
+    } else {
+        print_table(&mut out, &rewritten)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn invalid(error: &LinkError) -> Failure {
+    Failure::with_code(error, 2)
+}
+
+fn describe(warning: &Warning) -> String {
+    match warning {
+        Warning::Normalized { url, normalized } => {
+            format!("{url} is redirected to its normalised form {normalized}")
+        }
+        Warning::InvalidUrl {
+            url,
+            offset,
+            reason,
+        } => {
+            format!("{url} (byte {offset}) left as written: {reason}")
+        }
+        Warning::RunsIntoText { url, offset } => format!(
+            "{url} (byte {offset}) left as written: its short link would run into the text that follows"
+        ),
+        other => format!("{other:?}"),
+    }
+}
+
+fn print_json(out: &mut impl Write, rewritten: &Rewritten) -> io::Result<()> {
+    let links: Vec<serde_json::Value> = rewritten
+        .links()
+        .iter()
+        .map(|link| {
+            serde_json::json!({
+                "url": link.url,
+                "code": link.link.code().as_str(),
+                "short_url": link.short_url,
+                "target": link.link.target(),
+            })
+        })
+        .collect();
+    let value = serde_json::json!({ "text": rewritten.text(), "links": links });
+    writeln!(out, "{value}")
+}
+
+fn print_table(out: &mut impl Write, rewritten: &Rewritten) -> io::Result<()> {
+    let text = rewritten.text();
+    if text.ends_with('\n') {
+        write!(out, "{text}")?;
+    } else {
+        writeln!(out, "{text}")?;
+    }
+    if rewritten.links().is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<[&str; 3]> = rewritten
+        .links()
+        .iter()
+        .map(|l| {
+            [
+                l.link.code().as_str(),
+                l.short_url.as_str(),
+                l.link.target(),
+            ]
+        })
+        .collect();
+    let header = ["code", "short URL", "target"];
+    let width = |column: usize| {
+        rows.iter()
+            .map(|row| row[column].chars().count())
+            .chain([header[column].len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let (code_width, short_width) = (width(0), width(1));
+    writeln!(out)?;
+    for row in std::iter::once(header).chain(rows.iter().copied()) {
+        writeln!(
+            out,
+            "{:<code_width$}  {:<short_width$}  {}",
+            row[0], row[1], row[2]
+        )?;
+    }
+    Ok(())
+}
+
+/// SplitMix64 seeded from `--seed` or from the process's random hasher keys: the library takes
+/// its randomness from the caller, and the command line is that caller.
+#[derive(Debug)]
+struct SplitMix64(u64);
+
+impl TryRng for SplitMix64 {
+    type Error = Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        Ok((self.try_next_u64()? >> 32) as u32)
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        Ok(z ^ (z >> 31))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        for chunk in dst.chunks_mut(8) {
+            let bytes = self.try_next_u64()?.to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
+        Ok(())
+    }
 }

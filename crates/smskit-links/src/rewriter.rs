@@ -1,0 +1,156 @@
+//! A rewriting session: one pass per text, with a cache of the URLs already met.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::find::{quote_before, runs_into};
+use crate::rewritten::{Occurrence, RewrittenLink, Warning};
+use crate::{LinkError, LinkStore, Rewritten, Shortener, Tracking, find_urls};
+
+/// Distinct URLs remembered by a [`Rewriter`]; past this the cache starts over, which keeps
+/// memory bounded on hostile input and costs only recomputation.
+const CACHE_LIMIT: usize = 4096;
+
+/// What a URL as written maps to.
+#[derive(Debug, Clone)]
+pub(crate) enum Planned {
+    /// Rewritten to this link; `normalized` when the target differs from the text beyond the
+    /// root `/`.
+    Link {
+        entry: RewrittenLink,
+        normalized: bool,
+    },
+    /// Left alone on purpose (own link, opt-out path, caller's exclusion).
+    Excluded,
+    /// Left alone because it does not parse; the reason.
+    Invalid(String),
+}
+
+/// Rewrites many texts with one [`Shortener`], [`Tracking`] and [`LinkStore`]; made by
+/// [`Shortener::rewriter`]. Remembers what each URL maps to, so the second body with the same
+/// link costs a hash lookup instead of URL parsing, UTM rewriting and a store query.
+pub struct Rewriter<'a, S: ?Sized> {
+    shortener: &'a Shortener,
+    tracking: &'a Tracking,
+    store: &'a mut S,
+    cache: HashMap<String, Planned>,
+}
+
+impl<S: ?Sized> fmt::Debug for Rewriter<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rewriter")
+            .field("shortener", self.shortener)
+            .field("tracking", self.tracking)
+            .field("cached_urls", &self.cache.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, S: LinkStore + ?Sized> Rewriter<'a, S> {
+    pub(crate) fn new(shortener: &'a Shortener, tracking: &'a Tracking, store: &'a mut S) -> Self {
+        Self {
+            shortener,
+            tracking,
+            store,
+            cache: HashMap::new(),
+        }
+    }
+
+    /// Rewrites `text`; see [`Shortener::rewrite`].
+    pub fn rewrite(&mut self, text: &str) -> Result<Rewritten, LinkError> {
+        let mut out = String::with_capacity(text.len());
+        let mut links: Vec<RewrittenLink> = Vec::new();
+        let mut occurrences: Vec<Occurrence> = Vec::new();
+        let mut warnings: Vec<Warning> = Vec::new();
+        // Distinct URL texts of this text: the index of their entry in `links`, if rewritten.
+        let mut seen: Vec<(&str, Option<usize>)> = Vec::new();
+        let mut copied = 0;
+        for found in find_urls(text) {
+            let as_written = found.as_str();
+            if runs_into(&text[found.end()..], quote_before(text, found.start())) {
+                warnings.push(Warning::RunsIntoText {
+                    url: as_written.to_owned(),
+                    offset: found.start(),
+                });
+                continue;
+            }
+            let index = match seen.iter().find(|(s, _)| *s == as_written) {
+                Some(&(_, index)) => index,
+                None => {
+                    let index =
+                        self.first_use(as_written, found.start(), &mut links, &mut warnings)?;
+                    seen.push((as_written, index));
+                    index
+                }
+            };
+            let Some((index, entry)) = index.and_then(|i| links.get(i).map(|l| (i, l))) else {
+                continue;
+            };
+            out.push_str(&text[copied..found.start()]);
+            let start = out.len();
+            out.push_str(&entry.short_url);
+            occurrences.push(Occurrence {
+                link: index,
+                original: found.range(),
+                rewritten: start..out.len(),
+            });
+            copied = found.end();
+        }
+        out.push_str(&text[copied..]);
+        Ok(Rewritten::new(out, links, occurrences, warnings))
+    }
+
+    /// Handles the first occurrence of `as_written` in a text: the index of its entry in
+    /// `links` (shared with an equivalent spelling met before), or `None` when left alone.
+    fn first_use(
+        &mut self,
+        as_written: &str,
+        offset: usize,
+        links: &mut Vec<RewrittenLink>,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Option<usize>, LinkError> {
+        let planned = match self.cache.get(as_written) {
+            Some(planned) => planned.clone(),
+            None => {
+                let planned = self.shortener.plan(as_written, self.tracking, self.store)?;
+                if self.cache.len() >= CACHE_LIMIT {
+                    self.cache.clear();
+                }
+                self.cache.insert(as_written.to_owned(), planned.clone());
+                planned
+            }
+        };
+        match planned {
+            Planned::Excluded => Ok(None),
+            Planned::Invalid(reason) => {
+                warnings.push(Warning::InvalidUrl {
+                    url: as_written.to_owned(),
+                    offset,
+                    reason,
+                });
+                Ok(None)
+            }
+            Planned::Link { entry, normalized } => {
+                if let Some(index) = links
+                    .iter()
+                    .position(|l| l.link.code() == entry.link.code())
+                {
+                    return Ok(Some(index));
+                }
+                if normalized {
+                    warnings.push(Warning::Normalized {
+                        url: as_written.to_owned(),
+                        normalized: entry.link.url().to_owned(),
+                    });
+                }
+                links.push(entry);
+                Ok(Some(links.len() - 1))
+            }
+        }
+    }
+
+    /// The store, e.g. to look at the links created so far.
+    pub fn store(&mut self) -> &mut S {
+        self.store
+    }
+}
