@@ -1,0 +1,336 @@
+//! `smskit abtest significance` and `smskit abtest sample-size`.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn smskit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_smskit"))
+        .args(args)
+        .output()
+        .expect("run smskit")
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = smskit(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "one JSON line: {text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+fn close(actual: &Value, expected: f64, tol: f64) {
+    let a = actual
+        .as_f64()
+        .unwrap_or_else(|| panic!("not a number: {actual}"));
+    assert!((a - expected).abs() <= tol, "{a} vs {expected}");
+}
+
+#[test]
+fn significance_json_has_the_documented_shape_and_values() {
+    let v = json(&[
+        "abtest",
+        "significance",
+        "--version",
+        "A:120/2000",
+        "--version",
+        "B:150/2000",
+        "--json",
+    ]);
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, ["p_value", "significant", "versions", "winner"]);
+    let versions = v["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2);
+    let mut vkeys: Vec<&str> = versions[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    vkeys.sort_unstable();
+    assert_eq!(
+        vkeys,
+        [
+            "ci_high",
+            "ci_low",
+            "name",
+            "probability_best",
+            "rate",
+            "successes",
+            "trials"
+        ]
+    );
+    assert_eq!(versions[0]["name"], "A");
+    assert_eq!(versions[0]["successes"], 120);
+    assert_eq!(versions[0]["trials"], 2000);
+    close(&versions[0]["rate"], 0.06, 0.0);
+    close(&versions[1]["rate"], 0.075, 0.0);
+    // Wilson 95% for 120/2000 and 150/2000 (mpmath).
+    close(&versions[0]["ci_low"], 0.050_411_197_114_316_5, 1e-12);
+    close(&versions[0]["ci_high"], 0.071_275_804_493_186_1, 1e-12);
+    close(&versions[1]["ci_low"], 0.064_253_648_057_227_3, 1e-12);
+    close(&versions[1]["ci_high"], 0.087_375_842_131_837_7, 1e-12);
+    // Pooled z = 0.015 / sqrt(0.0675 * 0.9325 * 2/2000) = 1.890667...; two-sided p.
+    close(&v["p_value"], 0.058_668_863_536_201_6, 1e-12);
+    assert_eq!(v["winner"], "B");
+    assert_eq!(v["significant"], false);
+    let pa = versions[0]["probability_best"].as_f64().unwrap();
+    let pb = versions[1]["probability_best"].as_f64().unwrap();
+    assert!((pa + pb - 1.0).abs() < 1e-12);
+    assert!(pb > 0.97 && pb < 0.971, "{pb}");
+}
+
+#[test]
+fn significance_between_the_two_best_of_three() {
+    let v = json(&[
+        "abtest",
+        "significance",
+        "--version",
+        "control:40/1000",
+        "--version",
+        "short:71/1000",
+        "--version",
+        "emoji:52/1000",
+        "--json",
+    ]);
+    assert_eq!(v["winner"], "short");
+    // z-test short vs emoji (not vs control): p ~ 0.078.
+    let p = v["p_value"].as_f64().unwrap();
+    assert!(p > 0.05 && p < 0.1, "{p}");
+    assert_eq!(v["significant"], false);
+    let total: f64 = v["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["probability_best"].as_f64().unwrap())
+        .sum();
+    assert!((total - 1.0).abs() < 1e-9);
+}
+
+#[test]
+fn alpha_decides_the_verdict() {
+    let args = [
+        "abtest",
+        "significance",
+        "--version",
+        "A:120/2000",
+        "--version",
+        "B:150/2000",
+        "--json",
+    ];
+    let loose = json(&[&args[..], &["--alpha", "0.1"]].concat());
+    assert_eq!(loose["significant"], true);
+    let strict = json(&[&args[..], &["--alpha", "0.01"]].concat());
+    assert_eq!(strict["significant"], false);
+    // The intervals stay Wilson 95% whatever the alpha.
+    assert_eq!(loose["versions"], strict["versions"]);
+}
+
+#[test]
+fn degenerate_counts_give_defined_numbers() {
+    let v = json(&[
+        "abtest",
+        "significance",
+        "--version",
+        "A:0/0",
+        "--version",
+        "B:0/500",
+        "--json",
+    ]);
+    assert_eq!(v["p_value"], 1.0);
+    assert_eq!(v["versions"][0]["ci_low"], 0.0);
+    assert_eq!(v["versions"][0]["ci_high"], 1.0);
+    assert_eq!(v["versions"][1]["ci_low"], 0.0);
+    assert_eq!(v["winner"], "B"); // same rate 0, more trials
+    let all = json(&[
+        "abtest",
+        "significance",
+        "--version",
+        "A:500/500",
+        "--version",
+        "B:0/500",
+        "--json",
+    ]);
+    assert_eq!(all["winner"], "A");
+    assert_eq!(all["significant"], true);
+    assert_eq!(all["versions"][0]["ci_high"], 1.0);
+}
+
+#[test]
+fn significance_text_report() {
+    let out = smskit(&[
+        "abtest",
+        "significance",
+        "--version",
+        "A:200/4000",
+        "--version",
+        "B:260/4000",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("95% CI"), "{text}");
+    assert!(text.contains("5.00%") && text.contains("6.50%"), "{text}");
+    assert!(text.contains("verdict: B wins"), "{text}");
+    assert!(text.contains("p = 0.0040"), "{text}");
+}
+
+#[test]
+fn bad_significance_input_exits_2() {
+    for args in [
+        &["abtest", "significance", "--version", "A:1/2"][..],
+        &[
+            "abtest",
+            "significance",
+            "--version",
+            "A:3/2",
+            "--version",
+            "B:1/2",
+        ],
+        &[
+            "abtest",
+            "significance",
+            "--version",
+            "A:1/2",
+            "--version",
+            "A:1/3",
+        ],
+        &[
+            "abtest",
+            "significance",
+            "--version",
+            "A1/2",
+            "--version",
+            "B:1/3",
+        ],
+        &[
+            "abtest",
+            "significance",
+            "--version",
+            ":1/2",
+            "--version",
+            "B:1/3",
+        ],
+        &[
+            "abtest",
+            "significance",
+            "--version",
+            "A:x/2",
+            "--version",
+            "B:1/3",
+        ],
+        &[
+            "abtest",
+            "significance",
+            "--version",
+            "A:1/2",
+            "--version",
+            "B:1/3",
+            "--alpha",
+            "1.5",
+        ],
+        &["abtest", "significance"],
+    ] {
+        let out = smskit(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+        assert!(!out.stderr.is_empty());
+    }
+}
+
+#[test]
+fn sample_size_json_follows_the_formula() {
+    let v = json(&[
+        "abtest",
+        "sample-size",
+        "--baseline",
+        "0.05",
+        "--mde",
+        "0.01",
+        "--json",
+    ]);
+    assert_eq!(v, serde_json::json!({ "per_version": 8158 }));
+    let v = json(&[
+        "abtest",
+        "sample-size",
+        "--baseline",
+        "0.1",
+        "--mde",
+        "0.02",
+        "--alpha",
+        "0.05",
+        "--power",
+        "0.9",
+        "--json",
+    ]);
+    assert_eq!(v["per_version"], 5142);
+    let v = json(&[
+        "abtest",
+        "sample-size",
+        "--baseline",
+        "0.5",
+        "--mde",
+        "-0.05",
+        "--alpha",
+        "0.01",
+        "--json",
+    ]);
+    assert_eq!(v["per_version"], 2329);
+}
+
+#[test]
+fn sample_size_text_and_errors() {
+    let out = smskit(&[
+        "abtest",
+        "sample-size",
+        "--baseline",
+        "0.05",
+        "--mde",
+        "0.01",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("8158 recipients per version"), "{text}");
+    for args in [
+        &["abtest", "sample-size", "--baseline", "0", "--mde", "0.01"][..],
+        &["abtest", "sample-size", "--baseline", "0.5", "--mde", "0"],
+        &[
+            "abtest",
+            "sample-size",
+            "--baseline",
+            "0.95",
+            "--mde",
+            "0.1",
+        ],
+        &[
+            "abtest",
+            "sample-size",
+            "--baseline",
+            "0.5",
+            "--mde",
+            "0.1",
+            "--power",
+            "1",
+        ],
+        &[
+            "abtest",
+            "sample-size",
+            "--baseline",
+            "0.5",
+            "--mde",
+            "0.1",
+            "--alpha",
+            "0",
+        ],
+        &["abtest", "sample-size", "--baseline", "0.5"],
+    ] {
+        let out = smskit(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty());
+    }
+}
