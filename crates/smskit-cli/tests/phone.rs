@@ -1,0 +1,138 @@
+//! `smskit phone normalize` end to end.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn smskit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_smskit"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn national_numbers_with_a_country() {
+    let output = smskit(&[
+        "phone",
+        "normalize",
+        "--country",
+        "BE",
+        "0470 12 34 56",
+        "+33 6 12 34 56 78",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(stdout(&output), "+32470123456\n+33612345678\n");
+}
+
+#[test]
+fn country_is_case_insensitive_and_international_numbers_need_none() {
+    let output = smskit(&["phone", "normalize", "-c", "be", "0470.12.34.56"]);
+    assert_eq!(stdout(&output), "+32470123456\n");
+    let output = smskit(&["phone", "normalize", "0032 470 12 34 56"]);
+    assert_eq!(stdout(&output), "+32470123456\n");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn each_bad_number_gets_its_reason_in_order_and_exit_1() {
+    let output = smskit(&[
+        "phone",
+        "normalize",
+        "--country",
+        "BE",
+        "abc",
+        "0470 12 34 56",
+        "0470 12",
+        "",
+        "+32 070 12 34 56",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5, "{text}");
+    assert!(
+        lines[0].starts_with("error: cannot parse phone number \"abc\""),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains("'a' at byte 0"), "{}", lines[0]);
+    assert_eq!(lines[1], "+32470123456");
+    assert!(
+        lines[2].starts_with("error: impossible phone number \"0470 12\""),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(lines[3], "error: missing phone number");
+    assert!(
+        lines[4].starts_with("error: invalid phone number"),
+        "{}",
+        lines[4]
+    );
+}
+
+#[test]
+fn national_number_without_country_says_so() {
+    let output = smskit(&["phone", "normalize", "0470 12 34 56"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("no default country"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn unknown_country_is_a_usage_error() {
+    let output = smskit(&["phone", "normalize", "--country", "ZZ", "0470 12 34 56"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("ZZ"), "{stderr}");
+}
+
+#[test]
+fn json_output() {
+    let output = smskit(&[
+        "phone",
+        "normalize",
+        "--json",
+        "--country",
+        "US",
+        "(650) 253-0000",
+        "+1 613 555 0100",
+        "12",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let values: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(values[0]["e164"], "+16502530000");
+    assert_eq!(values[0]["region"], "US");
+    assert_eq!(values[0]["input"], "(650) 253-0000");
+    assert_eq!(values[1]["region"], "CA");
+    assert_eq!(values[2]["kind"], "impossible");
+    assert!(values[2]["error"].as_str().unwrap().contains("\"12\""));
+}
+
+#[test]
+fn numbers_from_standard_input() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smskit"))
+        .args(["phone", "normalize", "--country", "FR"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"06 12 34 56 78\r\n+44 7400 123456\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), "+33612345678\n+447400123456\n");
+}

@@ -1,0 +1,499 @@
+//! `smskit send` end to end, against a fake provider server on 127.0.0.1.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+const SID: &str = "AC5ef8732a3c49700934481addd5ce1659";
+
+/// A canned answer: status, headers, body, delay before answering.
+type Canned = (
+    u16,
+    Vec<(&'static str, &'static str)>,
+    &'static str,
+    Duration,
+);
+
+/// A usage-error case: arguments, environment, what stderr must mention.
+type UsageCase<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+
+/// A one-shot HTTP server: answers each connection with the next canned response (after an
+/// optional delay) and records the requests (request line and body).
+struct FakeServer {
+    base: String,
+    requests: Arc<Mutex<Vec<(String, String)>>>,
+}
+
+impl FakeServer {
+    fn start(responses: Vec<Canned>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let recorded = requests.clone();
+        thread::spawn(move || {
+            for (status, headers, body, delay) in responses {
+                let Ok((stream, _)) = listener.accept() else {
+                    return;
+                };
+                if let Some(request) = read_request(&stream) {
+                    recorded.lock().unwrap().push(request);
+                }
+                thread::sleep(delay);
+                let mut stream = stream;
+                let mut head = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+                    body.len()
+                );
+                for (name, value) in headers {
+                    head.push_str(&format!("{name}: {value}\r\n"));
+                }
+                head.push_str("\r\n");
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(body.as_bytes());
+            }
+        });
+        Self { base, requests }
+    }
+
+    fn requests(&self) -> Vec<(String, String)> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+fn read_request(stream: &TcpStream) -> Option<(String, String)> {
+    let mut reader = BufReader::new(stream);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line).ok()?;
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).ok()?;
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().ok()?;
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some((
+        request_line.trim_end().to_owned(),
+        String::from_utf8_lossy(&body).into_owned(),
+    ))
+}
+
+fn smskit(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_smskit"));
+    command.args(args);
+    for name in [
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "VONAGE_API_KEY",
+        "VONAGE_API_SECRET",
+    ] {
+        command.env_remove(name);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().unwrap()
+}
+
+fn twilio_env() -> [(&'static str, &'static str); 2] {
+    [
+        ("TWILIO_ACCOUNT_SID", SID),
+        ("TWILIO_AUTH_TOKEN", "secret-token"),
+    ]
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn twilio_receipt_is_printed_as_json() {
+    let server = FakeServer::start(vec![(
+        201,
+        vec![("Content-Type", "application/json")],
+        r#"{"sid": "SM1f0e8ae6ade43cb3c0ce4525424e404f", "status": "queued", "num_segments": "1", "price": null}"#,
+        Duration::ZERO,
+    )]);
+    let output = smskit(
+        &[
+            "send",
+            "--provider",
+            "twilio",
+            "--to",
+            "+32470123456",
+            "--from",
+            "+32460200000",
+            "--body",
+            "Hello & welcome",
+            "--status-callback",
+            "https://example.com/sms/status",
+            "--api-base",
+            &server.base,
+        ],
+        &twilio_env(),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let receipt: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(receipt["provider"], "twilio");
+    assert_eq!(receipt["message_id"], "SM1f0e8ae6ade43cb3c0ce4525424e404f");
+    assert_eq!(receipt["status"], "outgoing");
+    assert_eq!(receipt["provider_status"], "queued");
+    assert_eq!(receipt["segments"], 1);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].0,
+        format!("POST /2010-04-01/Accounts/{SID}/Messages.json HTTP/1.1")
+    );
+    assert_eq!(
+        requests[0].1,
+        "To=%2B32470123456&From=%2B32460200000&Body=Hello+%26+welcome&StatusCallback=https%3A%2F%2Fexample.com%2Fsms%2Fstatus"
+    );
+}
+
+#[test]
+fn twilio_error_prints_class_code_and_message() {
+    let server = FakeServer::start(vec![(
+        400,
+        vec![("Content-Type", "application/json")],
+        r#"{"code": 21610, "message": "Attempt to send to unsubscribed recipient", "more_info": "https://www.twilio.com/docs/errors/21610", "status": 400}"#,
+        Duration::ZERO,
+    )]);
+    let output = smskit(
+        &[
+            "send",
+            "--provider",
+            "twilio",
+            "--to",
+            "+32470123456",
+            "--from",
+            "+32460200000",
+            "--body",
+            "Hi",
+            "--api-base",
+            &server.base,
+        ],
+        &twilio_env(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).is_empty());
+    let err = stderr(&output);
+    assert!(err.contains("permanent"), "{err}");
+    assert!(err.contains("21610"), "{err}");
+    assert!(
+        err.contains("Attempt to send to unsubscribed recipient"),
+        "{err}"
+    );
+    assert!(err.contains("sms_optout"), "{err}");
+}
+
+#[test]
+fn rate_limited_is_retryable() {
+    let server = FakeServer::start(vec![(
+        429,
+        vec![("Retry-After", "3")],
+        r#"{"code": 20429, "message": "Too Many Requests"}"#,
+        Duration::ZERO,
+    )]);
+    let output = smskit(
+        &[
+            "send",
+            "--provider",
+            "twilio",
+            "--to",
+            "+32470123456",
+            "--from",
+            "ACME",
+            "--body",
+            "Hi",
+            "--api-base",
+            &server.base,
+        ],
+        &twilio_env(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("retryable") && err.contains("20429"), "{err}");
+}
+
+#[test]
+fn timeout_is_unknown() {
+    let server = FakeServer::start(vec![(
+        201,
+        vec![],
+        r#"{"sid": "SM1", "status": "queued"}"#,
+        Duration::from_millis(2500),
+    )]);
+    let output = smskit(
+        &[
+            "send",
+            "--provider",
+            "twilio",
+            "--to",
+            "+32470123456",
+            "--from",
+            "ACME",
+            "--body",
+            "Hi",
+            "--api-base",
+            &server.base,
+            "--timeout",
+            "0.5",
+        ],
+        &twilio_env(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("unknown error"), "{err}");
+}
+
+#[test]
+fn vonage_parts() {
+    let server = FakeServer::start(vec![(
+        200,
+        vec![("Content-Type", "application/json")],
+        r#"{"message-count": "1", "messages": [{"to": "447400123456", "message-id": "0A0000000123ABCD1", "status": "0", "remaining-balance": "3.14159265", "message-price": "0.03330000", "network": "12345"}]}"#,
+        Duration::ZERO,
+    )]);
+    let output = smskit(
+        &[
+            "send",
+            "--provider",
+            "vonage",
+            "--to",
+            "+447400123456",
+            "--from",
+            "ACME",
+            "--body",
+            "Hi",
+            "--api-base",
+            &server.base,
+        ],
+        &[
+            ("VONAGE_API_KEY", "abcd1234"),
+            ("VONAGE_API_SECRET", "s3cr3t"),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let receipt: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(receipt["message_id"], "0A0000000123ABCD1");
+    assert_eq!(receipt["status"], "pending");
+    let requests = server.requests();
+    assert_eq!(requests[0].0, "POST /sms/json HTTP/1.1");
+    assert_eq!(
+        requests[0].1,
+        "api_key=abcd1234&api_secret=s3cr3t&from=ACME&to=447400123456&text=Hi"
+    );
+}
+
+#[test]
+fn file_provider_writes_the_outbox() {
+    let dir = std::env::temp_dir().join(format!("smskit-cli-send-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let output = smskit(
+        &[
+            "send",
+            "--provider",
+            "file",
+            "--outbox",
+            dir.to_str().unwrap(),
+            "--to",
+            "0032470123456",
+            "--body",
+            "Hello",
+        ],
+        &[],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let receipt: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(receipt["provider"], "file");
+    let id = receipt["message_id"].as_str().unwrap();
+    let stored: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{id}.json"))).unwrap())
+            .unwrap();
+    assert_eq!(stored["to"], "+32470123456");
+    assert_eq!(stored["body"], "Hello");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn stub_accepts() {
+    let output = smskit(
+        &[
+            "send",
+            "--provider",
+            "stub",
+            "--to",
+            "+32470123456",
+            "--body",
+            "Hello",
+        ],
+        &[],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let receipt: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(receipt["provider"], "stub");
+    assert_eq!(receipt["message_id"], "stub-1");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let cases: [UsageCase<'_>; 6] = [
+        (
+            &[
+                "send",
+                "--provider",
+                "twilio",
+                "--to",
+                "+32470123456",
+                "--from",
+                "ACME",
+                "--body",
+                "x",
+            ],
+            &[],
+            "TWILIO_ACCOUNT_SID",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "twilio",
+                "--to",
+                "+32470123456",
+                "--from",
+                "ACME",
+                "--body",
+                "x",
+            ],
+            &[("TWILIO_ACCOUNT_SID", "ACnope"), ("TWILIO_AUTH_TOKEN", "t")],
+            "account SID",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "vonage",
+                "--to",
+                "+447400123456",
+                "--body",
+                "x",
+            ],
+            &[("VONAGE_API_KEY", "k"), ("VONAGE_API_SECRET", "s")],
+            "--from",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "stub",
+                "--to",
+                "not a number",
+                "--body",
+                "x",
+            ],
+            &[],
+            "--to",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "stub",
+                "--to",
+                "+32470123456",
+                "--from",
+                "bad sender!",
+                "--body",
+                "x",
+            ],
+            &[],
+            "--from",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "file",
+                "--to",
+                "+32470123456",
+                "--body",
+                "x",
+            ],
+            &[],
+            "--outbox",
+        ),
+    ];
+    for (args, env, needle) in cases {
+        let output = smskit(args, env);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(needle),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    let output = smskit(
+        &[
+            "send",
+            "--provider",
+            "stub",
+            "--to",
+            "+32470123456",
+            "--body",
+            "x",
+            "--timeout",
+            "0",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn unreachable_server_is_retryable() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let output = smskit(
+        &[
+            "send",
+            "--provider",
+            "twilio",
+            "--to",
+            "+32470123456",
+            "--from",
+            "ACME",
+            "--body",
+            "Hi",
+            "--api-base",
+            &base,
+        ],
+        &twilio_env(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("retryable"), "{}", stderr(&output));
+}

@@ -1,0 +1,365 @@
+//! The file provider: an outbox directory with one JSON file per message.
+
+use std::fs;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use serde_json::{Map, Value, json};
+use smskit_phone::E164;
+
+use crate::error::{Error, ErrorKind};
+use crate::message::{OutboundMessage, Receipt, Sender};
+use crate::provider::Provider;
+use crate::status::TraceStatus;
+
+const PREFIX: &str = "file-";
+const EXTENSION: &str = ".json";
+/// How many taken ids a writer skips before giving up (another process writing the same
+/// directory at the same time takes ids too).
+const MAX_ID_TRIES: u32 = 10_000;
+
+/// A provider that writes each message as a JSON file into a directory — the outbox of the
+/// demo and of development — and reads them back.
+///
+/// Files are named `file-00000001.json`, `file-00000002.json`, ...; the name without the
+/// extension is the message id of the receipt. A file appears complete or not at all (it is
+/// written under a temporary name and linked into place), and an existing file is never
+/// overwritten, also when several processes share the directory.
+///
+/// The file holds `{"id", "to", "from", "body", "client_ref", "status_callback", "validity"}`
+/// (absent fields omitted; validity in seconds). The format does not depend on the `serde`
+/// feature.
+///
+/// ```
+/// use smskit_phone::E164;
+/// use smskit_provider::{FileProvider, OutboundMessage, Provider};
+///
+/// let dir = std::env::temp_dir().join(format!("smskit-doc-outbox-{}", std::process::id()));
+/// let outbox = FileProvider::new(&dir).unwrap();
+/// let to = E164::parse("+32470123456").unwrap();
+/// let receipt = outbox.send(&OutboundMessage::new(to, "Hello")).unwrap();
+/// let stored = outbox.read_all().unwrap();
+/// assert_eq!(stored[0].id, receipt.message_id);
+/// assert_eq!(stored[0].message.body, "Hello");
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+#[derive(Debug)]
+pub struct FileProvider {
+    dir: PathBuf,
+    next: AtomicU64,
+}
+
+/// A message read back from the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct StoredMessage {
+    /// The id the receipt carried (the file name without `.json`).
+    pub id: String,
+    /// The message as it was sent.
+    pub message: OutboundMessage,
+}
+
+impl FileProvider {
+    /// An outbox in `dir`, created if needed.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] when the directory cannot be created or listed.
+    pub fn new(dir: impl Into<PathBuf>) -> Result<Self, Error> {
+        let dir = dir.into();
+        fs::create_dir_all(&dir).map_err(|error| io_error("cannot create", &dir, &error))?;
+        let last = list_ids(&dir)?.into_iter().max().unwrap_or(0);
+        Ok(Self {
+            dir,
+            next: AtomicU64::new(last.saturating_add(1)),
+        })
+    }
+
+    /// The outbox directory.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Every message in the outbox, by id.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] when the directory or a file cannot be read,
+    /// [`ErrorKind::InvalidResponse`] for a file that is not a message (naming the file).
+    pub fn read_all(&self) -> Result<Vec<StoredMessage>, Error> {
+        let mut ids = list_ids(&self.dir)?;
+        ids.sort_unstable();
+        ids.into_iter().map(|n| self.read(&format_id(n))).collect()
+    }
+
+    /// The message with that id.
+    ///
+    /// # Errors
+    /// As [`FileProvider::read_all`]; [`ErrorKind::Io`] for an unknown id.
+    pub fn read(&self, id: &str) -> Result<StoredMessage, Error> {
+        if parse_id(id).is_none() {
+            return Err(Error::permanent(
+                ErrorKind::InvalidRequest,
+                format!("`{id}` is not a file provider message id"),
+            ));
+        }
+        let path = self.dir.join(format!("{id}{EXTENSION}"));
+        let text =
+            fs::read_to_string(&path).map_err(|error| io_error("cannot read", &path, &error))?;
+        let value: Value = serde_json::from_str(&text).map_err(|error| {
+            Error::permanent(
+                ErrorKind::InvalidResponse,
+                format!("{} is not JSON: {error}", path.display()),
+            )
+        })?;
+        let message = from_json(&value).map_err(|why| {
+            Error::permanent(
+                ErrorKind::InvalidResponse,
+                format!("{} is not a message: {why}", path.display()),
+            )
+        })?;
+        Ok(StoredMessage {
+            id: id.to_owned(),
+            message,
+        })
+    }
+
+    fn write(&self, message: &OutboundMessage) -> Result<String, Error> {
+        for _ in 0..MAX_ID_TRIES {
+            let n = self.next.fetch_add(1, Ordering::Relaxed);
+            let id = format_id(n);
+            let path = self.dir.join(format!("{id}{EXTENSION}"));
+            if path.exists() {
+                continue;
+            }
+            let mut json = to_json(message);
+            if let Value::Object(map) = &mut json {
+                map.insert("id".to_owned(), Value::String(id.clone()));
+            }
+            let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+            match self.publish(&path, &id, text.as_bytes()) {
+                Ok(()) => return Ok(id),
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(error) => return Err(io_error("cannot write", &path, &error)),
+            }
+        }
+        Err(Error::retryable(
+            ErrorKind::Io,
+            format!(
+                "no free message id in {} after {MAX_ID_TRIES} tries",
+                self.dir.display()
+            ),
+        ))
+    }
+
+    /// Writes `bytes` under a temporary name and links it to `path`, which fails with
+    /// `AlreadyExists` instead of overwriting.
+    fn publish(&self, path: &Path, id: &str, bytes: &[u8]) -> io::Result<()> {
+        let temp = self.dir.join(format!(".{id}{EXTENSION}.tmp"));
+        let written = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+            .and_then(|mut file| {
+                file.write_all(bytes)?;
+                file.sync_all()
+            });
+        if let Err(error) = written {
+            if error.kind() != io::ErrorKind::AlreadyExists {
+                let _ = fs::remove_file(&temp);
+            }
+            return Err(error);
+        }
+        let linked = fs::hard_link(&temp, path);
+        let _ = fs::remove_file(&temp);
+        match linked {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => Err(error),
+            // File systems without hard links: create the final file directly (still never
+            // overwriting).
+            Err(_) => fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .and_then(|mut file| {
+                    file.write_all(bytes)?;
+                    file.sync_all()
+                }),
+        }
+    }
+}
+
+impl Provider for FileProvider {
+    fn name(&self) -> &str {
+        "file"
+    }
+
+    fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+        let id = self.write(message)?;
+        Ok(Receipt::new("file", id, TraceStatus::Pending, "written"))
+    }
+}
+
+fn io_error(what: &str, path: &Path, error: &io::Error) -> Error {
+    // Nothing was published when writing fails, so a retry cannot duplicate the message.
+    Error::retryable(ErrorKind::Io, format!("{what} {}: {error}", path.display()))
+}
+
+fn format_id(n: u64) -> String {
+    format!("{PREFIX}{n:08}")
+}
+
+fn parse_id(id: &str) -> Option<u64> {
+    let digits = id.strip_prefix(PREFIX)?;
+    if digits.len() < 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+fn list_ids(dir: &Path) -> Result<Vec<u64>, Error> {
+    let entries = fs::read_dir(dir).map_err(|error| io_error("cannot list", dir, &error))?;
+    let mut ids = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|error| io_error("cannot list", dir, &error))?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if let Some(id) = name.strip_suffix(EXTENSION).and_then(parse_id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+fn to_json(message: &OutboundMessage) -> Value {
+    let mut map = Map::new();
+    map.insert("to".to_owned(), json!(message.to.as_str()));
+    if let Some(from) = &message.from {
+        map.insert("from".to_owned(), json!(from.as_str()));
+    }
+    map.insert("body".to_owned(), json!(message.body));
+    if let Some(client_ref) = &message.client_ref {
+        map.insert("client_ref".to_owned(), json!(client_ref));
+    }
+    if let Some(url) = &message.status_callback {
+        map.insert("status_callback".to_owned(), json!(url));
+    }
+    if let Some(secs) = message.validity_secs() {
+        map.insert("validity".to_owned(), json!(secs));
+    }
+    Value::Object(map)
+}
+
+fn from_json(value: &Value) -> Result<OutboundMessage, String> {
+    let text = |name: &str| -> Result<Option<String>, String> {
+        match value.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(_) => Err(format!("`{name}` is not a string")),
+        }
+    };
+    let to = text("to")?.ok_or("`to` is missing")?;
+    let to = E164::parse(&to).map_err(|error| format!("`to`: {error}"))?;
+    let body = text("body")?.ok_or("`body` is missing")?;
+    let mut message = OutboundMessage::new(to, body);
+    if let Some(from) = text("from")? {
+        message.from = Some(Sender::parse(&from).map_err(|error| error.message().to_owned())?);
+    }
+    message.client_ref = text("client_ref")?;
+    message.status_callback = text("status_callback")?;
+    message.validity = match value.get("validity") {
+        None | Some(Value::Null) => None,
+        Some(secs) => Some(Duration::from_secs(
+            secs.as_u64()
+                .ok_or("`validity` is not a number of seconds")?,
+        )),
+    };
+    Ok(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("smskit-file-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn write_read_round_trip_and_resume_numbering() {
+        let dir = temp_dir("roundtrip");
+        let outbox = FileProvider::new(&dir).unwrap();
+        let message = OutboundMessage::new(E164::parse("+32470123456").unwrap(), "Hi \"you\"\n€")
+            .with_from(Sender::parse("ACME").unwrap())
+            .with_client_ref("t-1")
+            .with_status_callback("https://example.com/cb")
+            .with_validity(Duration::from_millis(1001));
+        let first = outbox.send(&message).unwrap();
+        assert_eq!(first.message_id, "file-00000001");
+        let stored = outbox.read(&first.message_id).unwrap();
+        assert_eq!(stored.message.body, message.body);
+        assert_eq!(stored.message.from, message.from);
+        assert_eq!(stored.message.validity, Some(Duration::from_secs(2)));
+
+        // A new provider on the same directory continues the numbering.
+        let again = FileProvider::new(&dir).unwrap();
+        let second = again.send(&message).unwrap();
+        assert_eq!(second.message_id, "file-00000002");
+        let all = again.read_all().unwrap();
+        assert_eq!(all.len(), 2);
+        // No temporary files are left behind.
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 2);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn concurrent_writers_never_collide() {
+        let dir = temp_dir("concurrent");
+        let a = FileProvider::new(&dir).unwrap();
+        let b = FileProvider::new(&dir).unwrap();
+        let message = OutboundMessage::new(E164::parse("+32470123456").unwrap(), "x");
+        let ids: Vec<String> = std::thread::scope(|scope| {
+            let handles: Vec<_> = [&a, &b, &a, &b]
+                .into_iter()
+                .map(|outbox| {
+                    let message = &message;
+                    scope.spawn(move || {
+                        (0..25)
+                            .map(|_| outbox.send(message).unwrap().message_id)
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect()
+        });
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 100);
+        assert_eq!(a.read_all().unwrap().len(), 100);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn bad_files_are_named() {
+        let dir = temp_dir("bad");
+        let outbox = FileProvider::new(&dir).unwrap();
+        fs::write(dir.join("file-00000007.json"), "{\"to\": 5}").unwrap();
+        fs::write(dir.join("notes.txt"), "ignored").unwrap();
+        let error = outbox.read_all().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidResponse);
+        assert!(error.message().contains("file-00000007.json"), "{error}");
+        assert_eq!(
+            outbox.read("../etc/passwd").unwrap_err().kind(),
+            ErrorKind::InvalidRequest
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,342 @@
+//! The small HTTP model of the sans-IO core, and the transport trait that executes it.
+
+use std::fmt;
+use std::time::Duration;
+
+use base64::Engine as _;
+
+use crate::error::{Error, ErrorKind};
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Method {
+    /// `GET`.
+    Get,
+    /// `POST`.
+    Post,
+}
+
+impl Method {
+    /// `GET` or `POST`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An HTTP request: what a provider builds for a transport to send, and what a web server
+/// received from a provider's webhook.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HttpRequest {
+    /// The method.
+    pub method: Method,
+    /// The absolute URL, query included.
+    pub url: String,
+    /// Header names and values, in order (names compared case-insensitively).
+    pub headers: Vec<(String, String)>,
+    /// The body (empty for `GET`).
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    /// A request without headers or body.
+    #[must_use]
+    pub fn new(method: Method, url: impl Into<String>) -> Self {
+        Self {
+            method,
+            url: url.into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// Adds a header.
+    #[must_use]
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the body.
+    #[must_use]
+    pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// The first header of that name (case-insensitive).
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never print credentials.
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                if name.eq_ignore_ascii_case("authorization") {
+                    (name.as_str(), "<redacted>")
+                } else {
+                    (name.as_str(), value.as_str())
+                }
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &format_args!("{} bytes", self.body.len()))
+            .finish()
+    }
+}
+
+/// An HTTP response, as a transport received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Header names and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// A response without headers.
+    #[must_use]
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+        }
+    }
+
+    /// Adds a header.
+    #[must_use]
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The first header of that name (case-insensitive).
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<&str> {
+        find_header(&self.headers, name)
+    }
+
+    /// Whether the status is 2xx.
+    #[must_use]
+    pub const fn is_success(&self) -> bool {
+        self.status >= 200 && self.status < 300
+    }
+
+    /// The `Retry-After` delay in seconds, when the header holds a number of seconds.
+    ///
+    /// An HTTP-date value is ignored (it would need a clock); the dispatcher's backoff applies.
+    #[must_use]
+    pub fn retry_after(&self) -> Option<Duration> {
+        let value = self.header("retry-after")?.trim();
+        if value.is_empty() || value.len() > 10 || !value.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        value.parse::<u64>().ok().map(Duration::from_secs)
+    }
+}
+
+fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_str())
+}
+
+/// Performs an HTTP exchange: the only I/O an HTTP provider does.
+///
+/// Implementations classify their failures with the [`ErrorClass`](crate::ErrorClass)
+/// partition: [`Retryable`](crate::ErrorClass::Retryable) only when the request certainly did
+/// not reach the server (connection refused, DNS, TLS handshake, connect timeout),
+/// [`Unknown`](crate::ErrorClass::Unknown) for anything after the request may have left
+/// (timeout waiting for the response, connection reset, malformed response). HTTP error
+/// statuses are not transport errors: return the response and let the provider classify it.
+///
+/// The blocking `UreqTransport` (feature `ureq`) implements it; so can
+/// an async runtime's client driven to completion, or a test double.
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends `request` and returns the response, whatever its status.
+    ///
+    /// # Errors
+    /// A classified [`Error`] when no complete response arrived.
+    fn execute(&self, request: &HttpRequest) -> Result<HttpResponse, Error>;
+}
+
+/// The `Authorization` header value for HTTP Basic auth.
+pub(crate) fn basic_auth(user: &str, secret: &str) -> String {
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{secret}"));
+    format!("Basic {token}")
+}
+
+/// `application/x-www-form-urlencoded` body of `pairs`, in order.
+pub(crate) fn form_body<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<u8> {
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in pairs {
+        serializer.append_pair(name, value);
+    }
+    serializer.finish().into_bytes()
+}
+
+/// Decodes an `application/x-www-form-urlencoded` body (or query) into pairs, leniently:
+/// bad percent escapes stay literal and invalid UTF-8 becomes U+FFFD.
+#[must_use]
+pub fn parse_form(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body)
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect()
+}
+
+/// The classification of an HTTP error status when the body does not say more.
+pub(crate) fn error_for_status(status: u16, message: String) -> Error {
+    let error = match status {
+        429 => Error::retryable(ErrorKind::RateLimited, message),
+        // A gateway timeout: the upstream may have processed the request.
+        504 => Error::unknown(ErrorKind::Timeout, message),
+        // 408: the server gave up waiting for our request, so it did not process it.
+        408 => Error::retryable(ErrorKind::Timeout, message),
+        500..=599 => Error::retryable(ErrorKind::ServerError, message),
+        401 | 403 => Error::permanent(ErrorKind::Unauthorized, message),
+        404 => Error::permanent(ErrorKind::InvalidConfig, message),
+        300..=399 => Error::permanent(
+            ErrorKind::InvalidConfig,
+            format!("{message} (redirects are not followed: check the API base URL)"),
+        ),
+        400..=499 => Error::permanent(ErrorKind::InvalidRequest, message),
+        _ => Error::unknown(ErrorKind::InvalidResponse, message),
+    };
+    error.with_http_status(status)
+}
+
+/// A short printable excerpt of a non-JSON body, for error messages.
+pub(crate) fn body_excerpt(body: &[u8]) -> String {
+    const MAX: usize = 200;
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    let mut excerpt: String = text.chars().take(MAX).collect();
+    excerpt.retain(|c| !c.is_control() || c == ' ');
+    if text.chars().nth(MAX).is_some() {
+        excerpt.push('…');
+    }
+    excerpt
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorClass;
+
+    #[test]
+    fn basic_auth_header() {
+        // RFC 7617's example.
+        assert_eq!(
+            basic_auth("Aladdin", "open sesame"),
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
+    }
+
+    #[test]
+    fn form_round_trip() {
+        let body = form_body([("To", "+32470123456"), ("Body", "Hi & bye = 100%")]);
+        assert_eq!(
+            String::from_utf8(body.clone()).unwrap(),
+            "To=%2B32470123456&Body=Hi+%26+bye+%3D+100%25"
+        );
+        assert_eq!(
+            parse_form(&body),
+            vec![
+                ("To".to_owned(), "+32470123456".to_owned()),
+                ("Body".to_owned(), "Hi & bye = 100%".to_owned())
+            ]
+        );
+        // Lenient on garbage.
+        assert_eq!(parse_form(b"a=%zz&&b&=c&\xff=1").len(), 4);
+    }
+
+    #[test]
+    fn retry_after_seconds_only() {
+        let response = HttpResponse::new(429, "").with_header("Retry-After", " 7 ");
+        assert_eq!(response.retry_after(), Some(Duration::from_secs(7)));
+        let date =
+            HttpResponse::new(429, "").with_header("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT");
+        assert_eq!(date.retry_after(), None);
+        assert_eq!(HttpResponse::new(429, "").retry_after(), None);
+        let huge = HttpResponse::new(429, "").with_header("retry-after", "99999999999999999999");
+        assert_eq!(huge.retry_after(), None);
+    }
+
+    #[test]
+    fn status_classes() {
+        assert_eq!(
+            error_for_status(429, String::new()).class(),
+            ErrorClass::Retryable
+        );
+        assert_eq!(
+            error_for_status(500, String::new()).class(),
+            ErrorClass::Retryable
+        );
+        assert_eq!(
+            error_for_status(503, String::new()).class(),
+            ErrorClass::Retryable
+        );
+        assert_eq!(
+            error_for_status(504, String::new()).class(),
+            ErrorClass::Unknown
+        );
+        assert_eq!(
+            error_for_status(400, String::new()).class(),
+            ErrorClass::Permanent
+        );
+        assert_eq!(
+            error_for_status(401, String::new()).kind(),
+            ErrorKind::Unauthorized
+        );
+        assert_eq!(
+            error_for_status(302, String::new()).class(),
+            ErrorClass::Permanent
+        );
+        assert_eq!(
+            error_for_status(302, String::new()).http_status(),
+            Some(302)
+        );
+    }
+
+    #[test]
+    fn debug_redacts_authorization() {
+        let request = HttpRequest::new(Method::Post, "https://example.com")
+            .with_header("Authorization", "Basic c2VjcmV0");
+        let debug = format!("{request:?}");
+        assert!(!debug.contains("c2VjcmV0"));
+        assert!(debug.contains("<redacted>"));
+    }
+
+    #[test]
+    fn excerpt_is_bounded() {
+        let long = "x".repeat(1000);
+        assert_eq!(body_excerpt(long.as_bytes()).chars().count(), 201);
+        assert_eq!(body_excerpt(b"  <html>\n</html> "), "<html></html>");
+    }
+}

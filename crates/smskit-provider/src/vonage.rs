@@ -1,0 +1,847 @@
+//! Vonage (Nexmo) SMS API: sans-IO request building, per-part response parsing, delivery
+//! receipts, and the [`Vonage`] provider over a [`Transport`].
+//!
+//! ```
+//! use smskit_phone::E164;
+//! use smskit_provider::{HttpResponse, OutboundMessage, Sender};
+//! use smskit_provider::vonage::{VonageConfig, parse_send_response};
+//!
+//! let config = VonageConfig::new("abcd1234", "secret").unwrap();
+//! let message = OutboundMessage::new(E164::parse("+447700900000").unwrap(), "Hi")
+//!     .with_from(Sender::parse("ACME").unwrap());
+//! let request = config.build_request(&message).unwrap();
+//! assert_eq!(request.url, "https://rest.nexmo.com/sms/json");
+//! assert_eq!(request.body, b"api_key=abcd1234&api_secret=secret&from=ACME&to=447700900000&text=Hi");
+//!
+//! let body = r#"{"message-count": "1", "messages": [{"to": "447700900000",
+//!     "message-id": "0A0000000123ABCD1", "status": "0", "remaining-balance": "3.14159265",
+//!     "message-price": "0.03330000", "network": "12345"}]}"#;
+//! let receipt = parse_send_response(&HttpResponse::new(200, body), "EUR").unwrap();
+//! assert_eq!(receipt.message_id, "0A0000000123ABCD1");
+//! assert_eq!(receipt.price.unwrap().to_string(), "0.0333 EUR");
+//! ```
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde_json::Value;
+use smskit_phone::E164;
+
+use crate::error::{Error, ErrorClass, ErrorKind};
+use crate::gsm::is_gsm7;
+use crate::http::{
+    HttpRequest, HttpResponse, Method, Transport, body_excerpt, error_for_status, form_body,
+    parse_form,
+};
+use crate::message::{DeliveryReport, OutboundMessage, Price, Receipt, Sender};
+use crate::provider::Provider;
+use crate::sender::SenderPool;
+use crate::status::{FailureType, TraceStatus};
+use crate::twilio::{check_api_base, config_error};
+
+/// Vonage's API base URL.
+pub const DEFAULT_API_BASE: &str = "https://rest.nexmo.com";
+/// The longest `client-ref` Vonage accepts, in characters.
+pub const MAX_CLIENT_REF_CHARS: usize = 100;
+/// The `ttl` range Vonage accepts, in milliseconds.
+pub const TTL_RANGE_MS: std::ops::RangeInclusive<u64> = 20_000..=604_800_000;
+/// The largest delivery-receipt body read.
+pub const MAX_RECEIPT_BYTES: usize = 64 * 1024;
+
+/// The configuration of a Vonage account.
+#[derive(Clone, PartialEq, Eq)]
+pub struct VonageConfig {
+    api_key: String,
+    api_secret: String,
+    api_base: String,
+    from: Option<Sender>,
+    senders: SenderPool,
+    callback: Option<String>,
+    currency: String,
+}
+
+impl fmt::Debug for VonageConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VonageConfig")
+            .field("api_key", &self.api_key)
+            .field("api_base", &self.api_base)
+            .field("from", &self.from)
+            .field("senders", &self.senders)
+            .field("callback", &self.callback)
+            .field("currency", &self.currency)
+            .finish_non_exhaustive()
+    }
+}
+
+impl VonageConfig {
+    /// An account with its API key and secret.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] for an empty key or secret.
+    pub fn new(api_key: &str, api_secret: &str) -> Result<Self, Error> {
+        if api_key.trim().is_empty() || api_secret.is_empty() {
+            return Err(config_error(
+                "the Vonage API key and secret must not be empty".to_owned(),
+            ));
+        }
+        Ok(Self {
+            api_key: api_key.trim().to_owned(),
+            api_secret: api_secret.to_owned(),
+            api_base: DEFAULT_API_BASE.to_owned(),
+            from: None,
+            senders: SenderPool::new(),
+            callback: None,
+            currency: "EUR".to_owned(),
+        })
+    }
+
+    /// Points the provider at another server; default [`DEFAULT_API_BASE`].
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] unless it is an absolute `http`/`https` URL.
+    pub fn with_api_base(mut self, api_base: &str) -> Result<Self, Error> {
+        self.api_base = check_api_base(api_base)?;
+        Ok(self)
+    }
+
+    /// The sender of messages without one, when the sender pool has none either.
+    #[must_use]
+    pub fn with_from(mut self, from: Sender) -> Self {
+        self.from = Some(from);
+        self
+    }
+
+    /// The sender numbers chosen by destination country for messages without a sender.
+    #[must_use]
+    pub fn with_senders(mut self, senders: SenderPool) -> Self {
+        self.senders = senders;
+        self
+    }
+
+    /// The delivery-receipt URL of messages that do not set their own.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] for an unusable URL.
+    pub fn with_callback(mut self, url: &str) -> Result<Self, Error> {
+        crate::message::check_callback_url(url)
+            .map_err(|error| config_error(error.message().to_owned()))?;
+        self.callback = Some(url.to_owned());
+        Ok(self)
+    }
+
+    /// The account's currency, which Vonage prices are in (its responses do not say);
+    /// default `EUR`.
+    #[must_use]
+    pub fn with_currency(mut self, currency: &str) -> Self {
+        self.currency = currency.trim().to_ascii_uppercase();
+        self
+    }
+
+    /// The account currency.
+    #[must_use]
+    pub fn currency(&self) -> &str {
+        &self.currency
+    }
+
+    fn sender(&self, message: &OutboundMessage) -> Result<String, Error> {
+        let sender = match &message.from {
+            Some(sender) => Some(sender.clone()),
+            None => self
+                .senders
+                .choose(&message.to)
+                .map(|chosen| Sender::Number(chosen.number))
+                .or_else(|| self.from.clone()),
+        };
+        match sender {
+            Some(Sender::Number(number)) => Ok(number.digits().to_owned()),
+            Some(Sender::Alphanumeric(text) | Sender::ShortCode(text)) => Ok(text),
+            Some(Sender::Service(sid)) => Err(Error::permanent(
+                ErrorKind::InvalidSender,
+                format!("Vonage has no Messaging Services (sender `{sid}`)"),
+            )),
+            None => Err(Error::permanent(
+                ErrorKind::InvalidSender,
+                format!(
+                    "no sender for the message to {}: set its `from`, a sender pool or a default",
+                    message.to
+                ),
+            )),
+        }
+    }
+
+    /// The HTTP request that sends `message`: `POST {api base}/sms/json` with a form body of
+    /// `api_key`, `api_secret`, `from`, `to` (E.164 digits without `+`), `text`, and when needed
+    /// `type=unicode` (a text outside the GSM 7-bit alphabet), `callback`, `client-ref`, `ttl`
+    /// (the validity in milliseconds).
+    ///
+    /// # Errors
+    /// A permanent error, before anything is sent, for an empty body, no sender, a `client-ref`
+    /// over 100 characters, a validity outside 20 s..=7 days, an unusable callback URL.
+    pub fn build_request(&self, message: &OutboundMessage) -> Result<HttpRequest, Error> {
+        message.check()?;
+        let from = self.sender(message)?;
+        if let Some(client_ref) = &message.client_ref {
+            let length = client_ref.chars().count();
+            if length > MAX_CLIENT_REF_CHARS {
+                return Err(Error::permanent(
+                    ErrorKind::InvalidRequest,
+                    format!(
+                        "client-ref of {length} characters exceeds Vonage's {MAX_CLIENT_REF_CHARS}"
+                    ),
+                ));
+            }
+        }
+        let ttl = match message.validity {
+            None => None,
+            Some(validity) => {
+                let ms = u64::try_from(validity.as_millis()).unwrap_or(u64::MAX);
+                if !TTL_RANGE_MS.contains(&ms) {
+                    return Err(Error::permanent(
+                        ErrorKind::InvalidRequest,
+                        format!("validity of {ms} ms is outside Vonage's 20000..=604800000 ms"),
+                    ));
+                }
+                Some(ms.to_string())
+            }
+        };
+        let mut fields: Vec<(&str, &str)> = vec![
+            ("api_key", &self.api_key),
+            ("api_secret", &self.api_secret),
+            ("from", &from),
+            ("to", message.to.digits()),
+            ("text", &message.body),
+        ];
+        if !is_gsm7(&message.body) {
+            fields.push(("type", "unicode"));
+        }
+        if let Some(url) = message.status_callback.as_ref().or(self.callback.as_ref()) {
+            fields.push(("callback", url));
+        }
+        if let Some(client_ref) = &message.client_ref {
+            fields.push(("client-ref", client_ref));
+        }
+        if let Some(ttl) = &ttl {
+            fields.push(("ttl", ttl));
+        }
+        Ok(
+            HttpRequest::new(Method::Post, format!("{}/sms/json", self.api_base))
+                .with_header("Content-Type", "application/x-www-form-urlencoded")
+                .with_header("Accept", "application/json")
+                .with_body(form_body(fields)),
+        )
+    }
+}
+
+/// What a Vonage per-part `status` means: its class, kind and failure type.
+///
+/// `0` is success (not an error). 1 (throttled), 5 (internal error) and 10 (too many
+/// connections) are retryable; every other status is permanent — 2, 3, 4, 6, 7, 8, 9, 15 as the
+/// spec says, 9 being no credit and 7 a barred (opted-out) number.
+///
+/// ```
+/// use smskit_provider::{ErrorClass, ErrorKind, FailureType};
+/// use smskit_provider::vonage::status_meaning;
+///
+/// assert_eq!(status_meaning(1).0, ErrorClass::Retryable);
+/// assert_eq!(status_meaning(9), (ErrorClass::Permanent, ErrorKind::NoCredit, FailureType::Credit));
+/// ```
+#[must_use]
+pub const fn status_meaning(status: u32) -> (ErrorClass, ErrorKind, FailureType) {
+    use ErrorClass::{Permanent, Retryable};
+    let (class, kind) = match status {
+        1 => (Retryable, ErrorKind::RateLimited),
+        5 => (Retryable, ErrorKind::ServerError),
+        10 => (Retryable, ErrorKind::RateLimited),
+        2 | 3 | 12 | 22 | 23 => (Permanent, ErrorKind::InvalidRequest),
+        4 | 14 | 32 => (Permanent, ErrorKind::Unauthorized),
+        6 => (Permanent, ErrorKind::InvalidDestination),
+        7 => (Permanent, ErrorKind::OptedOut),
+        8 | 11 | 29 => (Permanent, ErrorKind::AccountRestricted),
+        9 => (Permanent, ErrorKind::NoCredit),
+        15 => (Permanent, ErrorKind::InvalidSender),
+        33 => (Permanent, ErrorKind::InvalidDestination),
+        _ => (Permanent, ErrorKind::Other),
+    };
+    (class, kind, kind.default_failure())
+}
+
+/// Parses Vonage's answer to a send request.
+///
+/// Vonage answers HTTP 200 with one `messages[]` entry per part (every number a string). All
+/// parts accepted (`status` "0") → a [`Receipt`] with the first part's id as message id, every
+/// part's id, the part count and the summed `message-price` (in `currency`, which Vonage does
+/// not state). No part accepted → the error of the first failed part ([`status_meaning`],
+/// with its `error-text`), retryable only if every part is. Some parts accepted → an
+/// [`ErrorKind::PartiallySent`] [`ErrorClass::Unknown`] error: a retry would send the
+/// accepted parts twice. Any other HTTP status is classified by status; an unreadable 200 is
+/// unknown.
+///
+/// # Errors
+/// A classified [`Error`] as above.
+pub fn parse_send_response(response: &HttpResponse, currency: &str) -> Result<Receipt, Error> {
+    if !response.is_success() {
+        let excerpt = body_excerpt(&response.body);
+        let message = if excerpt.is_empty() {
+            format!("Vonage answered HTTP {}", response.status)
+        } else {
+            format!("Vonage answered HTTP {}: {excerpt}", response.status)
+        };
+        let mut error = error_for_status(response.status, message);
+        if let Some(delay) = response.retry_after().filter(|_| error.is_retryable()) {
+            error = error.with_retry_after(delay);
+        }
+        return Err(error);
+    }
+    let unknown = |why: &str| {
+        Error::unknown(
+            ErrorKind::InvalidResponse,
+            format!(
+                "Vonage answered HTTP {} but {why}; the message may have been sent",
+                response.status
+            ),
+        )
+        .with_http_status(response.status)
+    };
+    let value: Value =
+        serde_json::from_slice(&response.body).map_err(|_| unknown("the body is not JSON"))?;
+    let parts = value
+        .get("messages")
+        .and_then(Value::as_array)
+        .filter(|parts| !parts.is_empty())
+        .ok_or_else(|| unknown("the body has no `messages`"))?;
+
+    let mut accepted: Vec<(String, Option<Price>)> = Vec::new();
+    let mut failed: Vec<(u32, String)> = Vec::new();
+    for part in parts {
+        let status = part.get("status").and_then(number_of);
+        match status {
+            Some(0) => {
+                let id = part
+                    .get("message-id")
+                    .and_then(Value::as_str)
+                    .map(str::trim)
+                    .filter(|id| !id.is_empty())
+                    .ok_or_else(|| unknown("an accepted part has no `message-id`"))?;
+                let price = part
+                    .get("message-price")
+                    .and_then(text_of)
+                    .and_then(|price| Price::parse(&price, currency));
+                accepted.push((id.to_owned(), price));
+            }
+            Some(status) => {
+                let text = part.get("error-text").and_then(Value::as_str).map_or_else(
+                    || format!("Vonage status {status}"),
+                    |t| t.trim().chars().take(500).collect(),
+                );
+                failed.push((status, text));
+            }
+            None => return Err(unknown("a part has no numeric `status`")),
+        }
+    }
+
+    if let Some((status, text)) = failed.first() {
+        let (mut class, kind, failure) = status_meaning(*status);
+        if failed
+            .iter()
+            .any(|(s, _)| status_meaning(*s).0 != ErrorClass::Retryable)
+        {
+            class = ErrorClass::Permanent;
+        }
+        if !accepted.is_empty() {
+            let ids: Vec<&str> = accepted.iter().map(|(id, _)| id.as_str()).collect();
+            return Err(Error::unknown(
+                ErrorKind::PartiallySent,
+                format!(
+                    "Vonage accepted {} of {} parts ({}) and refused the others: {text}",
+                    accepted.len(),
+                    parts.len(),
+                    ids.join(", ")
+                ),
+            )
+            .with_code(status.to_string())
+            .with_failure(failure)
+            .with_http_status(response.status));
+        }
+        return Err(Error::new(class, kind, text.clone())
+            .with_code(status.to_string())
+            .with_failure(failure)
+            .with_http_status(response.status));
+    }
+
+    let ids: Vec<String> = accepted.iter().map(|(id, _)| id.clone()).collect();
+    let Some(first) = ids.first().cloned() else {
+        return Err(unknown("no part was accepted or refused"));
+    };
+    let segments = value
+        .get("message-count")
+        .and_then(number_of)
+        .unwrap_or(u32::try_from(ids.len()).unwrap_or(u32::MAX));
+    let mut receipt = Receipt::new("vonage", first, TraceStatus::Pending, "0")
+        .with_part_ids(ids)
+        .with_segments(segments);
+    let mut total: Option<Price> = None;
+    let mut complete = true;
+    for (_, price) in &accepted {
+        match (price, &total) {
+            (Some(price), None) => total = Some(price.clone()),
+            (Some(price), Some(sum)) => total = sum.checked_add(price),
+            (None, _) => complete = false,
+        }
+    }
+    if let (true, Some(total)) = (complete, total) {
+        receipt = receipt.with_price(total);
+    }
+    Ok(receipt)
+}
+
+/// The trace status and failure type of a delivery receipt's `status` and `err-code`.
+///
+/// `delivered` → `sent`; `accepted`, `buffered` → `pending`; `unknown` → `pending` (no
+/// conclusion); `expired` → `error`/`sms_expired`; `rejected` → `error`/`sms_rejected`;
+/// `failed` → `error` with the failure type of the `err-code`. Whatever the status, `err-code`
+/// 9 (illegal number: the recipient asked not to receive messages) is an opt-out.
+///
+/// ```
+/// use smskit_provider::{FailureType, TraceStatus};
+/// use smskit_provider::vonage::receipt_status;
+///
+/// assert_eq!(receipt_status("delivered", Some(0)), Some((TraceStatus::Sent, None)));
+/// assert_eq!(
+///     receipt_status("failed", Some(9)),
+///     Some((TraceStatus::Error, Some(FailureType::OptOut)))
+/// );
+/// assert_eq!(receipt_status("exploded", None), None);
+/// ```
+#[must_use]
+pub fn receipt_status(
+    status: &str,
+    err_code: Option<u32>,
+) -> Option<(TraceStatus, Option<FailureType>)> {
+    let status = status.trim();
+    let is = |name: &str| status.eq_ignore_ascii_case(name);
+    let trace = if is("delivered") {
+        TraceStatus::Sent
+    } else if is("accepted") || is("buffered") || is("unknown") {
+        TraceStatus::Pending
+    } else if is("expired") || is("failed") || is("rejected") {
+        TraceStatus::Error
+    } else {
+        return None;
+    };
+    if err_code == Some(9) {
+        return Some((TraceStatus::Error, Some(FailureType::OptOut)));
+    }
+    if trace != TraceStatus::Error {
+        return Some((trace, None));
+    }
+    let failure = if is("expired") {
+        FailureType::Expired
+    } else if is("rejected") {
+        match err_code {
+            Some(code) => receipt_error_failure(code).unwrap_or(FailureType::Rejected),
+            None => FailureType::Rejected,
+        }
+    } else {
+        err_code
+            .and_then(receipt_error_failure)
+            .unwrap_or(FailureType::NotDelivered)
+    };
+    Some((TraceStatus::Error, Some(failure)))
+}
+
+/// The failure type of a delivery receipt `err-code`.
+fn receipt_error_failure(code: u32) -> Option<FailureType> {
+    Some(match code {
+        3 | 11 | 12 | 33 => FailureType::InvalidDestination,
+        4 | 13 | 14 | 15 => FailureType::NotAllowed,
+        6 | 10 | 50..=54 => FailureType::Rejected,
+        9 => FailureType::OptOut,
+        1 | 2 | 5 | 7 | 8 | 99 => FailureType::NotDelivered,
+        _ => return None,
+    })
+}
+
+/// Parses a Vonage delivery receipt: the parameters of the webhook (query string of a `GET`,
+/// or a form or JSON `POST` body), leniently (unknown fields ignored).
+///
+/// Reads `messageId` (the part's id), `status`, `err-code`, `msisdn` (the recipient, digits),
+/// `to` (the sender), `client-ref`, `price` (in `currency`) and the time: `message-timestamp`
+/// (`YYYY-MM-DD HH:MM:SS`, UTC), else `scts` (`YYMMDDHHMM`), else `received_at`.
+///
+/// ```
+/// use chrono::{DateTime, Utc};
+/// use smskit_provider::{FailureType, TraceStatus};
+/// use smskit_provider::vonage::parse_delivery_receipt;
+///
+/// let params = [
+///     ("msisdn", "447700900000"), ("to", "ACME"), ("network-code", "23410"),
+///     ("messageId", "0A0000001234567B"), ("price", "0.03330000"), ("status", "delivered"),
+///     ("scts", "2001011400"), ("err-code", "0"), ("client-ref", "trace-42"),
+///     ("message-timestamp", "2020-01-01 14:00:00"),
+/// ];
+/// let report = parse_delivery_receipt(&params, "EUR", DateTime::<Utc>::UNIX_EPOCH).unwrap();
+/// assert_eq!(report.status, TraceStatus::Sent);
+/// assert_eq!(report.client_ref.as_deref(), Some("trace-42"));
+/// assert_eq!(report.to.unwrap().as_str(), "+447700900000");
+/// assert_eq!(report.at.to_rfc3339(), "2020-01-01T14:00:00+00:00");
+/// ```
+///
+/// # Errors
+/// An [`ErrorKind::InvalidWebhook`] error for a receipt without `messageId` or `status`, or
+/// with an unknown status.
+pub fn parse_delivery_receipt<N: AsRef<str>, V: AsRef<str>>(
+    params: &[(N, V)],
+    currency: &str,
+    received_at: DateTime<Utc>,
+) -> Result<DeliveryReport, Error> {
+    let get = |name: &str| -> Option<&str> {
+        params
+            .iter()
+            .filter(|(n, _)| n.as_ref() == name)
+            .map(|(_, v)| v.as_ref().trim())
+            .find(|v| !v.is_empty())
+    };
+    let invalid = |message: String| Error::permanent(ErrorKind::InvalidWebhook, message);
+    let id = get("messageId")
+        .or_else(|| get("message-id"))
+        .ok_or_else(|| invalid("Vonage delivery receipt without messageId".to_owned()))?;
+    let raw_status = get("status").ok_or_else(|| {
+        invalid(format!(
+            "Vonage delivery receipt for {} without status",
+            short(id)
+        ))
+    })?;
+    let err_text = get("err-code");
+    let err_code = err_text.and_then(|code| code.parse::<u32>().ok());
+    let (trace, failure) = receipt_status(raw_status, err_code).ok_or_else(|| {
+        invalid(format!(
+            "Vonage delivery receipt for {} with unknown status `{}`",
+            short(id),
+            short(raw_status)
+        ))
+    })?;
+    let at = get("message-timestamp")
+        .and_then(|t| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").ok())
+        .or_else(|| {
+            get("scts")
+                .and_then(|t| NaiveDateTime::parse_from_str(&format!("{t}00"), "%y%m%d%H%M%S").ok())
+        })
+        .map_or(received_at, |naive| naive.and_utc());
+    let mut report = DeliveryReport::new("vonage", id, trace, raw_status.to_ascii_lowercase(), at);
+    report.failure = failure;
+    report.error_code = err_text.filter(|code| *code != "0").map(str::to_owned);
+    report.to = get("msisdn")
+        .and_then(|digits| E164::parse(&format!("+{}", digits.trim_start_matches('+'))).ok());
+    report.from = get("to").map(str::to_owned);
+    report.client_ref = get("client-ref").map(str::to_owned);
+    report.price = get("price").and_then(|price| Price::parse(price, currency));
+    Ok(report)
+}
+
+/// Parses a delivery receipt as the web server received it: the query of a `GET`, else a JSON
+/// or form body (see [`parse_delivery_receipt`]).
+///
+/// # Errors
+/// As [`parse_delivery_receipt`]; an oversized body is refused.
+pub fn parse_delivery_receipt_request(
+    request: &HttpRequest,
+    currency: &str,
+    received_at: DateTime<Utc>,
+) -> Result<DeliveryReport, Error> {
+    if request.body.len() > MAX_RECEIPT_BYTES {
+        return Err(Error::permanent(
+            ErrorKind::InvalidWebhook,
+            format!(
+                "delivery receipt body of {} bytes exceeds {MAX_RECEIPT_BYTES}",
+                request.body.len()
+            ),
+        ));
+    }
+    let body = request.body.trim_ascii_start();
+    let params: Vec<(String, String)> = if request.method == Method::Get || body.is_empty() {
+        let query = request.url.split_once('?').map_or("", |(_, q)| q);
+        parse_form(query.split('#').next().unwrap_or("").as_bytes())
+    } else if body.first() == Some(&b'{') {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(map)) => map
+                .into_iter()
+                .filter_map(|(name, value)| text_of(&value).map(|text| (name, text)))
+                .collect(),
+            _ => {
+                return Err(Error::permanent(
+                    ErrorKind::InvalidWebhook,
+                    "Vonage delivery receipt body is not a JSON object".to_owned(),
+                ));
+            }
+        }
+    } else {
+        parse_form(body)
+    };
+    parse_delivery_receipt(&params, currency, received_at)
+}
+
+/// A number given as a numeric string (Vonage's way) or a JSON number.
+fn number_of(value: &Value) -> Option<u32> {
+    match value {
+        Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn text_of(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn short(text: &str) -> String {
+    text.chars().take(64).filter(|c| !c.is_control()).collect()
+}
+
+/// The Vonage provider: [`VonageConfig`] over a [`Transport`].
+#[derive(Debug, Clone)]
+pub struct Vonage {
+    config: VonageConfig,
+    transport: Arc<dyn Transport>,
+}
+
+impl Vonage {
+    /// A provider sending through `transport`.
+    #[must_use]
+    pub fn new(config: VonageConfig, transport: Arc<dyn Transport>) -> Self {
+        Self { config, transport }
+    }
+
+    /// The configuration.
+    #[must_use]
+    pub fn config(&self) -> &VonageConfig {
+        &self.config
+    }
+}
+
+impl Provider for Vonage {
+    fn name(&self) -> &str {
+        "vonage"
+    }
+
+    fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+        let request = self.config.build_request(message)?;
+        let response = self.transport.execute(&request)?;
+        parse_send_response(&response, &self.config.currency)
+    }
+
+    fn parse_delivery_report(
+        &self,
+        request: &HttpRequest,
+        received_at: DateTime<Utc>,
+    ) -> Result<DeliveryReport, Error> {
+        parse_delivery_receipt_request(request, &self.config.currency, received_at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn message(body: &str) -> OutboundMessage {
+        OutboundMessage::new(E164::parse("+447700900000").unwrap(), body)
+            .with_from(Sender::parse("+447700900001").unwrap())
+    }
+
+    #[test]
+    fn unicode_type_and_optional_fields() {
+        let config = VonageConfig::new("key", "secret").unwrap();
+        let request = config
+            .build_request(
+                &message("Ça va 🙂")
+                    .with_client_ref("trace-1")
+                    .with_status_callback("https://example.com/dlr")
+                    .with_validity(Duration::from_secs(3600)),
+            )
+            .unwrap();
+        let fields = parse_form(&request.body);
+        let get = |name: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(get("from"), Some("447700900001"));
+        assert_eq!(get("to"), Some("447700900000"));
+        assert_eq!(get("type"), Some("unicode"));
+        assert_eq!(get("callback"), Some("https://example.com/dlr"));
+        assert_eq!(get("client-ref"), Some("trace-1"));
+        assert_eq!(get("ttl"), Some("3600000"));
+        let plain = config.build_request(&message("Hello")).unwrap();
+        assert!(!parse_form(&plain.body).iter().any(|(n, _)| n == "type"));
+    }
+
+    #[test]
+    fn local_refusals() {
+        let config = VonageConfig::new("key", "secret").unwrap();
+        let no_sender = OutboundMessage::new(E164::parse("+447700900000").unwrap(), "x");
+        assert_eq!(
+            config.build_request(&no_sender).unwrap_err().kind(),
+            ErrorKind::InvalidSender
+        );
+        let with_default = config.clone().with_from(Sender::parse("ACME").unwrap());
+        assert!(with_default.build_request(&no_sender).is_ok());
+        let long_ref = message("x").with_client_ref("r".repeat(101));
+        assert_eq!(
+            config.build_request(&long_ref).unwrap_err().kind(),
+            ErrorKind::InvalidRequest
+        );
+        let short_ttl = message("x").with_validity(Duration::from_secs(10));
+        assert_eq!(
+            config.build_request(&short_ttl).unwrap_err().kind(),
+            ErrorKind::InvalidRequest
+        );
+        let service =
+            message("x").with_from(Sender::parse("MG0123456789abcdef0123456789abcdef").unwrap());
+        assert_eq!(
+            config.build_request(&service).unwrap_err().kind(),
+            ErrorKind::InvalidSender
+        );
+        assert!(VonageConfig::new("", "x").is_err());
+    }
+
+    #[test]
+    fn status_classes_are_the_spec() {
+        for status in [1, 5] {
+            assert_eq!(status_meaning(status).0, ErrorClass::Retryable, "{status}");
+        }
+        for status in [2, 3, 4, 6, 7, 8, 9, 15] {
+            assert_eq!(status_meaning(status).0, ErrorClass::Permanent, "{status}");
+        }
+        assert_eq!(status_meaning(9).2, FailureType::Credit);
+        assert_eq!(status_meaning(7).1, ErrorKind::OptedOut);
+    }
+
+    proptest::proptest! {
+        /// All parts accepted → a receipt; some → unknown; none → retryable only when every
+        /// part is.
+        #[test]
+        fn part_outcomes(statuses in proptest::collection::vec(proptest::sample::select(vec![0u32, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 99]), 1..5)) {
+            let parts: Vec<Value> = statuses
+                .iter()
+                .enumerate()
+                .map(|(i, status)| serde_json::json!({"message-id": format!("id{i}"), "status": status.to_string(), "message-price": "0.01"}))
+                .collect();
+            let body = serde_json::json!({"message-count": parts.len().to_string(), "messages": parts}).to_string();
+            let outcome = parse_send_response(&HttpResponse::new(200, body), "EUR");
+            let accepted = statuses.iter().filter(|s| **s == 0).count();
+            match outcome {
+                Ok(receipt) => {
+                    proptest::prop_assert_eq!(accepted, statuses.len());
+                    proptest::prop_assert_eq!(receipt.part_ids.len(), statuses.len());
+                }
+                Err(error) if accepted > 0 => {
+                    proptest::prop_assert_eq!(error.class(), ErrorClass::Unknown);
+                    proptest::prop_assert_eq!(error.kind(), ErrorKind::PartiallySent);
+                }
+                Err(error) => {
+                    let all_retryable = statuses.iter().all(|s| matches!(s, 1 | 5 | 10));
+                    let expected = if all_retryable { ErrorClass::Retryable } else { ErrorClass::Permanent };
+                    proptest::prop_assert_eq!(error.class(), expected);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mixed_parts() {
+        let body = r#"{"message-count": "2", "messages": [
+            {"message-id": "A1", "status": "0", "message-price": "0.03"},
+            {"status": "1", "error-text": "Throughput Rate Exceeded"}]}"#;
+        let error = parse_send_response(&HttpResponse::new(200, body), "EUR").unwrap_err();
+        assert_eq!(error.class(), ErrorClass::Unknown);
+        assert_eq!(error.kind(), ErrorKind::PartiallySent);
+        assert!(error.message().contains("A1"));
+
+        let body = r#"{"messages": [{"status": "1", "error-text": "x"}, {"status": "9", "error-text": "y"}]}"#;
+        let error = parse_send_response(&HttpResponse::new(200, body), "EUR").unwrap_err();
+        assert_eq!(
+            error.class(),
+            ErrorClass::Permanent,
+            "one permanent part makes it permanent"
+        );
+
+        let body = r#"{"messages": [{"status": "1", "error-text": "x"}, {"status": "5"}]}"#;
+        let error = parse_send_response(&HttpResponse::new(200, body), "EUR").unwrap_err();
+        assert_eq!(error.class(), ErrorClass::Retryable);
+    }
+
+    #[test]
+    fn unreadable_success_is_unknown() {
+        for body in [
+            "",
+            "nope",
+            "{}",
+            r#"{"messages": []}"#,
+            r#"{"messages": [{"status": "0"}]}"#,
+            r#"{"messages": [{}]}"#,
+        ] {
+            let error = parse_send_response(&HttpResponse::new(200, body), "EUR").unwrap_err();
+            assert_eq!(error.class(), ErrorClass::Unknown, "{body}");
+        }
+    }
+
+    #[test]
+    fn receipt_request_forms() {
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let get = HttpRequest::new(
+            Method::Get,
+            "https://example.com/dlr?messageId=X1&status=expired&err-code=1",
+        );
+        let report = parse_delivery_receipt_request(&get, "EUR", at).unwrap();
+        assert_eq!(
+            (report.status, report.failure),
+            (TraceStatus::Error, Some(FailureType::Expired))
+        );
+        let json = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body(
+            r#"{"messageId": "X2", "status": "failed", "err-code": "9", "price": 0.05}"#,
+        );
+        let report = parse_delivery_receipt_request(&json, "EUR", at).unwrap();
+        assert!(report.is_opt_out());
+        assert_eq!(report.price.unwrap().to_string(), "0.05 EUR");
+        let form = HttpRequest::new(Method::Post, "https://example.com/dlr")
+            .with_body("messageId=X3&status=buffered");
+        assert_eq!(
+            parse_delivery_receipt_request(&form, "EUR", at)
+                .unwrap()
+                .status,
+            TraceStatus::Pending
+        );
+        let bad = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body("{not json");
+        assert_eq!(
+            parse_delivery_receipt_request(&bad, "EUR", at)
+                .unwrap_err()
+                .kind(),
+            ErrorKind::InvalidWebhook
+        );
+    }
+
+    #[test]
+    fn receipt_times() {
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let params = [
+            ("messageId", "X"),
+            ("status", "delivered"),
+            ("scts", "2001011400"),
+        ];
+        let report = parse_delivery_receipt(&params, "EUR", at).unwrap();
+        assert_eq!(report.at.to_rfc3339(), "2020-01-01T14:00:00+00:00");
+        let params = [
+            ("messageId", "X"),
+            ("status", "delivered"),
+            ("scts", "garbage"),
+        ];
+        assert_eq!(parse_delivery_receipt(&params, "EUR", at).unwrap().at, at);
+    }
+}

@@ -1,0 +1,51 @@
+//! Replays the `twilio_callback` fuzz target's regressions and hand-picked inputs.
+
+#[path = "../../../fuzz/checks/twilio_callback.rs"]
+mod checks;
+
+use std::fs;
+use std::path::Path;
+
+#[test]
+fn replay_regressions() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/twilio_callback");
+    let mut count = 0;
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|name| name == ".gitkeep") {
+            continue;
+        }
+        checks::check(&fs::read(&path).unwrap());
+        count += 1;
+    }
+    eprintln!("replayed {count} regression inputs");
+}
+
+#[test]
+fn hand_picked_inputs() {
+    let inputs: [&[u8]; 16] = [
+        b"",
+        b"\0",
+        b"12345\0MessageSid=SM1&MessageStatus=delivered",
+        b"MessageSid=SM1&MessageStatus=undelivered&ErrorCode=30003&To=%2B32470123456",
+        b"MessageSid=%20SM1%20&MessageStatus=%20SENT%20",
+        b"SmsSid=SM1&SmsStatus=failed&ErrorCode=21610",
+        b"MessageSid=SM1&MessageStatus=received",
+        b"MessageSid=SM1&MessageStatus=queued&MessageStatus=failed",
+        b"MessageSid=&MessageSid=SM2&MessageStatus=sent",
+        b"MessageSid=SM1&MessageStatus=sent&ErrorCode=99999999999999999999",
+        b"%zz=%&&&==&MessageSid=%FF%FE&MessageStatus=read",
+        b"MessageSid=SM1&MessageStatus=canceled&To=%2B",
+        b"\xff\xfe\0\xff\xfe=\xff",
+        b"tok\0en\0MessageSid=SM1&MessageStatus=partially_delivered",
+        b"MessageSid=SM\x01\x02&MessageStatus=sending&To=+32470123456",
+        b"MessageSid=SM1&MessageStatus=undelivered&ErrorCode=%2030005%20",
+    ];
+    for input in inputs {
+        checks::check(input);
+    }
+    // Oversized bodies are refused, not parsed.
+    let mut huge = b"MessageSid=SM1&MessageStatus=sent&Pad=".to_vec();
+    huge.resize(70_000, b'a');
+    checks::check(&huge);
+}
