@@ -125,6 +125,9 @@ fn pack_text<S: PartSink>(
     }
 }
 
+/// The default tables plus one per national language.
+const TABLES: usize = Language::ALL.len() + 1;
+
 /// How a shift-table combination ranks (lower is better): parts, shift tables, units, then
 /// the locking and single language identifiers.
 type Rank = (usize, u8, usize, u8, u8);
@@ -142,39 +145,28 @@ where
             .all(|ch| default_septets(ch) != 0)
             .then_some(Scheme::Gsm7(ShiftTables::DEFAULT));
     }
-    let lockings: Vec<Option<Language>> = core::iter::once(None)
-        .chain(
-            segmenter
-                .languages
-                .iter()
-                .filter(|language| language.has_locking_table())
-                .map(Some),
-        )
-        .collect();
-    let singles: Vec<Option<Language>> = core::iter::once(None)
-        .chain(segmenter.languages.iter().map(Some))
-        .collect();
-    let single_bits: Vec<u16> = singles
+    // Tables are numbered by national language identifier (0 = default), as in the generated
+    // masks. feasible[l] has bit s set while locking table l with single table s encodes every
+    // character seen so far; fixed-size arrays keep counting allocation-free.
+    let enabled = segmenter.languages.bits();
+    let singles = enabled | 1;
+    let lockings = segmenter
+        .languages
         .iter()
-        .map(|single| ShiftTables::new(None, *single).single_bit())
-        .collect();
-    // feasible[l] has bit s set while locking table l with single table s encodes every
-    // character seen so far.
-    let all_singles = (1u32 << singles.len()) - 1;
-    let mut feasible: Vec<u32> = vec![all_singles; lockings.len()];
+        .filter(|language| language.has_locking_table())
+        .fold(1u16, |bits, language| bits | (1 << language.identifier()));
+    let mut feasible = [0u16; TABLES];
+    for (identifier, allowed) in feasible.iter_mut().enumerate() {
+        if lockings & (1 << identifier) != 0 {
+            *allowed = singles;
+        }
+    }
     for ch in chars.clone() {
         let (locking_mask, single_mask) = shift_masks(ch);
-        let mut singles_with_ch = 0u32;
-        for (index, bit) in single_bits.iter().enumerate() {
-            if single_mask & bit != 0 {
-                singles_with_ch |= 1 << index;
-            }
-        }
-        let mut any = 0u32;
-        for (locking, allowed) in lockings.iter().zip(feasible.iter_mut()) {
-            let locking_bit = ShiftTables::new(*locking, None).locking_bit();
-            if locking_mask & locking_bit == 0 {
-                *allowed &= singles_with_ch;
+        let mut any = 0u16;
+        for (identifier, allowed) in feasible.iter_mut().enumerate() {
+            if locking_mask & (1 << identifier) == 0 {
+                *allowed &= single_mask;
             }
             any |= *allowed;
         }
@@ -183,12 +175,18 @@ where
         }
     }
     let mut best: Option<(Rank, ShiftTables)> = None;
-    for (locking, allowed) in lockings.iter().zip(&feasible) {
-        for (index, single) in singles.iter().enumerate() {
-            if allowed & (1 << index) == 0 {
+    for (locking_id, allowed) in feasible.iter().enumerate() {
+        for single_id in 0..TABLES {
+            if allowed & (1 << single_id) == 0 {
                 continue;
             }
-            let tables = ShiftTables::new(*locking, *single);
+            let language = |identifier: usize| {
+                u8::try_from(identifier)
+                    .ok()
+                    .and_then(Language::from_identifier)
+            };
+            let (locking, single) = (language(locking_id), language(single_id));
+            let tables = ShiftTables::new(locking, single);
             let scheme = Scheme::Gsm7(tables);
             let packed = match text {
                 Some(text) => pack_text(text, scheme, segmenter, ()),
