@@ -118,12 +118,20 @@ impl Like {
         } else {
             let with = |chars: &mut Vec<char>| {
                 chars.clear();
+                // At most one char per byte, so one reservation covers the common case.
+                chars.reserve(value.len());
                 if self.fold {
                     if value.contains('\u{3a3}') {
                         // Final sigma depends on context: let the standard library decide.
                         chars.extend(value.to_lowercase().chars());
                     } else {
-                        chars.extend(value.chars().flat_map(char::to_lowercase));
+                        for ch in value.chars() {
+                            if ch.is_ascii() {
+                                chars.push(ch.to_ascii_lowercase());
+                            } else {
+                                chars.extend(ch.to_lowercase());
+                            }
+                        }
                     }
                 } else {
                     chars.extend(value.chars());
