@@ -1,12 +1,10 @@
 //! `smskit links`: tracked short links.
 
-use std::collections::hash_map::RandomState;
-use std::convert::Infallible;
-use std::hash::BuildHasher;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
-use smskit::links::rand_core::TryRng;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 use smskit::links::{LinkError, MemoryLinkStore, Rewritten, Shortener, Tracking, Warning};
 
 use crate::failure::Failure;
@@ -82,10 +80,12 @@ fn rewrite(args: RewriteArgs) -> Result<ExitCode, Failure> {
             text
         }
     };
-    let seed = args
-        .seed
-        .unwrap_or_else(|| RandomState::new().hash_one(std::process::id()));
-    let mut store = MemoryLinkStore::new(SplitMix64(seed));
+    // The library takes its randomness from the caller; the command line is that caller.
+    let rng: StdRng = match args.seed {
+        Some(seed) => StdRng::seed_from_u64(seed),
+        None => rand::make_rng(),
+    };
+    let mut store = MemoryLinkStore::new(rng);
     let rewritten = shortener
         .rewrite(&text, &tracking, &mut store)
         .map_err(Failure::new)?;
@@ -182,33 +182,4 @@ fn print_table(out: &mut impl Write, rewritten: &Rewritten) -> io::Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// SplitMix64 seeded from `--seed` or from the process's random hasher keys: the library takes
-/// its randomness from the caller, and the command line is that caller.
-#[derive(Debug)]
-struct SplitMix64(u64);
-
-impl TryRng for SplitMix64 {
-    type Error = Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        Ok((self.try_next_u64()? >> 32) as u32)
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        Ok(z ^ (z >> 31))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        for chunk in dst.chunks_mut(8) {
-            let bytes = self.try_next_u64()?.to_le_bytes();
-            chunk.copy_from_slice(&bytes[..chunk.len()]);
-        }
-        Ok(())
-    }
 }
