@@ -126,21 +126,38 @@ fn describe(warning: &Warning) -> String {
     }
 }
 
+/// One link of the `--json` output, fields in the documented order.
+#[derive(serde::Serialize)]
+struct JsonLink<'a> {
+    url: &'a str,
+    code: &'a str,
+    short_url: &'a str,
+    target: &'a str,
+}
+
+/// The `--json` output: `{"text", "links"}`.
+#[derive(serde::Serialize)]
+struct JsonRewrite<'a> {
+    text: &'a str,
+    links: Vec<JsonLink<'a>>,
+}
+
 fn print_json(out: &mut impl Write, rewritten: &Rewritten) -> io::Result<()> {
-    let links: Vec<serde_json::Value> = rewritten
-        .links()
-        .iter()
-        .map(|link| {
-            serde_json::json!({
-                "url": link.url,
-                "code": link.link.code().as_str(),
-                "short_url": link.short_url,
-                "target": link.link.target(),
+    let output = JsonRewrite {
+        text: rewritten.text(),
+        links: rewritten
+            .links()
+            .iter()
+            .map(|link| JsonLink {
+                url: &link.url,
+                code: link.link.code().as_str(),
+                short_url: &link.short_url,
+                target: link.link.target(),
             })
-        })
-        .collect();
-    let value = serde_json::json!({ "text": rewritten.text(), "links": links });
-    writeln!(out, "{value}")
+            .collect(),
+    };
+    serde_json::to_writer(&mut *out, &output)?;
+    writeln!(out)
 }
 
 fn print_table(out: &mut impl Write, rewritten: &Rewritten) -> io::Result<()> {
