@@ -2,11 +2,6 @@
 //!
 //! Every subcommand is a thin layer over the library crates: it parses arguments, calls the
 //! library, and prints a human-readable report or JSON. Errors go to stderr with a non-zero exit.
-#![allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "a command-line tool reports on stdout/stderr"
-)]
 
 mod cmd;
 mod failure;

@@ -9,7 +9,7 @@ use crate::capacity::{self, Capacity};
 use crate::charset::{Language, ShiftTables, default_septets, shift_masks};
 use crate::error::Error;
 use crate::fast;
-use crate::options::{EncodingChoice, Segmenter, SplitPolicy};
+use crate::options::{Concatenation, EncodingChoice, Segmenter, SplitPolicy};
 use crate::packer::{PackedParts, Packer, PartList, PartSink};
 use crate::result::{Count, Encoding, NonGsmChar, Part, Segmentation, Substitution};
 use crate::translit::{Transliterated, rewrite};
@@ -213,14 +213,6 @@ where
     best.map(|(_, tables)| Scheme::Gsm7(tables))
 }
 
-/// The scheme for `chars` under automatic choice: 7-bit when it fits, else UCS-2.
-fn auto_scheme<I>(chars: I, segmenter: &Segmenter, text: Option<&str>) -> Scheme
-where
-    I: Iterator<Item = char> + Clone,
-{
-    gsm7_scheme(chars, segmenter, text).unwrap_or(Scheme::Ucs2)
-}
-
 /// The scheme for `chars` under the segmenter's encoding choice, or `None` when GSM-7 was
 /// forced and does not fit. `text` is the rewritten text when the split policy needs it.
 fn choose_scheme<I>(chars: I, segmenter: &Segmenter, text: Option<&str>) -> Option<Scheme>
@@ -230,7 +222,7 @@ where
     match segmenter.encoding {
         EncodingChoice::Ucs2 => Some(Scheme::Ucs2),
         EncodingChoice::Gsm7 => gsm7_scheme(chars, segmenter, text),
-        EncodingChoice::Auto => Some(auto_scheme(chars, segmenter, text)),
+        EncodingChoice::Auto => Some(gsm7_scheme(chars, segmenter, text).unwrap_or(Scheme::Ucs2)),
     }
 }
 
@@ -258,27 +250,64 @@ fn not_gsm7(input: &str, segmenter: &Segmenter) -> Error {
 
 /// Characters of the sent text outside the GSM-7 default alphabet, at their input offsets.
 fn non_gsm_chars(input: &str, segmenter: &Segmenter) -> Vec<NonGsmChar> {
+    let non_gsm = |&(_, ch): &(usize, char)| default_septets(ch) == 0;
+    let found = |(offset, ch)| NonGsmChar { offset, ch };
+    if !segmenter.rewrites_text() {
+        return input.char_indices().filter(non_gsm).map(found).collect();
+    }
     Transliterated::new(input, segmenter)
-        .filter(|mapped| default_septets(mapped.ch) == 0)
-        .map(|mapped| NonGsmChar {
-            offset: mapped.input_offset,
-            ch: mapped.ch,
-        })
+        .map(|mapped| (mapped.input_offset, mapped.ch))
+        .filter(non_gsm)
+        .map(found)
         .collect()
+}
+
+/// What the block-wise fast path found for a text.
+enum FastPath {
+    /// The options need the general path (grapheme clusters or national tables).
+    NotApplicable,
+    /// GSM-7 was forced and the text does not fit it.
+    NotGsm7,
+    /// The scheme and the count, from one pass.
+    Counted(Scheme, Count),
+}
+
+/// The scheme and count under automatic choice: GSM-7 when it fits, else UCS-2.
+fn auto_fast(text: &str, concatenation: Concatenation) -> (Scheme, Count) {
+    match fast::count_gsm7(text, concatenation) {
+        Some(count) => (Scheme::Gsm7(ShiftTables::DEFAULT), count),
+        None => (Scheme::Ucs2, fast::count_ucs2(text, concatenation)),
+    }
+}
+
+/// Chooses the scheme and counts `text` (already rewritten) in one block-wise pass, when the
+/// options allow it: standard split points and no national tables.
+fn fast_path(text: &str, segmenter: &Segmenter) -> FastPath {
+    if segmenter.split_policy != SplitPolicy::Standard || !segmenter.languages.is_empty() {
+        return FastPath::NotApplicable;
+    }
+    let concatenation = segmenter.concatenation;
+    let found = match segmenter.encoding {
+        EncodingChoice::Auto => Some(auto_fast(text, concatenation)),
+        EncodingChoice::Gsm7 => fast::count_gsm7(text, concatenation)
+            .map(|count| (Scheme::Gsm7(ShiftTables::DEFAULT), count)),
+        EncodingChoice::Ucs2 => Some((Scheme::Ucs2, fast::count_ucs2(text, concatenation))),
+    };
+    found.map_or(FastPath::NotGsm7, |(scheme, count)| {
+        FastPath::Counted(scheme, count)
+    })
 }
 
 /// Counts `input` with the segmenter's options.
 pub(crate) fn count(input: &str, segmenter: &Segmenter) -> Result<Count, Error> {
-    let standard = segmenter.split_policy == SplitPolicy::Standard;
-    if standard && !segmenter.rewrites_text() && segmenter.languages.is_empty() {
-        return match segmenter.encoding {
-            EncodingChoice::Auto => Ok(fast::count_auto(input, segmenter.concatenation)),
-            EncodingChoice::Ucs2 => Ok(fast::count_ucs2(input, segmenter.concatenation)),
-            EncodingChoice::Gsm7 => fast::count_gsm7(input, segmenter.concatenation)
-                .ok_or_else(|| not_gsm7(input, segmenter)),
-        };
+    if !segmenter.rewrites_text() {
+        match fast_path(input, segmenter) {
+            FastPath::Counted(_, count) => return Ok(count),
+            FastPath::NotGsm7 => return Err(not_gsm7(input, segmenter)),
+            FastPath::NotApplicable => {}
+        }
     }
-    if standard {
+    if segmenter.split_policy == SplitPolicy::Standard {
         // Stream the rewritten characters: nothing is allocated.
         let chars = Transliterated::new(input, segmenter).map(|mapped| mapped.ch);
         let scheme = choose_scheme(chars.clone(), segmenter, None)
@@ -316,35 +345,52 @@ pub(crate) fn split<'a>(input: &'a str, segmenter: &Segmenter) -> Result<Segment
     } else {
         (Cow::Borrowed(input), Vec::new())
     };
-    let grapheme_text = (segmenter.split_policy == SplitPolicy::Graphemes).then_some(&*text);
-    let scheme = choose_scheme(text.chars(), segmenter, grapheme_text)
-        .ok_or_else(|| not_gsm7(input, segmenter))?;
-    Ok(split_with(input, text, substitutions, scheme, segmenter))
+    let (scheme, count) = match fast_path(&text, segmenter) {
+        FastPath::Counted(scheme, count) => (scheme, Some(count)),
+        FastPath::NotGsm7 => return Err(not_gsm7(input, segmenter)),
+        FastPath::NotApplicable => {
+            let grapheme_text =
+                (segmenter.split_policy == SplitPolicy::Graphemes).then_some(&*text);
+            let scheme = choose_scheme(text.chars(), segmenter, grapheme_text)
+                .ok_or_else(|| not_gsm7(input, segmenter))?;
+            (scheme, None)
+        }
+    };
+    Ok(split_with(
+        input,
+        text,
+        substitutions,
+        scheme,
+        count,
+        segmenter,
+    ))
+}
+
+/// Counts `input` with the standard options (which cannot fail), without allocating.
+pub(crate) fn count_standard(input: &str) -> Count {
+    auto_fast(input, Concatenation::default()).1
 }
 
 /// Splits `input` with the standard options (which cannot fail).
 pub(crate) fn split_standard(input: &str) -> Segmentation<'_> {
     let segmenter = Segmenter::new();
-    let scheme = if fast::count_gsm7(input, segmenter.concatenation).is_some() {
-        Scheme::Gsm7(ShiftTables::DEFAULT)
-    } else {
-        Scheme::Ucs2
-    };
-    split_with(input, Cow::Borrowed(input), Vec::new(), scheme, &segmenter)
+    let (scheme, count) = auto_fast(input, segmenter.concatenation);
+    split_with(
+        input,
+        Cow::Borrowed(input),
+        Vec::new(),
+        scheme,
+        Some(count),
+        &segmenter,
+    )
 }
 
-/// The count of `text` by the fast path, when the scheme and policy allow it.
-fn fast_count(text: &str, scheme: Scheme, segmenter: &Segmenter) -> Option<Count> {
-    if segmenter.split_policy != SplitPolicy::Standard {
-        return None;
-    }
-    match scheme {
-        Scheme::Gsm7(tables) if tables.is_default() => {
-            fast::count_gsm7(text, segmenter.concatenation)
-        }
-        Scheme::Ucs2 => Some(fast::count_ucs2(text, segmenter.concatenation)),
-        Scheme::Gsm7(_) => None,
-    }
+/// The whole text as one part.
+fn whole(text: &str, units: usize) -> Vec<Part> {
+    vec![Part {
+        range: 0..text.len(),
+        units,
+    }]
 }
 
 /// Units, parts and units left of `text` packed into parts with their boundaries.
@@ -357,11 +403,7 @@ fn split_parts(
     let packed = pack_text(text, scheme, segmenter, PartList::default());
     let units = packed.total;
     if units <= capacity.single {
-        let whole = Part {
-            range: 0..text.len(),
-            units,
-        };
-        return (units, vec![whole], capacity.single - units);
+        return (units, whole(text, units), capacity.single - units);
     }
     let remaining = packed.capacity - packed.last_fill;
     let parts = packed
@@ -373,23 +415,21 @@ fn split_parts(
     (units, parts, remaining)
 }
 
-/// Splits the rewritten `text` of `input` in the chosen scheme.
+/// Splits the rewritten `text` of `input` in the chosen scheme (`count` when the fast path
+/// already counted it).
 fn split_with<'a>(
     input: &str,
     text: Cow<'a, str>,
     substitutions: Vec<Substitution>,
     scheme: Scheme,
+    count: Option<Count>,
     segmenter: &Segmenter,
 ) -> Segmentation<'a> {
     let capacity = scheme.capacity(segmenter);
-    let (units, parts, remaining) = match fast_count(&text, scheme, segmenter) {
+    let (units, parts, remaining) = match count {
         // Most messages fit one part: no need to look for part boundaries.
         Some(count) if count.parts == 1 => {
-            let whole = Part {
-                range: 0..text.len(),
-                units: count.units,
-            };
-            (count.units, vec![whole], count.remaining)
+            (count.units, whole(&text, count.units), count.remaining)
         }
         _ => split_parts(&text, scheme, segmenter, capacity),
     };
@@ -404,11 +444,6 @@ fn split_with<'a>(
         }
     };
     let non_gsm = match scheme {
-        Scheme::Ucs2 if !segmenter.rewrites_text() => input
-            .char_indices()
-            .filter(|&(_, ch)| default_septets(ch) == 0)
-            .map(|(offset, ch)| NonGsmChar { offset, ch })
-            .collect(),
         Scheme::Ucs2 => non_gsm_chars(input, segmenter),
         Scheme::Gsm7(_) => Vec::new(),
     };

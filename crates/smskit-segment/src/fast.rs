@@ -215,11 +215,6 @@ pub(crate) fn count_ucs2(text: &str, concatenation: Concatenation) -> Count {
     )
 }
 
-/// Counts with automatic encoding choice: GSM-7 when possible, else UCS-2.
-pub(crate) fn count_auto(text: &str, concatenation: Concatenation) -> Count {
-    count_gsm7(text, concatenation).unwrap_or_else(|| count_ucs2(text, concatenation))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -93,7 +93,7 @@ pub use translit::gsm7_replacement;
 /// assert_eq!((count.parts, count.units), (1, 0));
 /// ```
 pub fn count(text: &str) -> Count {
-    fast::count_auto(text, Concatenation::Reference8Bit)
+    engine::count_standard(text)
 }
 
 /// Splits `text` into SMS parts with the standard options.

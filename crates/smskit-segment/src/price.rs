@@ -10,12 +10,14 @@ use crate::result::Count;
 /// The longest E.164 number (and so the longest useful prefix), in digits.
 const MAX_DIGITS: usize = 15;
 
+/// Whether `digits` is 1 to 15 ASCII digits (a number or prefix without its `+`).
+fn is_digits(digits: &str) -> bool {
+    (1..=MAX_DIGITS).contains(&digits.len()) && digits.bytes().all(|byte| byte.is_ascii_digit())
+}
+
 /// The digits of an E.164 number (`+` and 1 to 15 digits), or `None`.
 fn e164_digits(number: &str) -> Option<&str> {
-    let digits = number.strip_prefix('+')?;
-    let valid = (1..=MAX_DIGITS).contains(&digits.len())
-        && digits.bytes().all(|byte| byte.is_ascii_digit());
-    valid.then_some(digits)
+    number.strip_prefix('+').filter(|digits| is_digits(digits))
 }
 
 /// A price table: the price of one SMS part by destination prefix, in one currency.
@@ -71,7 +73,7 @@ impl PriceTable {
             });
         }
         let digits = prefix.strip_prefix('+').unwrap_or(prefix);
-        if e164_digits(&format!("+{digits}")).is_none() {
+        if !is_digits(digits) {
             return Err(Error::InvalidPrefix {
                 prefix: prefix.to_owned(),
             });

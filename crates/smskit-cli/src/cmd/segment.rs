@@ -171,7 +171,7 @@ pub(crate) fn run(args: SegmentArgs) -> Result<ExitCode, Failure> {
             .map_err(|error| Failure::new(format_args!("cannot write JSON: {error}")))?;
         writeln!(out)?;
     } else {
-        out.write_all(human_report(&split, &segmenter).as_bytes())?;
+        out.write_all(human_report(&text, &split, &segmenter).as_bytes())?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -196,7 +196,7 @@ fn plural(count: usize, word: &str) -> String {
 }
 
 /// The human-readable report.
-pub(crate) fn human_report(split: &Segmentation<'_>, segmenter: &Segmenter) -> String {
+fn human_report(input: &str, split: &Segmentation<'_>, segmenter: &Segmenter) -> String {
     let mut report = String::new();
     let encoding = split.encoding;
     let _ = writeln!(
@@ -270,7 +270,7 @@ pub(crate) fn human_report(split: &Segmentation<'_>, segmenter: &Segmenter) -> S
                 },
             );
         }
-        if let Some(hint) = hint(split, segmenter) {
+        if let Some(hint) = hint(input, split, segmenter) {
             let _ = writeln!(report, "Hint: {hint}");
         }
     }
@@ -278,11 +278,10 @@ pub(crate) fn human_report(split: &Segmentation<'_>, segmenter: &Segmenter) -> S
 }
 
 /// What the user could do to leave UCS-2, and what it would give.
-fn hint(split: &Segmentation<'_>, segmenter: &Segmenter) -> Option<String> {
+fn hint(input: &str, split: &Segmentation<'_>, segmenter: &Segmenter) -> Option<String> {
     if segmenter.encoding() != EncodingChoice::Auto {
         return None;
     }
-    let input = original_input(split)?;
     let outcome = |count: smskit::segment::Count| {
         format!(
             "GSM-7 in {}, {} left",
@@ -297,7 +296,7 @@ fn hint(split: &Segmentation<'_>, segmenter: &Segmenter) -> Option<String> {
         if segmenter.transliteration() >= level {
             continue;
         }
-        let count = segmenter.with_transliteration(level).count(&input).ok()?;
+        let count = segmenter.with_transliteration(level).count(input).ok()?;
         if count.encoding == Encoding::Gsm7 {
             return Some(format!("with {flag} the text is {}", outcome(count)));
         }
@@ -311,22 +310,6 @@ fn hint(split: &Segmentation<'_>, segmenter: &Segmenter) -> Option<String> {
         "without these characters the text would be {}",
         outcome(smskit::segment::count(&without))
     ))
-}
-
-/// The input before substitutions (the hint re-segments it with other options).
-fn original_input(split: &Segmentation<'_>) -> Option<String> {
-    if split.substitutions.is_empty() {
-        return Some(split.text.to_string());
-    }
-    let mut input = String::with_capacity(split.text.len());
-    let mut at = 0;
-    for substitution in &split.substitutions {
-        input.push_str(split.text.get(at..substitution.output_offset)?);
-        input.push(substitution.from);
-        at = substitution.output_offset + substitution.to.len();
-    }
-    input.push_str(split.text.get(at..)?);
-    Some(input)
 }
 
 #[derive(Serialize)]
