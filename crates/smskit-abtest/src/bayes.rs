@@ -34,7 +34,7 @@
 //! Probabilities are clamped to [0, 1]; a version without trials simply keeps its uniform prior.
 
 use crate::error::AbtestError;
-use crate::special::{beta_inc, beta_pdf, ln_beta};
+use crate::special::{beta_inc, beta_pdf, ln_beta, normal_cdf};
 use crate::stats::Proportion;
 
 /// The Bayesian probability that each version has the highest true rate, with uniform Beta(1, 1)
@@ -79,7 +79,7 @@ fn posterior(p: Proportion) -> (u64, u64) {
 
 /// `P(Y > X)` for `X ~ Beta(x)`, `Y ~ Beta(y)` with integer parameters, by the shortest closed-form
 /// sum.
-pub(crate) fn prob_greater(x: (u64, u64), y: (u64, u64)) -> f64 {
+fn prob_greater(x: (u64, u64), y: (u64, u64)) -> f64 {
     let (ax, bx) = x;
     let (ay, by) = y;
     let shortest = ax.min(ay).min(bx).min(by);
@@ -110,7 +110,7 @@ fn normal_prob_greater(x: (u64, u64), y: (u64, u64)) -> f64 {
     let (my, vy) = beta_moments(y.0 as f64, y.1 as f64);
     let sd = (vx + vy).sqrt();
     if sd > 0.0 {
-        0.5 * libm::erfc(-(my - mx) / (sd * std::f64::consts::SQRT_2))
+        normal_cdf((my - mx) / sd)
     } else {
         0.5
     }
@@ -207,41 +207,52 @@ fn windowed_miller_sum(ax: u64, bx: u64, ay: u64, by: u64) -> f64 {
 /// fraction of the incomplete beta function would need tens of thousands of terms per node).
 const NORMAL_APPROX_POSTERIOR: f64 = 1e9;
 
-/// Posterior parameters as floats, with the moments for the normal approximation when it applies.
+/// Posterior parameters as floats, with the moments the breakpoints (and, when it applies, the
+/// normal approximation) need.
 #[derive(Clone, Copy)]
 struct Post {
     a: f64,
     b: f64,
-    normal: Option<(f64, f64)>,
+    /// Posterior mean in `x`.
+    mean_x: f64,
+    /// Posterior mean in `y = 1 - x`, computed directly so that it stays exact near `x = 1`.
+    mean_y: f64,
+    /// Posterior standard deviation.
+    sd: f64,
+    /// Whether the posterior is replaced by the normal distribution of the same moments.
+    normal: bool,
 }
 
 impl Post {
     fn new(a: f64, b: f64) -> Self {
-        let normal = (a.min(b) > NORMAL_APPROX_POSTERIOR).then(|| {
-            let (mean, var) = beta_moments(a, b);
-            (mean, var.sqrt())
-        });
-        Self { a, b, normal }
+        let (mean_x, var) = beta_moments(a, b);
+        Self {
+            a,
+            b,
+            mean_x,
+            mean_y: b / (a + b),
+            sd: var.sqrt(),
+            normal: a.min(b) > NORMAL_APPROX_POSTERIOR,
+        }
     }
 
     /// (CDF, density) at the point `x`, given with `y = 1 - x` (the smaller one is exact).
     fn eval(&self, x: f64, y: f64) -> (f64, f64) {
-        match self.normal {
-            Some((mean, sd)) => {
-                let z = if x <= 0.5 {
-                    (x - mean) / sd
-                } else {
-                    (self.b / (self.a + self.b) - y) / sd
-                };
-                (
-                    0.5 * libm::erfc(-z / std::f64::consts::SQRT_2),
-                    (-0.5 * z * z).exp() / (sd * (2.0 * std::f64::consts::PI).sqrt()),
-                )
-            }
-            None => (
+        if self.normal {
+            let z = if x <= 0.5 {
+                (x - self.mean_x) / self.sd
+            } else {
+                (self.mean_y - y) / self.sd
+            };
+            (
+                normal_cdf(z),
+                (-0.5 * z * z).exp() / (self.sd * (2.0 * std::f64::consts::PI).sqrt()),
+            )
+        } else {
+            (
                 beta_inc(self.a, self.b, x, y).0,
                 beta_pdf(self.a, self.b, x, y),
-            ),
+            )
         }
     }
 }
@@ -382,15 +393,12 @@ fn integrate_best(versions: &[Proportion]) -> Vec<f64> {
     let mut lower = vec![0.0, 0.5];
     let mut upper = vec![0.0, 0.5];
     for p in &posts {
-        let n = p.a + p.b;
-        let (mean_x, mean_y) = (p.a / n, p.b / n);
-        let sd = beta_moments(p.a, p.b).1.sqrt();
         for c in [-20.0, -10.0, -6.0, -3.0, 0.0, 3.0, 6.0, 10.0, 20.0] {
-            let x = mean_x + c * sd;
+            let x = p.mean_x + c * p.sd;
             if x > 0.0 && x < 0.5 {
                 lower.push(x);
             }
-            let y = mean_y - c * sd;
+            let y = p.mean_y - c * p.sd;
             if y > 0.0 && y < 0.5 {
                 upper.push(y);
             }

@@ -11,7 +11,6 @@ use std::f64::consts::{PI, SQRT_2};
 const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 
 /// Standard normal CDF, `P(Z <= x)`.
-#[cfg(test)]
 pub(crate) fn normal_cdf(x: f64) -> f64 {
     0.5 * libm::erfc(-x / SQRT_2)
 }
@@ -198,7 +197,7 @@ fn ln_from_pair(x: f64, y: f64) -> f64 {
 
 /// `x^a y^b / B(a, b)` with `y = 1 - x`, computed so that large `a` and `b` do not lose precision
 /// (TOMS 708's `brcomp` idea: expand around the mode `a / (a + b)`).
-pub(crate) fn beta_kernel(a: f64, b: f64, x: f64, y: f64) -> f64 {
+fn beta_kernel(a: f64, b: f64, x: f64, y: f64) -> f64 {
     if x <= 0.0 || y <= 0.0 {
         return 0.0;
     }

@@ -14,11 +14,13 @@ fn load(name: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-fn close(actual: f64, expected: f64, rel: f64, what: &str) {
+/// Checks `actual` against the number `case[key]` to relative error `rel`.
+fn check(case: &Value, key: &str, actual: f64, rel: f64) {
+    let expected = case[key].as_f64().unwrap();
     let scale = expected.abs().max(1e-300);
     assert!(
         actual == expected || (actual - expected).abs() / scale <= rel,
-        "{what}: got {actual:e}, expected {expected:e}"
+        "{key} {case}: got {actual:e}, expected {expected:e}"
     );
 }
 
@@ -128,18 +130,8 @@ fn wilson_vectors() {
         )
         .unwrap();
         let ci = wilson_interval(p, alpha(&case["alpha"]));
-        close(
-            ci.low,
-            case["low"].as_f64().unwrap(),
-            1e-12,
-            &format!("low {case}"),
-        );
-        close(
-            ci.high,
-            case["high"].as_f64().unwrap(),
-            1e-12,
-            &format!("high {case}"),
-        );
+        check(case, "low", ci.low, 1e-12);
+        check(case, "high", ci.high, 1e-12);
     }
 }
 
@@ -151,30 +143,10 @@ fn z_test_vectors() {
             proportion(&case["b"]),
             alpha(&case["alpha"]),
         );
-        close(
-            t.z,
-            case["z"].as_f64().unwrap(),
-            1e-12,
-            &format!("z {case}"),
-        );
-        close(
-            t.p_value,
-            case["p_value"].as_f64().unwrap(),
-            1e-10,
-            &format!("p {case}"),
-        );
-        close(
-            t.interval.low,
-            case["low"].as_f64().unwrap(),
-            1e-10,
-            &format!("low {case}"),
-        );
-        close(
-            t.interval.high,
-            case["high"].as_f64().unwrap(),
-            1e-10,
-            &format!("high {case}"),
-        );
+        check(case, "z", t.z, 1e-12);
+        check(case, "p_value", t.p_value, 1e-10);
+        check(case, "low", t.interval.low, 1e-10);
+        check(case, "high", t.interval.high, 1e-10);
     }
 }
 
@@ -195,36 +167,11 @@ fn welch_vectors() {
             alpha(&case["alpha"]),
         )
         .unwrap();
-        close(
-            t.t,
-            case["t"].as_f64().unwrap(),
-            1e-12,
-            &format!("t {case}"),
-        );
-        close(
-            t.df,
-            case["df"].as_f64().unwrap(),
-            1e-12,
-            &format!("df {case}"),
-        );
-        close(
-            t.p_value,
-            case["p_value"].as_f64().unwrap(),
-            1e-10,
-            &format!("p {case}"),
-        );
-        close(
-            t.interval.low,
-            case["low"].as_f64().unwrap(),
-            1e-10,
-            &format!("low {case}"),
-        );
-        close(
-            t.interval.high,
-            case["high"].as_f64().unwrap(),
-            1e-10,
-            &format!("high {case}"),
-        );
+        check(case, "t", t.t, 1e-12);
+        check(case, "df", t.df, 1e-12);
+        check(case, "p_value", t.p_value, 1e-10);
+        check(case, "low", t.interval.low, 1e-10);
+        check(case, "high", t.interval.high, 1e-10);
     }
 }
 

@@ -11,14 +11,19 @@ fn smskit(args: &[&str]) -> Output {
         .expect("run smskit")
 }
 
-fn json(args: &[&str]) -> Value {
+/// The standard output of a run that must succeed.
+fn stdout(args: &[&str]) -> String {
     let out = smskit(args);
     assert!(
         out.status.success(),
         "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8(out.stdout).unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(args: &[&str]) -> Value {
+    let text = stdout(args);
     assert_eq!(text.lines().count(), 1, "one JSON line: {text}");
     serde_json::from_str(&text).unwrap()
 }
@@ -164,7 +169,7 @@ fn degenerate_counts_give_defined_numbers() {
 
 #[test]
 fn significance_text_report() {
-    let out = smskit(&[
+    let text = stdout(&[
         "abtest",
         "significance",
         "--version",
@@ -172,8 +177,6 @@ fn significance_text_report() {
         "--version",
         "B:260/4000",
     ]);
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("95% CI"), "{text}");
     assert!(text.contains("5.00%") && text.contains("6.50%"), "{text}");
     assert!(text.contains("verdict: B wins"), "{text}");
@@ -285,7 +288,7 @@ fn sample_size_json_follows_the_formula() {
 
 #[test]
 fn sample_size_text_and_errors() {
-    let out = smskit(&[
+    let text = stdout(&[
         "abtest",
         "sample-size",
         "--baseline",
@@ -293,8 +296,6 @@ fn sample_size_text_and_errors() {
         "--mde",
         "0.01",
     ]);
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("8158 recipients per version"), "{text}");
     for args in [
         &["abtest", "sample-size", "--baseline", "0", "--mde", "0.01"][..],

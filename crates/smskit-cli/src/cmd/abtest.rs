@@ -170,10 +170,10 @@ fn significance(args: &SignificanceArgs) -> Result<ExitCode, Failure> {
             .max()
             .unwrap_or(0)
             .max("version".len());
-        writeln!(
-            out,
-            "{:<width$}  {:>17}  {:>8}  {:>19}  {:>7}",
-            "version", "clicks/sent", "rate", "95% CI", "P(best)"
+        table_row(
+            &mut out,
+            width,
+            ["version", "clicks/sent", "rate", "95% CI", "P(best)"],
         )?;
         for ((v, summary), ci) in args
             .versions
@@ -183,14 +183,16 @@ fn significance(args: &SignificanceArgs) -> Result<ExitCode, Failure> {
         {
             let counts = format!("{}/{}", v.proportion.successes(), v.proportion.trials());
             let interval = format!("[{}, {}]", percent(ci.low), percent(ci.high));
-            writeln!(
-                out,
-                "{:<width$}  {:>17}  {:>8}  {:>19}  {:>7}",
-                v.name,
-                counts,
-                percent(summary.rate),
-                interval,
-                percent(summary.probability_best)
+            table_row(
+                &mut out,
+                width,
+                [
+                    &v.name,
+                    &counts,
+                    &percent(summary.rate),
+                    &interval,
+                    &percent(summary.probability_best),
+                ],
             )?;
         }
         writeln!(out)?;
@@ -221,6 +223,19 @@ fn significance(args: &SignificanceArgs) -> Result<ExitCode, Failure> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line of the significance table (header and rows share the column layout): the version
+/// name left-aligned in `width` columns, the other cells right-aligned.
+fn table_row(
+    out: &mut impl Write,
+    width: usize,
+    [name, counts, rate, interval, best]: [&str; 5],
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{name:<width$}  {counts:>17}  {rate:>8}  {interval:>19}  {best:>7}"
+    )
 }
 
 /// The `--json` report of `smskit abtest significance` (field order as documented).
