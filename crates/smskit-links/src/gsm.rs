@@ -3,7 +3,7 @@
 
 /// Whether `c` is one of the 127 characters of the GSM-7 default (basic) alphabet, the ones that
 /// cost one septet. Extension characters (`^ { } \ [ ~ ] |` `€`, form feed) are not.
-pub(crate) fn is_gsm_basic(c: char) -> bool {
+fn is_gsm_basic(c: char) -> bool {
     matches!(c,
         'A'..='Z' | 'a'..='z' | '0'..='9'
         | ' ' | '!' | '"' | '#' | '%' | '&' | '\'' | '(' | ')' | '*' | '+' | ',' | '-' | '.'

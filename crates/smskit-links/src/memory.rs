@@ -41,8 +41,6 @@ pub struct MemoryLinkStore<R> {
     /// Links by redirect target (several links can share one: same target, other mailing).
     by_target: HashMap<String, Vec<usize>>,
     clicks: Vec<Click>,
-    /// Per link: (clicks, distinct traces).
-    per_link: Vec<(u64, HashSet<TraceId>)>,
     /// Traces with at least one click, on any link.
     clicked_traces: HashSet<TraceId>,
 }
@@ -56,7 +54,6 @@ impl<R: Rng> MemoryLinkStore<R> {
             by_code: HashMap::new(),
             by_target: HashMap::new(),
             clicks: Vec::new(),
-            per_link: Vec::new(),
             clicked_traces: HashSet::new(),
         }
     }
@@ -83,15 +80,21 @@ impl<R> MemoryLinkStore<R> {
         self.links.is_empty()
     }
 
-    fn in_scope(&self, link: usize, scope: &ClickScope) -> bool {
-        let Some(link) = self.links.get(link) else {
-            return false;
+    fn in_scope(&self, click: &Click, scope: &ClickScope) -> bool {
+        let link = || {
+            self.by_code
+                .get(click.code())
+                .and_then(|&i| self.links.get(i))
         };
         match scope {
             ClickScope::All => true,
-            ClickScope::Link(code) => link.code() == code,
-            ClickScope::Mailing(mailing) => link.mailing() == Some(mailing.as_str()),
-            ClickScope::Campaign(campaign) => link.campaign() == Some(campaign.as_str()),
+            ClickScope::Link(code) => click.code() == code,
+            ClickScope::Mailing(mailing) => {
+                link().is_some_and(|l| l.mailing() == Some(mailing.as_str()))
+            }
+            ClickScope::Campaign(campaign) => {
+                link().is_some_and(|l| l.campaign() == Some(campaign.as_str()))
+            }
         }
     }
 }
@@ -124,7 +127,6 @@ impl<R: Rng> LinkStore for MemoryLinkStore<R> {
             .or_default()
             .push(index);
         self.links.push(link.clone());
-        self.per_link.push((0, HashSet::new()));
         Ok(link)
     }
 
@@ -137,10 +139,8 @@ impl<R: Rng> LinkStore for MemoryLinkStore<R> {
     }
 
     fn record_click(&mut self, click: Click) -> Result<RecordedClick, LinkError> {
-        let (index, link) = self
-            .by_code
-            .get(click.code())
-            .and_then(|&i| self.links.get(i).map(|l| (i, l.clone())))
+        let link = self
+            .link(click.code())?
             .ok_or_else(|| LinkError::UnknownLink {
                 code: click.code().to_string(),
             })?;
@@ -151,42 +151,14 @@ impl<R: Rng> LinkStore for MemoryLinkStore<R> {
             mailing: link.mailing().map(str::to_owned),
             campaign: link.campaign().map(str::to_owned),
         });
-        if let Some((count, traces)) = self.per_link.get_mut(index) {
-            *count += 1;
-            if let Some(trace) = click.get_trace() {
-                traces.insert(trace.clone());
-            }
-        }
         self.clicks.push(click);
         Ok(RecordedClick { link, attribution })
     }
 
     fn click_stats(&self, scope: &ClickScope) -> Result<ClickStats, LinkError> {
-        if let ClickScope::Link(code) = scope {
-            let Some(&index) = self.by_code.get(code) else {
-                return Ok(ClickStats::default());
-            };
-            if let Some((clicks, traces)) = self.per_link.get(index) {
-                let mut stats = ClickStats {
-                    clicks: *clicks,
-                    clicked_traces: traces.len() as u64,
-                    ..ClickStats::default()
-                };
-                for click in self.clicks.iter().filter(|c| c.code() == code) {
-                    widen(&mut stats, click);
-                }
-                return Ok(stats);
-            }
-        }
         let mut stats = ClickStats::default();
         let mut traces: HashSet<&TraceId> = HashSet::new();
-        for click in &self.clicks {
-            let Some(&index) = self.by_code.get(click.code()) else {
-                continue;
-            };
-            if !self.in_scope(index, scope) {
-                continue;
-            }
+        for click in self.clicks.iter().filter(|c| self.in_scope(c, scope)) {
             stats.clicks += 1;
             if let Some(trace) = click.get_trace() {
                 traces.insert(trace);

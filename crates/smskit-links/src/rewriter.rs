@@ -12,7 +12,7 @@ use crate::{LinkError, LinkStore, Rewritten, Shortener, Tracking, find_urls};
 const CACHE_LIMIT: usize = 4096;
 
 /// What a URL as written maps to.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) enum Planned {
     /// Rewritten to this link; `normalized` when the target differs from the text beyond the
     /// root `/`.
@@ -109,15 +109,15 @@ impl<'a, S: LinkStore + ?Sized> Rewriter<'a, S> {
         links: &mut Vec<RewrittenLink>,
         warnings: &mut Vec<Warning>,
     ) -> Result<Option<usize>, LinkError> {
+        // Borrowed from the cache: the entry is cloned only when this text gets it.
         let planned = match self.cache.get(as_written) {
-            Some(planned) => planned.clone(),
+            Some(planned) => planned,
             None => {
                 let planned = self.shortener.plan(as_written, self.tracking, self.store)?;
                 if self.cache.len() >= CACHE_LIMIT {
                     self.cache.clear();
                 }
-                self.cache.insert(as_written.to_owned(), planned.clone());
-                planned
+                self.cache.entry(as_written.to_owned()).or_insert(planned)
             }
         };
         match planned {
@@ -126,7 +126,7 @@ impl<'a, S: LinkStore + ?Sized> Rewriter<'a, S> {
                 warnings.push(Warning::InvalidUrl {
                     url: as_written.to_owned(),
                     offset,
-                    reason,
+                    reason: reason.clone(),
                 });
                 Ok(None)
             }
@@ -137,13 +137,13 @@ impl<'a, S: LinkStore + ?Sized> Rewriter<'a, S> {
                 {
                     return Ok(Some(index));
                 }
-                if normalized {
+                if *normalized {
                     warnings.push(Warning::Normalized {
                         url: as_written.to_owned(),
                         normalized: entry.link.url().to_owned(),
                     });
                 }
-                links.push(entry);
+                links.push(entry.clone());
                 Ok(Some(links.len() - 1))
             }
         }

@@ -43,7 +43,7 @@ impl LinkRequest {
     }
 
     pub(crate) fn from_url(parsed: Url, tracking: &Tracking) -> Self {
-        let url = String::from(parsed.clone());
+        let url = parsed.as_str().to_owned();
         let mut target = parsed;
         tracking.utm().apply(&mut target);
         Self {

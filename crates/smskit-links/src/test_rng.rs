@@ -1,4 +1,5 @@
-//! A deterministic generator for the unit tests.
+//! A deterministic generator for the tests: the unit tests use it as `crate::test_rng`, the
+//! integration tests include this file through `tests/common/mod.rs`.
 
 use core::convert::Infallible;
 

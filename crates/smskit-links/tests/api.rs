@@ -23,7 +23,7 @@ fn types_cross_threads() {
 #[test]
 fn mailing_flow_from_body_to_statistics() {
     let shortener = Shortener::new("https://sho.rt").unwrap();
-    let mut store = MemoryLinkStore::new(SplitMix64(7));
+    let mut store = MemoryLinkStore::new(SplitMix64::new(7));
     let tracking = Tracking::new()
         .campaign("spring")
         .source("newsletter")
@@ -103,7 +103,7 @@ fn mailing_flow_from_body_to_statistics() {
 #[test]
 fn second_mailing_reuses_nothing_across_mailings_but_everything_within() {
     let shortener = Shortener::new("https://sho.rt").unwrap();
-    let mut store = MemoryLinkStore::new(SplitMix64(1));
+    let mut store = MemoryLinkStore::new(SplitMix64::new(1));
     let a = Tracking::new().campaign("c").mailing("a");
     let b = Tracking::new().campaign("c").mailing("b");
     let first = shortener
@@ -125,7 +125,7 @@ fn same_seed_same_codes() {
     let shortener = Shortener::new("https://sho.rt").unwrap();
     let text = "https://a.example/1 https://a.example/2 https://a.example/3";
     let run = |seed| {
-        let mut store = MemoryLinkStore::new(SplitMix64(seed));
+        let mut store = MemoryLinkStore::new(SplitMix64::new(seed));
         shortener
             .rewrite(text, &Tracking::new(), &mut store)
             .unwrap()
@@ -139,7 +139,7 @@ fn same_seed_same_codes() {
 #[test]
 fn works_through_a_trait_object() {
     let shortener = Shortener::new("https://sho.rt").unwrap();
-    let mut memory = MemoryLinkStore::new(SplitMix64(2));
+    let mut memory = MemoryLinkStore::new(SplitMix64::new(2));
     let store: &mut dyn LinkStore = &mut memory;
     let rewritten = shortener
         .rewrite("https://a.example/x", &Tracking::new(), store)
@@ -153,7 +153,7 @@ fn works_through_a_trait_object() {
 #[test]
 fn not_found_is_typed() {
     let shortener = Shortener::new("https://sho.rt").unwrap();
-    let store = MemoryLinkStore::new(SplitMix64(2));
+    let store = MemoryLinkStore::new(SplitMix64::new(2));
     let err = shortener.resolve(&store, "/r/abc").unwrap_err();
     assert!(matches!(
         err,
@@ -177,7 +177,7 @@ fn not_found_is_typed() {
 #[test]
 fn warnings_name_the_url() {
     let shortener = Shortener::new("https://sho.rt").unwrap();
-    let mut store = MemoryLinkStore::new(SplitMix64(2));
+    let mut store = MemoryLinkStore::new(SplitMix64::new(2));
     let text = "a http://300.1.1.1/x b https://a.examplehttps://b.example c HTTPS://A.EXAMPLE";
     let rewritten = shortener
         .rewrite(text, &Tracking::new(), &mut store)
@@ -210,7 +210,7 @@ fn warnings_name_the_url() {
 #[test]
 fn serde_round_trips() {
     let shortener = Shortener::new("https://sho.rt").unwrap();
-    let mut store = MemoryLinkStore::new(SplitMix64(2));
+    let mut store = MemoryLinkStore::new(SplitMix64::new(2));
     let tracking = Tracking::new().campaign("c").mailing("m");
     let rewritten = shortener
         .rewrite("x https://a.example/y z", &tracking, &mut store)

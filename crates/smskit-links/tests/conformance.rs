@@ -56,7 +56,7 @@ fn rewrite_vectors() {
         {
             shortener = shortener.exclude_prefix(prefix.as_str().unwrap());
         }
-        let mut store = MemoryLinkStore::new(SplitMix64(line_no as u64));
+        let mut store = MemoryLinkStore::new(SplitMix64::new(line_no as u64));
         let rewritten = shortener
             .rewrite(text, &tracking(&case), &mut store)
             .unwrap();

@@ -59,7 +59,7 @@ fn trace() -> impl Strategy<Value = TraceId> {
 fn setup(seed: u64) -> (Shortener, MemoryLinkStore<SplitMix64>, Tracking) {
     (
         Shortener::new("https://sho.rt").unwrap(),
-        MemoryLinkStore::new(SplitMix64(seed)),
+        MemoryLinkStore::new(SplitMix64::new(seed)),
         Tracking::new().campaign("c").source("s").medium("sms"),
     )
 }
@@ -207,7 +207,7 @@ proptest! {
 
     #[test]
     fn codes_are_unique_base62_and_at_least_three_long(n in 1usize..300, seed in any::<u64>()) {
-        let mut store = MemoryLinkStore::new(SplitMix64(seed));
+        let mut store = MemoryLinkStore::new(SplitMix64::new(seed));
         let mut codes = std::collections::HashSet::new();
         for i in 0..n {
             let request = LinkRequest::new(&format!("https://a.example/{i}"), &Tracking::new()).unwrap();

@@ -74,9 +74,9 @@ fn rewrite(args: RewriteArgs) -> Result<ExitCode, Failure> {
         Some(text) => text,
         None => {
             let mut text = String::new();
-            io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| Failure::with_code(format_args!("cannot read the text: {e}"), 2))?;
+            io::stdin().read_to_string(&mut text).map_err(|e| {
+                Failure::with_code(format_args!("cannot read the text from stdin: {e}"), 2)
+            })?;
             text
         }
     };
