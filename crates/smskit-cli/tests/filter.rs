@@ -40,17 +40,17 @@ fn smskit(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `smskit filter --data DATA --model MODEL [EXTRA...] --domain DOMAIN`.
+fn filter_with(data: &str, model: &str, extra: &[&str], domain: &str) -> Output {
+    let mut args = vec!["filter", "--data", data, "--model", model];
+    args.extend_from_slice(extra);
+    args.extend(["--domain", domain]);
+    smskit(&args)
+}
+
 fn filter(domain: &str) -> Output {
     let data = dataset("partners.json", DATASET);
-    smskit(&[
-        "filter",
-        "--data",
-        data.to_str().unwrap(),
-        "--model",
-        "res.partner",
-        "--domain",
-        domain,
-    ])
+    filter_with(data.to_str().unwrap(), "res.partner", &[], domain)
 }
 
 fn stdout(output: &Output) -> String {
@@ -82,30 +82,15 @@ fn prints_matching_ids_ascending_on_one_line() {
 #[test]
 fn relative_dates_use_now() {
     let data = dataset("dates.json", DATASET);
-    let output = smskit(&[
-        "filter",
-        "--data",
+    let output = filter_with(
         data.to_str().unwrap(),
-        "--model",
         "res.partner",
-        "--now",
-        "2024-05-01T12:00:00Z",
-        "--domain",
+        &["--now", "2024-05-01T12:00:00Z"],
         "[('birthday', '>', 'today -18y')]",
-    ]);
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(stdout(&output), "[3]\n");
-    let output = smskit(&[
-        "filter",
-        "--data",
-        "x",
-        "--model",
-        "m",
-        "--now",
-        "yesterday",
-        "--domain",
-        "[]",
-    ]);
+    let output = filter_with("x", "m", &["--now", "yesterday"], "[]");
     assert_eq!(output.status.code(), Some(2));
 }
 
@@ -145,16 +130,12 @@ fn normalize_and_distribute_not_need_no_data() {
 #[test]
 fn explain_prints_the_plan_then_the_ids() {
     let data = dataset("explain.json", DATASET);
-    let output = smskit(&[
-        "filter",
-        "--data",
+    let output = filter_with(
         data.to_str().unwrap(),
-        "--model",
         "res.partner",
-        "--explain",
-        "--domain",
+        &["--explain"],
         "[('category_id.name', '=', 'VIP')]",
-    ]);
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.starts_with("plan for res.partner:\n"), "{text}");
@@ -204,15 +185,7 @@ fn data_problems_are_reported() {
     let output = smskit(&["filter", "--model", "res.partner", "--domain", "[]"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("--data"), "{}", stderr(&output));
-    let missing = smskit(&[
-        "filter",
-        "--data",
-        "/nonexistent/data.json",
-        "--model",
-        "m",
-        "--domain",
-        "[]",
-    ]);
+    let missing = filter_with("/nonexistent/data.json", "m", &[], "[]");
     assert_eq!(missing.status.code(), Some(1));
     assert!(
         stderr(&missing).contains("cannot read /nonexistent/data.json"),
@@ -223,30 +196,14 @@ fn data_problems_are_reported() {
         "bad.json",
         r#"{"models": {"m": {"fields": {"n": "integer"}, "records": [{"id": 1, "n": "x"}]}}}"#,
     );
-    let output = smskit(&[
-        "filter",
-        "--data",
-        bad.to_str().unwrap(),
-        "--model",
-        "m",
-        "--domain",
-        "[]",
-    ]);
+    let output = filter_with(bad.to_str().unwrap(), "m", &[], "[]");
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("record 1 of m, field \"n\": expected an integer"),
         "{}",
         stderr(&output)
     );
-    let output = smskit(&[
-        "filter",
-        "--data",
-        bad.to_str().unwrap(),
-        "--model",
-        "nope",
-        "--domain",
-        "[]",
-    ]);
+    let output = filter_with(bad.to_str().unwrap(), "nope", &[], "[]");
     assert_eq!(output.status.code(), Some(2));
 }
 

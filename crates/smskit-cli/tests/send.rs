@@ -113,6 +113,26 @@ fn twilio_env() -> [(&'static str, &'static str); 2] {
     ]
 }
 
+/// `smskit send --provider twilio --to +32470123456 --from FROM --body BODY --api-base BASE`
+/// and `extra`, with Twilio credentials in the environment.
+fn send_twilio(base: &str, from: &str, body: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "send",
+        "--provider",
+        "twilio",
+        "--to",
+        "+32470123456",
+        "--from",
+        from,
+        "--body",
+        body,
+        "--api-base",
+        base,
+    ];
+    args.extend_from_slice(extra);
+    smskit(&args, &twilio_env())
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -129,23 +149,11 @@ fn twilio_receipt_is_printed_as_json() {
         r#"{"sid": "SM1f0e8ae6ade43cb3c0ce4525424e404f", "status": "queued", "num_segments": "1", "price": null}"#,
         Duration::ZERO,
     )]);
-    let output = smskit(
-        &[
-            "send",
-            "--provider",
-            "twilio",
-            "--to",
-            "+32470123456",
-            "--from",
-            "+32460200000",
-            "--body",
-            "Hello & welcome",
-            "--status-callback",
-            "https://example.com/sms/status",
-            "--api-base",
-            &server.base,
-        ],
-        &twilio_env(),
+    let output = send_twilio(
+        &server.base,
+        "+32460200000",
+        "Hello & welcome",
+        &["--status-callback", "https://example.com/sms/status"],
     );
     assert!(output.status.success(), "{}", stderr(&output));
     let receipt: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
@@ -174,22 +182,7 @@ fn twilio_error_prints_class_code_and_message() {
         r#"{"code": 21610, "message": "Attempt to send to unsubscribed recipient", "more_info": "https://www.twilio.com/docs/errors/21610", "status": 400}"#,
         Duration::ZERO,
     )]);
-    let output = smskit(
-        &[
-            "send",
-            "--provider",
-            "twilio",
-            "--to",
-            "+32470123456",
-            "--from",
-            "+32460200000",
-            "--body",
-            "Hi",
-            "--api-base",
-            &server.base,
-        ],
-        &twilio_env(),
-    );
+    let output = send_twilio(&server.base, "+32460200000", "Hi", &[]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).is_empty());
     let err = stderr(&output);
@@ -210,22 +203,7 @@ fn rate_limited_is_retryable() {
         r#"{"code": 20429, "message": "Too Many Requests"}"#,
         Duration::ZERO,
     )]);
-    let output = smskit(
-        &[
-            "send",
-            "--provider",
-            "twilio",
-            "--to",
-            "+32470123456",
-            "--from",
-            "ACME",
-            "--body",
-            "Hi",
-            "--api-base",
-            &server.base,
-        ],
-        &twilio_env(),
-    );
+    let output = send_twilio(&server.base, "ACME", "Hi", &[]);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(err.contains("retryable") && err.contains("20429"), "{err}");
@@ -239,24 +217,7 @@ fn timeout_is_unknown() {
         r#"{"sid": "SM1", "status": "queued"}"#,
         Duration::from_millis(2500),
     )]);
-    let output = smskit(
-        &[
-            "send",
-            "--provider",
-            "twilio",
-            "--to",
-            "+32470123456",
-            "--from",
-            "ACME",
-            "--body",
-            "Hi",
-            "--api-base",
-            &server.base,
-            "--timeout",
-            "0.5",
-        ],
-        &twilio_env(),
-    );
+    let output = send_twilio(&server.base, "ACME", "Hi", &["--timeout", "0.5"]);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(err.contains("unknown error"), "{err}");
@@ -478,22 +439,7 @@ fn unreachable_server_is_retryable() {
         .unwrap()
         .port();
     let base = format!("http://127.0.0.1:{port}");
-    let output = smskit(
-        &[
-            "send",
-            "--provider",
-            "twilio",
-            "--to",
-            "+32470123456",
-            "--from",
-            "ACME",
-            "--body",
-            "Hi",
-            "--api-base",
-            &base,
-        ],
-        &twilio_env(),
-    );
+    let output = send_twilio(&base, "ACME", "Hi", &[]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("retryable"), "{}", stderr(&output));
 }

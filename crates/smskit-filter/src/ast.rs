@@ -127,6 +127,13 @@ impl Operator {
     /// `not any!` are internal to Odoo and rejected.
     #[must_use]
     pub fn parse(text: &str) -> Option<Self> {
+        // The spellings are lower-case ASCII: ASCII text compares without allocating.
+        if text.is_ascii() {
+            return Self::ALL
+                .into_iter()
+                .find(|op| op.as_str().eq_ignore_ascii_case(text));
+        }
+        // Other text may still lower-case to an operator (the Kelvin sign is a 'k').
         let lower = text.to_lowercase();
         Self::ALL.into_iter().find(|op| op.as_str() == lower)
     }

@@ -657,7 +657,7 @@ impl<'a> Compiler<'a> {
             Target::Field(field) => field.field_type().comodel().is_some(),
             _ => false,
         };
-        let mut pattern: Option<String> = None;
+        let mut like: Option<Like> = None;
         if is_like(op) {
             let exact = matches!(op.positive(), Operator::EqLike | Operator::EqILike);
             if py_falsy(&value) {
@@ -676,7 +676,7 @@ impl<'a> Compiler<'a> {
                     return Ok(self.constant(program, result));
                 }
             } else if let Value::Str(s) = value {
-                pattern = Some(s.to_owned());
+                like = Some(Like::for_operator(s, op));
             } else if exact {
                 return Err(Error::PatternNotString {
                     operator: ctx.op,
@@ -684,7 +684,7 @@ impl<'a> Compiler<'a> {
                     at: self.at(ctx.value_span),
                 });
             } else {
-                pattern = Some(py_str(domain, &value));
+                like = Some(Like::for_operator(&py_str(domain, &value), op));
             }
         }
         if op.takes_domain() {
@@ -698,24 +698,16 @@ impl<'a> Compiler<'a> {
         if matches!(op, Operator::ChildOf | Operator::ParentOf) {
             return self.hierarchy(program, model, ctx, value);
         }
-        let like = |pattern: &Option<String>| {
-            let positive = op.positive();
-            Like::new(
-                pattern.as_deref().unwrap_or(""),
-                matches!(positive, Operator::EqLike | Operator::EqILike),
-                matches!(positive, Operator::ILike | Operator::EqILike),
-            )
-        };
         let negate = op.is_negative();
         let node = match ctx.target {
             Target::Field(field) if relational => {
-                self.relational(program, ctx, field, op, value, items.as_deref(), &pattern)?
+                self.relational(program, ctx, field, op, value, items.as_deref(), like)?
             }
             Target::Field(field) => {
                 let access = Self::field_access(field);
                 match field.field_type() {
                     FieldType::Boolean => self.boolean(program, ctx, access, items.as_deref())?,
-                    FieldType::Date | FieldType::Datetime if pattern.is_none() => {
+                    FieldType::Date | FieldType::Datetime if like.is_none() => {
                         let datetime = *field.field_type() == FieldType::Datetime;
                         self.temporal(program, ctx, access, datetime, value, items.as_deref())?
                     }
@@ -729,16 +721,7 @@ impl<'a> Compiler<'a> {
                         } else {
                             Kind::Number
                         };
-                        self.scalar_leaf(
-                            program,
-                            ctx,
-                            access,
-                            kind,
-                            value,
-                            items.as_deref(),
-                            &pattern,
-                            like,
-                        )?
+                        self.scalar_leaf(program, ctx, access, kind, value, items.as_deref(), like)?
                     }
                 }
             }
@@ -749,7 +732,6 @@ impl<'a> Compiler<'a> {
                 Kind::Id,
                 value,
                 items.as_deref(),
-                &pattern,
                 like,
             )?,
             Target::DisplayName => {
@@ -761,7 +743,6 @@ impl<'a> Compiler<'a> {
                     Kind::Text,
                     value,
                     items.as_deref(),
-                    &pattern,
                     like,
                 )?
             }
@@ -809,18 +790,12 @@ impl<'a> Compiler<'a> {
         op: Operator,
         value: Value<'a>,
         items: Option<&[Value<'a>]>,
-        pattern: &Option<String>,
+        like: Option<Like>,
     ) -> Result<u32, Error> {
         let access = Self::field_access(field);
         let comodel = self.comodel(ctx, field)?;
-        if let Some(pattern) = pattern {
+        if let Some(like) = like {
             // Compared with the related records' display name.
-            let positive = op.positive();
-            let like = Like::new(
-                pattern,
-                matches!(positive, Operator::EqLike | Operator::EqILike),
-                matches!(positive, Operator::ILike | Operator::EqILike),
-            );
             let display = self.display_access(comodel);
             let slot = self.leaf_program(
                 comodel,
@@ -1113,14 +1088,10 @@ impl<'a> Compiler<'a> {
         kind: Kind,
         value: Value<'_>,
         items: Option<&[Value<'_>]>,
-        pattern: &Option<String>,
-        like: impl Fn(&Option<String>) -> Like,
+        like: Option<Like>,
     ) -> Result<u32, Error> {
-        if pattern.is_some() {
-            return Ok(self.program(program).leaf(Leaf::Like {
-                access,
-                like: like(pattern),
-            }));
+        if let Some(like) = like {
+            return Ok(self.program(program).leaf(Leaf::Like { access, like }));
         }
         if let Some(items) = items {
             let falsy = items.iter().any(|v| {
@@ -1319,7 +1290,7 @@ impl<'a> Compiler<'a> {
                     let display = self.display_access(comodel);
                     self.program(search).leaf(Leaf::Like {
                         access: display,
-                        like: Like::new(&pattern, false, true),
+                        like: Like::for_operator(&pattern, Operator::ILike),
                     })
                 };
                 parts.push(node);

@@ -8,6 +8,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::Timelike;
+
 use crate::plan::{ACCEPT, Access, Hierarchy, Leaf, Plan, Program, REJECT, SlotSpec};
 use crate::py::SmallBuf;
 use crate::schema::Field;
@@ -247,11 +249,11 @@ impl Bound<'_> {
                 starts,
                 falsy,
             } => with_value(access, record, |v| match v {
-                FieldValue::DateTime(dt) => starts.iter().any(|s| {
-                    *s <= dt
-                        && s.checked_add_signed(chrono::TimeDelta::seconds(1))
-                            .is_none_or(|end| dt < end)
-                }),
+                // The starts are whole seconds: `dt` lies within the second starting at
+                // `s` exactly when it truncates to `s` (a leap second included).
+                FieldValue::DateTime(dt) => starts
+                    .binary_search(&dt.with_nanosecond(0).unwrap_or(dt))
+                    .is_ok(),
                 FieldValue::Null => *falsy,
                 _ => false,
             }),
@@ -314,16 +316,12 @@ impl Bound<'_> {
                 let Some(record) = source.get(&h.model, id) else {
                     continue;
                 };
-                let mut parents = Vec::new();
                 record.get(&h.parent).any_related(|parent| {
-                    parents.push(parent);
-                    false
-                });
-                for parent in parents {
                     if seen.insert(parent) {
                         frontier.push(parent);
                     }
-                }
+                    false
+                });
             }
         }
         SlotSet {
@@ -351,11 +349,11 @@ fn with_value<R: Record + ?Sized, T>(
                 value @ (FieldValue::Str(_) | FieldValue::Null) => f(value),
                 value => {
                     let mut buf = SmallBuf::<64>::new();
-                    let text = text_of(&value, &mut buf).to_owned();
+                    let text = text_of(&value, &mut buf);
                     if text.is_empty() {
                         f(FieldValue::Null)
                     } else {
-                        f(FieldValue::Str(&text))
+                        f(FieldValue::Str(text))
                     }
                 }
             },

@@ -1,5 +1,7 @@
 //! Tokens of the Python-literal and JSON syntax.
 
+use std::borrow::Cow;
+
 use crate::error::{At, Error, Span};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -509,9 +511,9 @@ fn is_radix_prefixed(bytes: &[u8]) -> bool {
 }
 
 /// Removes Python's digit-group underscores, which must each sit between two digits.
-fn strip_underscores(text: &str) -> Option<String> {
+fn strip_underscores(text: &str) -> Option<Cow<'_, str>> {
     if !text.contains('_') {
-        return Some(text.to_owned());
+        return Some(Cow::Borrowed(text));
     }
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
@@ -528,7 +530,7 @@ fn strip_underscores(text: &str) -> Option<String> {
             out.push(char::from(b));
         }
     }
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 /// `digits '.' [digits] [exp] | '.' digits [exp] | digits exp`, exp = `e[+-]digits`.

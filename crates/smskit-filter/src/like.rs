@@ -13,6 +13,8 @@
 use std::cell::RefCell;
 use std::fmt;
 
+use crate::ast::Operator;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Elem<T> {
     Lit(T),
@@ -88,6 +90,17 @@ impl Like {
             ascii,
             pattern: pattern.to_owned(),
         }
+    }
+
+    /// Compiles `pattern` for a `like` operator (`like`, `ilike`, `=like`, `=ilike` or
+    /// their negations, which match the same way and are negated by the caller).
+    pub(crate) fn for_operator(pattern: &str, op: Operator) -> Self {
+        let positive = op.positive();
+        Self::new(
+            pattern,
+            matches!(positive, Operator::EqLike | Operator::EqILike),
+            matches!(positive, Operator::ILike | Operator::EqILike),
+        )
     }
 
     /// Whether `value` (Python's `str()` of the record value, `''` when empty) matches.

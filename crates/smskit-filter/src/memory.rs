@@ -188,11 +188,10 @@ impl Dataset {
             })?;
             row[field.index()] = stored;
         }
-        if self.tables.len() < self.schema.models().len() {
-            self.tables
-                .resize(self.schema.models().len(), Table::default());
-        }
-        let table = &mut self.tables[index];
+        // `new` made one table per model of the schema, which cannot change afterwards.
+        let Some(table) = self.tables.get_mut(index) else {
+            return Err(invalid(format!("unknown model {model:?}")));
+        };
         if table.by_id.contains_key(&id) {
             return Err(invalid(format!("duplicate id {id} in {model}")));
         }

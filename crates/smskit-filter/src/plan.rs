@@ -53,7 +53,8 @@ pub(crate) enum Leaf {
         set: ScalarSet,
         falsy: bool,
     },
-    /// A datetime within one of the whole seconds starting at `starts`, or falsy.
+    /// A datetime within one of the whole seconds starting at `starts` (whole seconds,
+    /// sorted and deduplicated), or falsy.
     DateTimeIn {
         access: Access,
         starts: Vec<NaiveDateTime>,
@@ -363,7 +364,6 @@ fn codegen(nodes: &[PNode], root: u32) -> Vec<Instr> {
                 }
             }
             PKind::And | PKind::Or => {
-                let n = node.children.len();
                 for (i, &child) in node.children.iter().enumerate() {
                     let next = node.children.get(i + 1).map(|&c| first[c as usize]);
                     let (t, f) = match (node.kind, next) {
@@ -371,7 +371,6 @@ fn codegen(nodes: &[PNode], root: u32) -> Vec<Instr> {
                         (PKind::Or, Some(next)) => (on_true, next),
                         _ => (on_true, on_false),
                     };
-                    let _ = n;
                     targets.push((child, t, f));
                 }
             }

@@ -4,6 +4,8 @@
 //! The tree is an arena (children by index). Building, rewriting and emitting it are
 //! loops over explicit stacks.
 
+use std::borrow::Cow;
+
 use crate::ast::{CondHead, Domain, Node, Operator};
 use crate::error::Span;
 
@@ -426,11 +428,11 @@ impl Domain {
     }
 
     /// The single-expression form of this domain's nodes (explicit ANDs).
-    fn as_expression(&self) -> Self {
+    fn as_expression(&self) -> Cow<'_, Self> {
         if self.items().count() == 1 {
-            self.clone()
+            Cow::Borrowed(self)
         } else {
-            self.normalize()
+            Cow::Owned(self.normalize())
         }
     }
 
@@ -530,8 +532,7 @@ pub(crate) fn simplify_tree(old: &Tree) -> (Tree, Res) {
                         Res::Const(false) => Res::Const(op == Operator::NotAny),
                         Res::Const(true) => {
                             let cond = new.push(node.kind, node.src, None);
-                            let group = new.push(TKind::Group, NO_SRC, Some(cond));
-                            let _ = group;
+                            new.push(TKind::Group, NO_SRC, Some(cond));
                             Res::Node(cond)
                         }
                         Res::Node(g) => {

@@ -30,7 +30,7 @@ struct Plan {
     /// `leadingDigits` of a region sharing its calling code, anchored at the start.
     leading_digits: Option<Regex>,
     /// The general description's `nationalNumberPattern`, whole-number match.
-    general: Option<Regex>,
+    general: Regex,
     /// Every number type (fixed line, mobile, ...): whole-number pattern and possible lengths.
     types: Vec<(Regex, &'static [u16])>,
 }
@@ -116,19 +116,14 @@ impl Plan {
                 Some(pattern) => Some(build(pattern.as_str(), false)?),
                 None => None,
             },
-            general: Some(build(
-                meta.descriptors().general().national_number().as_str(),
-                true,
-            )?),
+            general: build(descriptors.general().national_number().as_str(), true)?,
             types: compiled,
         })
     }
 
     /// libphonenumber's `matchNationalNumber` on the general description (pattern only).
     fn matches_general(&self, number: &str) -> bool {
-        self.general
-            .as_ref()
-            .is_some_and(|general| general.is_match(number))
+        self.general.is_match(number)
     }
 
     /// libphonenumber's `getNumberTypeHelper(...) != UNKNOWN`: the number matches the general
@@ -150,7 +145,7 @@ impl Plan {
 pub(crate) fn international_prefix_len(meta: Meta, digits: &str) -> Option<usize> {
     let matched = plan(meta)?.international_prefix.as_ref()?.find(digits)?;
     let end = matched.end();
-    (!digits[end..].starts_with('0')).then_some(end)
+    (!digits.get(end..)?.starts_with('0')).then_some(end)
 }
 
 /// libphonenumber's `maybeStripNationalPrefixAndCarrierCode`: the national number without its
@@ -169,18 +164,18 @@ pub(crate) fn strip_national_prefix(
     }
     let result = match plan.transform {
         // Capture groups only matter for a rewrite; a plain search is much cheaper.
-        None => Cow::Borrowed(&number[pattern.find(number)?.end()..]),
+        None => Cow::Borrowed(number.get(pattern.find(number)?.end()..)?),
         Some(rule) => {
             let captures = pattern.captures(number)?;
-            let end = captures.get(0)?.end();
+            let rest = number.get(captures.get(0)?.end()..)?;
             let groups = captures.len().saturating_sub(1);
             match (groups > 0).then(|| captures.get(groups)).flatten() {
                 Some(_) => {
                     let mut transformed = expand(rule, &captures);
-                    transformed.push_str(&number[end..]);
+                    transformed.push_str(rest);
                     Cow::Owned(transformed)
                 }
-                None => Cow::Borrowed(&number[end..]),
+                None => Cow::Borrowed(rest),
             }
         }
     };
@@ -222,25 +217,33 @@ pub(crate) fn matches_general(meta: Meta, number: &str) -> bool {
 /// libphonenumber's `getRegionCodeForNumber`: the plan a number belongs to, `None` when no
 /// region of a shared calling code claims it.
 pub(crate) fn plan_of_number(code: u16, national: &str) -> Option<Meta> {
+    claim(code, national).map(|(meta, _)| meta)
+}
+
+/// [`plan_of_number`], and whether the plan was chosen because the number has one of its number
+/// types (then it is valid already; a plan chosen by its leading digits, or the only plan of
+/// the code, is not checked yet).
+fn claim(code: u16, national: &str) -> Option<(Meta, bool)> {
     let mut regions = regions_of_code(code);
     if regions.len() <= 1 {
-        return Meta::main_for_code(code);
+        return Meta::main_for_code(code).map(|meta| (meta, false));
     }
     regions.find_map(|meta| {
         let plan = plan(meta)?;
-        let claimed = match &plan.leading_digits {
-            Some(leading) => leading.is_match(national),
-            None => plan.has_type(meta, national),
-        };
-        claimed.then_some(meta)
+        match &plan.leading_digits {
+            Some(leading) => leading.is_match(national).then_some((meta, false)),
+            None => plan.has_type(meta, national).then_some((meta, true)),
+        }
     })
 }
 
 /// libphonenumber's `isValidNumber`.
 pub(crate) fn is_valid(code: u16, national: &str) -> bool {
-    plan_of_number(code, national)
-        .and_then(|meta| Some((meta, plan(meta)?)))
-        .is_some_and(|(meta, plan)| plan.has_type(meta, national))
+    match claim(code, national) {
+        Some((_, true)) => true,
+        Some((meta, false)) => plan(meta).is_some_and(|plan| plan.has_type(meta, national)),
+        None => false,
+    }
 }
 
 #[cfg(test)]

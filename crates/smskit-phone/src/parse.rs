@@ -128,8 +128,10 @@ fn scan(raw: &str) -> Result<Scanned, PhoneError> {
     if body.is_empty() {
         return Err(PhoneError::Missing);
     }
-    if body.len() >= 4 && body.as_bytes()[..4].eq_ignore_ascii_case(b"tel:") {
-        body = &body[4..];
+    if let Some((scheme, rest)) = body.split_at_checked(4)
+        && scheme.eq_ignore_ascii_case("tel:")
+    {
+        body = rest;
         base += 4;
     }
     let mut scanned = Scanned {
@@ -288,10 +290,11 @@ fn split_with<'a>(
             other => other,
         };
     }
-    if let Some(len) =
-        region_plan.and_then(|plan| numbering::international_prefix_len(plan, digits))
+    if let Some(rest) = region_plan
+        .and_then(|plan| numbering::international_prefix_len(plan, digits))
+        .and_then(|len| digits.get(len..))
     {
-        return international(&digits[len..]);
+        return international(rest);
     }
     if let Some(rest) = digits
         .strip_prefix("00")
@@ -346,9 +349,8 @@ fn international(rest: &str) -> Result<Split<'_>, Failure> {
 
 /// `digits` without a leading `code`.
 fn strip_code(digits: &str, code: u16) -> Option<&str> {
-    let len = tables::calling_code_len(digits)?;
-    let (prefix, rest) = digits.split_at(len);
-    (tables::parse_code(prefix) == code).then_some(rest)
+    let (found, rest) = tables::split_calling_code(digits)?;
+    (found == code).then_some(rest)
 }
 
 /// `text` from byte `start` on.

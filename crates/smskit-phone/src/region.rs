@@ -62,9 +62,13 @@ impl Region {
         Region(index)
     }
 
+    /// The number of regions.
+    pub(crate) const COUNT: usize = CODES.len();
+
     /// The position of the region in the sorted list.
-    pub(crate) fn index(self) -> usize {
-        usize::from(self.0)
+    pub(crate) const fn index(self) -> usize {
+        // `usize::from` is not `const`; widening a `u8` is lossless.
+        self.0 as usize
     }
 
     /// Parses a code (case-insensitive, no surrounding white space).

@@ -1,9 +1,70 @@
-//! Lookups in the embedded numbering-plan tables of [`crate::data`].
+//! Lookups in the embedded numbering-plan tables of [`crate::data`], whose types and derived
+//! indexes are defined here (only the tables themselves are generated).
 
-use crate::data::{
-    CALLING_CODE_INDEX, CALLING_CODES, CallingCode, NONE, PLAN_OF_REGION, REGION_PLANS,
-};
+use crate::data::{CALLING_CODES, REGION_PLANS};
 use crate::region::Region;
+
+/// One assigned country calling code.
+#[derive(Debug)]
+pub(crate) struct CallingCode {
+    /// The code, e.g. 32.
+    pub(crate) code: u16,
+    /// The regions that share the code (indexes in `REGION_PLANS`), main country first; empty
+    /// for non-geographic codes.
+    pub(crate) regions: &'static [u16],
+    /// Possible lengths of a national significant number, sorted (libphonenumber's general
+    /// description of the main country).
+    pub(crate) lengths: &'static [u16],
+    /// Lengths of numbers that can only be dialled locally, sorted.
+    pub(crate) local_lengths: &'static [u16],
+}
+
+/// The numbering-plan facts of a region needed to read a national number.
+#[derive(Debug)]
+pub(crate) struct RegionPlan {
+    /// The region.
+    pub(crate) region: Region,
+    /// The calling code.
+    pub(crate) code: u16,
+    /// The national (trunk) prefix, e.g. `"0"`; empty when the region has none.
+    pub(crate) national_prefix: &'static str,
+    /// The international (IDD) prefix when it is a plain digit string (`"011"` in the US), else
+    /// empty; `00` is always accepted.
+    pub(crate) international_prefix: &'static str,
+    /// Possible lengths of a national significant number, sorted.
+    pub(crate) lengths: &'static [u16],
+    /// Lengths of numbers that can only be dialled locally, sorted.
+    pub(crate) local_lengths: &'static [u16],
+}
+
+/// Marks a missing index.
+const NONE: u16 = u16::MAX;
+
+const _: () = assert!(CALLING_CODES.len() < NONE as usize && REGION_PLANS.len() < NONE as usize);
+
+/// The index in `CALLING_CODES` of each code from 0 to 999, `NONE` when unassigned (built at
+/// compile time: a code of 1000 or more fails the build).
+static CALLING_CODE_INDEX: [u16; 1000] = {
+    let mut index = [NONE; 1000];
+    let mut entry = 0;
+    while entry < CALLING_CODES.len() {
+        index[CALLING_CODES[entry].code as usize] = entry as u16;
+        entry += 1;
+    }
+    index
+};
+
+/// The index in `REGION_PLANS` of each region (in `Region` order), `NONE` when the region has
+/// no numbering plan (built at compile time).
+static PLAN_OF_REGION: [u16; Region::COUNT] = {
+    let mut index = [NONE; Region::COUNT];
+    let mut plan = 0;
+    while plan < REGION_PLANS.len() {
+        index[REGION_PLANS[plan].region.index()] = plan as u16;
+        plan += 1;
+    }
+    index
+};
 
 fn calling_code_index(code: u16) -> Option<usize> {
     let index = *CALLING_CODE_INDEX.get(usize::from(code))?;
@@ -15,11 +76,11 @@ pub(crate) fn calling_code(code: u16) -> Option<&'static CallingCode> {
     calling_code_index(code).and_then(|index| CALLING_CODES.get(index))
 }
 
-/// The number of leading digits of `digits` (ASCII) that form an assigned calling code.
+/// The assigned calling code at the start of `digits` (ASCII) and its number of digits.
 ///
 /// Calling codes are a prefix code (ITU-T E.164 assigns no code that starts another), so the
 /// first match among 1, 2 and 3 digits is the only one. A code never starts with 0.
-pub(crate) fn calling_code_len(digits: &str) -> Option<usize> {
+fn leading_calling_code(digits: &str) -> Option<(u16, usize)> {
     let mut code = 0u16;
     for (index, digit) in digits.bytes().take(3).enumerate() {
         if !digit.is_ascii_digit() {
@@ -30,26 +91,22 @@ pub(crate) fn calling_code_len(digits: &str) -> Option<usize> {
             return None;
         }
         if calling_code_index(code).is_some() {
-            return Some(index + 1);
+            return Some((code, index + 1));
         }
     }
     None
 }
 
+/// The number of leading digits of `digits` (ASCII) that form an assigned calling code.
+pub(crate) fn calling_code_len(digits: &str) -> Option<usize> {
+    leading_calling_code(digits).map(|(_, len)| len)
+}
+
 /// Splits `digits` into an assigned calling code and the rest (libphonenumber's
 /// `extractCountryCode`).
 pub(crate) fn split_calling_code(digits: &str) -> Option<(u16, &str)> {
-    let len = calling_code_len(digits)?;
-    let (code, rest) = digits.split_at(len);
-    Some((parse_code(code), rest))
-}
-
-/// The value of 1 to 3 ASCII digits.
-pub(crate) fn parse_code(digits: &str) -> u16 {
-    digits.bytes().fold(0u16, |code, digit| {
-        code.wrapping_mul(10)
-            .wrapping_add(u16::from(digit.wrapping_sub(b'0')))
-    })
+    let (code, len) = leading_calling_code(digits)?;
+    Some((code, digits.get(len..)?))
 }
 
 /// The numbering plan of one region, or of one non-geographic calling code (+800, +882, ...):

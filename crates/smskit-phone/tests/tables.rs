@@ -120,29 +120,6 @@ fn generate() -> String {
         )
         .unwrap();
     }
-    out.push_str("];\n\n/// The index in `REGION_PLANS` of each region (in `Region` order), `NONE` when the region\n/// has no numbering plan.\npub(crate) const PLAN_OF_REGION: [u16; 252] = [\n");
-    for region in smskit_phone::Region::all() {
-        let index = plans.iter().position(|meta| meta.id() == region.as_str());
-        writeln!(
-            out,
-            "    {}, // {region}",
-            index.map_or("NONE".to_owned(), |i| i.to_string())
-        )
-        .unwrap();
-    }
-    out.push_str("];\n\n/// The index in `CALLING_CODES` of each code from 0 to 999, `NONE` when unassigned.\npub(crate) const CALLING_CODE_INDEX: [u16; 1000] = [\n");
-    for chunk in (0..1000u16).collect::<Vec<_>>().chunks(10) {
-        let cells: Vec<String> = chunk
-            .iter()
-            .map(|code| {
-                by_code
-                    .keys()
-                    .position(|c| c == code)
-                    .map_or("NONE".to_owned(), |i| i.to_string())
-            })
-            .collect();
-        writeln!(out, "    {},", cells.join(", ")).unwrap();
-    }
     out.push_str("];\n");
     out
 }
@@ -150,45 +127,11 @@ fn generate() -> String {
 const HEADER: &str = r#"//! Numbering-plan tables generated from the libphonenumber metadata of the `phonenumber` crate
 //! (`PhoneNumberMetadata.xml`) by `tests/tables.rs`: do not edit by hand. Regenerate with
 //! `SMSKIT_PHONE_REGENERATE=1 cargo test -p smskit-phone --test tables`; without the variable
-//! the test fails when this file is out of date.
+//! the test fails when this file is out of date. The types and the indexes derived from these
+//! tables live in `src/tables.rs`.
 
 use crate::region::Region;
-
-/// Marks a missing index.
-pub(crate) const NONE: u16 = u16::MAX;
-
-/// One assigned country calling code.
-#[derive(Debug)]
-pub(crate) struct CallingCode {
-    /// The code, e.g. 32.
-    pub(crate) code: u16,
-    /// The regions that share the code (indexes in `REGION_PLANS`), main country first; empty
-    /// for non-geographic codes.
-    pub(crate) regions: &'static [u16],
-    /// Possible lengths of a national significant number, sorted (libphonenumber's general
-    /// description of the main country).
-    pub(crate) lengths: &'static [u16],
-    /// Lengths of numbers that can only be dialled locally, sorted.
-    pub(crate) local_lengths: &'static [u16],
-}
-
-/// The numbering-plan facts of a region needed to read a national number.
-#[derive(Debug)]
-pub(crate) struct RegionPlan {
-    /// The region.
-    pub(crate) region: Region,
-    /// The calling code.
-    pub(crate) code: u16,
-    /// The national (trunk) prefix, e.g. `"0"`; empty when the region has none.
-    pub(crate) national_prefix: &'static str,
-    /// The international (IDD) prefix when it is a plain digit string (`"011"` in the US), else
-    /// empty; `00` is always accepted.
-    pub(crate) international_prefix: &'static str,
-    /// Possible lengths of a national significant number, sorted.
-    pub(crate) lengths: &'static [u16],
-    /// Lengths of numbers that can only be dialled locally, sorted.
-    pub(crate) local_lengths: &'static [u16],
-}
+use crate::tables::{CallingCode, RegionPlan};
 
 "#;
 

@@ -289,6 +289,11 @@ impl Error {
     }
 }
 
+/// A permanent [`ErrorKind::InvalidConfig`] error.
+pub(crate) fn config_error(message: String) -> Error {
+    Error::permanent(ErrorKind::InvalidConfig, message)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -127,6 +127,8 @@ impl FileProvider {
     }
 
     fn write(&self, message: &OutboundMessage) -> Result<String, Error> {
+        // Built once; each try only sets its id.
+        let mut json = to_json(message);
         for _ in 0..MAX_ID_TRIES {
             let n = self.next.fetch_add(1, Ordering::Relaxed);
             let id = format_id(n);
@@ -134,10 +136,7 @@ impl FileProvider {
             if path.exists() {
                 continue;
             }
-            let mut json = to_json(message);
-            if let Value::Object(map) = &mut json {
-                map.insert("id".to_owned(), Value::String(id.clone()));
-            }
+            json.insert("id".to_owned(), Value::String(id.clone()));
             let text = serde_json::to_string_pretty(&json).unwrap_or_default();
             match self.publish(&path, &id, text.as_bytes()) {
                 Ok(()) => return Ok(id),
@@ -233,7 +232,7 @@ fn list_ids(dir: &Path) -> Result<Vec<u64>, Error> {
     Ok(ids)
 }
 
-fn to_json(message: &OutboundMessage) -> Value {
+fn to_json(message: &OutboundMessage) -> Map<String, Value> {
     let mut map = Map::new();
     map.insert("to".to_owned(), json!(message.to.as_str()));
     if let Some(from) = &message.from {
@@ -249,7 +248,7 @@ fn to_json(message: &OutboundMessage) -> Value {
     if let Some(secs) = message.validity_secs() {
         map.insert("validity".to_owned(), json!(secs));
     }
-    Value::Object(map)
+    map
 }
 
 fn from_json(value: &Value) -> Result<OutboundMessage, String> {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, config_error};
 
 /// An HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -210,6 +210,31 @@ pub fn parse_form(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The query of a URL, without the `?` and the fragment; empty when there is none.
+///
+/// Split by hand rather than with `url::Url` so that a path-only URL (as some web servers
+/// report the request target) still yields its parameters, and nothing is re-encoded.
+pub(crate) fn query_of(url: &str) -> &str {
+    let query = url.split_once('?').map_or("", |(_, query)| query);
+    query.split_once('#').map_or(query, |(query, _)| query)
+}
+
+/// Checks a provider's API base URL (absolute `http`/`https`) and drops trailing slashes.
+pub(crate) fn check_api_base(api_base: &str) -> Result<String, Error> {
+    let trimmed = api_base.trim_end_matches('/');
+    match url::Url::parse(trimmed) {
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some_and(|h| !h.is_empty()) =>
+        {
+            Ok(trimmed.to_owned())
+        }
+        _ => Err(config_error(format!(
+            "invalid API base URL `{api_base}`: expected an absolute http or https URL"
+        ))),
+    }
+}
+
 /// The classification of an HTTP error status when the body does not say more.
 pub(crate) fn error_for_status(status: u16, message: String) -> Error {
     let error = match status {
@@ -231,14 +256,31 @@ pub(crate) fn error_for_status(status: u16, message: String) -> Error {
     error.with_http_status(status)
 }
 
+/// `{provider} answered HTTP {status}`, with an excerpt of the body when it has one: the
+/// message of an error response whose body does not say more.
+pub(crate) fn status_message(provider: &str, response: &HttpResponse) -> String {
+    let excerpt = body_excerpt(&response.body);
+    if excerpt.is_empty() {
+        format!("{provider} answered HTTP {}", response.status)
+    } else {
+        format!("{provider} answered HTTP {}: {excerpt}", response.status)
+    }
+}
+
 /// A short printable excerpt of a non-JSON body, for error messages.
 pub(crate) fn body_excerpt(body: &[u8]) -> String {
-    const MAX: usize = 200;
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    let mut excerpt: String = text.chars().take(MAX).collect();
-    excerpt.retain(|c| !c.is_control() || c == ' ');
-    if text.chars().nth(MAX).is_some() {
+    excerpt(String::from_utf8_lossy(body).trim(), 200)
+}
+
+/// At most 64 characters of an untrusted value (an id, a status), for error messages.
+pub(crate) fn value_excerpt(text: &str) -> String {
+    excerpt(text, 64)
+}
+
+/// The first `max` characters of `text` without control characters, `…` when cut.
+fn excerpt(text: &str, max: usize) -> String {
+    let mut excerpt: String = text.chars().take(max).filter(|c| !c.is_control()).collect();
+    if text.chars().nth(max).is_some() {
         excerpt.push('…');
     }
     excerpt
@@ -274,6 +316,13 @@ mod tests {
         );
         // Lenient on garbage.
         assert_eq!(parse_form(b"a=%zz&&b&=c&\xff=1").len(), 4);
+    }
+
+    #[test]
+    fn query_without_fragment() {
+        assert_eq!(query_of("https://h/p?a=1&b=2#frag"), "a=1&b=2");
+        assert_eq!(query_of("/status?a=1"), "a=1");
+        assert_eq!(query_of("https://h/p"), "");
     }
 
     #[test]

@@ -79,6 +79,7 @@ mod error;
 mod file;
 mod gsm;
 mod http;
+mod json;
 mod message;
 mod provider;
 mod sender;

@@ -70,7 +70,7 @@ impl Sender {
                 )),
             };
         }
-        if is_service_sid(text) {
+        if is_sid(text, "MG") {
             return Ok(Self::Service(text.to_owned()));
         }
         let valid_alpha = (1..=11).contains(&text.len())
@@ -96,9 +96,11 @@ impl Sender {
     }
 }
 
-pub(crate) fn is_service_sid(text: &str) -> bool {
+/// Whether `text` is a Twilio SID of that two-letter prefix: the prefix followed by 32
+/// letters or digits.
+pub(crate) fn is_sid(text: &str, prefix: &str) -> bool {
     text.len() == 34
-        && text.starts_with("MG")
+        && text.starts_with(prefix)
         && text.bytes().skip(2).all(|b| b.is_ascii_alphanumeric())
 }
 

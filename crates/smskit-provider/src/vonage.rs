@@ -28,17 +28,17 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::Value;
 use smskit_phone::E164;
 
-use crate::error::{Error, ErrorClass, ErrorKind};
+use crate::error::{Error, ErrorClass, ErrorKind, config_error};
 use crate::gsm::is_gsm7;
 use crate::http::{
-    HttpRequest, HttpResponse, Method, Transport, body_excerpt, error_for_status, form_body,
-    parse_form,
+    HttpRequest, HttpResponse, Method, Transport, body_excerpt, check_api_base, error_for_status,
+    form_body, parse_form, query_of, status_message, value_excerpt,
 };
+use crate::json::{number_of, text_of};
 use crate::message::{DeliveryReport, OutboundMessage, Price, Receipt, Sender};
 use crate::provider::Provider;
 use crate::sender::SenderPool;
 use crate::status::{FailureType, TraceStatus};
-use crate::twilio::{check_api_base, config_error};
 
 /// Vonage's API base URL.
 pub const DEFAULT_API_BASE: &str = "https://rest.nexmo.com";
@@ -281,12 +281,7 @@ pub const fn status_meaning(status: u32) -> (ErrorClass, ErrorKind, FailureType)
 /// A classified [`Error`] as above.
 pub fn parse_send_response(response: &HttpResponse, currency: &str) -> Result<Receipt, Error> {
     if !response.is_success() {
-        let excerpt = body_excerpt(&response.body);
-        let message = if excerpt.is_empty() {
-            format!("Vonage answered HTTP {}", response.status)
-        } else {
-            format!("Vonage answered HTTP {}: {excerpt}", response.status)
-        };
+        let message = status_message("Vonage", response);
         let mut error = error_for_status(response.status, message);
         if let Some(delay) = response.retry_after().filter(|_| error.is_retryable()) {
             error = error.with_retry_after(delay);
@@ -303,8 +298,12 @@ pub fn parse_send_response(response: &HttpResponse, currency: &str) -> Result<Re
         )
         .with_http_status(response.status)
     };
-    let value: Value =
-        serde_json::from_slice(&response.body).map_err(|_| unknown("the body is not JSON"))?;
+    let value: Value = serde_json::from_slice(&response.body).map_err(|_| {
+        unknown(&format!(
+            "the body is not JSON: `{}`",
+            body_excerpt(&response.body)
+        ))
+    })?;
     let parts = value
         .get("messages")
         .and_then(Value::as_array)
@@ -438,10 +437,9 @@ pub fn receipt_status(
     let failure = if is("expired") {
         FailureType::Expired
     } else if is("rejected") {
-        match err_code {
-            Some(code) => receipt_error_failure(code).unwrap_or(FailureType::Rejected),
-            None => FailureType::Rejected,
-        }
+        err_code
+            .and_then(receipt_error_failure)
+            .unwrap_or(FailureType::Rejected)
     } else {
         err_code
             .and_then(receipt_error_failure)
@@ -509,7 +507,7 @@ pub fn parse_delivery_receipt<N: AsRef<str>, V: AsRef<str>>(
     let raw_status = get("status").ok_or_else(|| {
         invalid(format!(
             "Vonage delivery receipt for {} without status",
-            short(id)
+            value_excerpt(id)
         ))
     })?;
     let err_text = get("err-code");
@@ -517,8 +515,8 @@ pub fn parse_delivery_receipt<N: AsRef<str>, V: AsRef<str>>(
     let (trace, failure) = receipt_status(raw_status, err_code).ok_or_else(|| {
         invalid(format!(
             "Vonage delivery receipt for {} with unknown status `{}`",
-            short(id),
-            short(raw_status)
+            value_excerpt(id),
+            value_excerpt(raw_status)
         ))
     })?;
     let at = get("message-timestamp")
@@ -560,8 +558,7 @@ pub fn parse_delivery_receipt_request(
     }
     let body = request.body.trim_ascii_start();
     let params: Vec<(String, String)> = if request.method == Method::Get || body.is_empty() {
-        let query = request.url.split_once('?').map_or("", |(_, q)| q);
-        parse_form(query.split('#').next().unwrap_or("").as_bytes())
+        parse_form(query_of(&request.url).as_bytes())
     } else if body.first() == Some(&b'{') {
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => map
@@ -571,7 +568,10 @@ pub fn parse_delivery_receipt_request(
             _ => {
                 return Err(Error::permanent(
                     ErrorKind::InvalidWebhook,
-                    "Vonage delivery receipt body is not a JSON object".to_owned(),
+                    format!(
+                        "Vonage delivery receipt body is not a JSON object: `{}`",
+                        body_excerpt(body)
+                    ),
                 ));
             }
         }
@@ -579,27 +579,6 @@ pub fn parse_delivery_receipt_request(
         parse_form(body)
     };
     parse_delivery_receipt(&params, currency, received_at)
-}
-
-/// A number given as a numeric string (Vonage's way) or a JSON number.
-fn number_of(value: &Value) -> Option<u32> {
-    match value {
-        Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn text_of(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn short(text: &str) -> String {
-    text.chars().take(64).filter(|c| !c.is_control()).collect()
 }
 
 /// The Vonage provider: [`VonageConfig`] over a [`Transport`].

@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 use common::{
-    assert_error, assert_receipt, assert_report, assert_request, fixtures, jsonl, message_from,
-    response_from, str_of,
+    assert_report, assert_send_fixture, fixtures, jsonl, message_from, response_from, str_of,
 };
 use serde_json::Value;
 use smskit_provider::twilio::{
@@ -31,25 +30,9 @@ fn send_fixtures() {
     let fixtures = fixtures("twilio/send");
     assert!(fixtures.len() >= 20, "the fixtures are missing");
     for (name, fixture) in fixtures {
-        let message = message_from(&fixture["message"]);
         let transport = Arc::new(common::Replay::new(response_from(&fixture["response"])));
         let twilio = Twilio::new(config(&fixture), transport.clone());
-        let outcome = twilio.send(&message);
-        let requests = transport.requests.lock().unwrap().clone();
-        assert_eq!(requests.len(), 1, "{name}: one request");
-        assert_request(&name, &requests[0], &fixture["request"]);
-        match (
-            &outcome,
-            fixture["expect"].get("ok"),
-            fixture["expect"].get("error"),
-        ) {
-            (Ok(receipt), Some(expected), None) => {
-                assert_eq!(receipt.provider, "twilio");
-                assert_receipt(&name, receipt, expected);
-            }
-            (Err(error), None, Some(expected)) => assert_error(&name, error, expected),
-            _ => panic!("{name}: unexpected outcome {outcome:?}"),
-        }
+        assert_send_fixture(&name, &fixture, &twilio, &transport, "twilio");
     }
 }
 
@@ -134,9 +117,7 @@ fn signed_callback(url: &str, body: &str, token: &str) -> HttpRequest {
 fn provider_verifies_then_parses_callbacks() {
     let twilio = Twilio::new(
         TwilioConfig::new(SID, TOKEN).unwrap(),
-        Arc::new(common::Replay::new(smskit_provider::HttpResponse::new(
-            500, "",
-        ))),
+        common::Replay::unused(),
     );
     let provider: &dyn Provider = &twilio;
     let url = "https://example.com/sms/twilio/status?trace=42";
@@ -201,19 +182,12 @@ fn provider_verifies_then_parses_callbacks() {
         TwilioConfig::new(SID, TOKEN)
             .unwrap()
             .without_webhook_verification(),
-        Arc::new(common::Replay::new(smskit_provider::HttpResponse::new(
-            500, "",
-        ))),
+        common::Replay::unused(),
     );
     assert!(open.parse_delivery_report(&unsigned, received_at()).is_ok());
     let key_only =
         TwilioConfig::with_api_key(SID, "SK0123456789abcdef0123456789abcdef", "secret").unwrap();
-    let key_only = Twilio::new(
-        key_only,
-        Arc::new(common::Replay::new(smskit_provider::HttpResponse::new(
-            500, "",
-        ))),
-    );
+    let key_only = Twilio::new(key_only, common::Replay::unused());
     assert_eq!(
         key_only
             .parse_delivery_report(&signed_callback(url, body, TOKEN), received_at())

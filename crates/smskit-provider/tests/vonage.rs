@@ -5,10 +5,7 @@ mod common;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use common::{
-    assert_error, assert_receipt, assert_report, assert_request, fixtures, jsonl, message_from,
-    response_from, str_of,
-};
+use common::{assert_report, assert_send_fixture, fixtures, jsonl, response_from, str_of};
 use smskit_provider::vonage::{Vonage, VonageConfig};
 use smskit_provider::{HttpRequest, Method, Provider};
 
@@ -20,25 +17,9 @@ fn send_fixtures() {
     let fixtures = fixtures("vonage/send");
     assert!(fixtures.len() >= 15, "the fixtures are missing");
     for (name, fixture) in fixtures {
-        let message = message_from(&fixture["message"]);
         let transport = Arc::new(common::Replay::new(response_from(&fixture["response"])));
         let vonage = Vonage::new(VonageConfig::new(KEY, SECRET).unwrap(), transport.clone());
-        let outcome = vonage.send(&message);
-        let requests = transport.requests.lock().unwrap().clone();
-        assert_eq!(requests.len(), 1, "{name}: one request");
-        assert_request(&name, &requests[0], &fixture["request"]);
-        match (
-            &outcome,
-            fixture["expect"].get("ok"),
-            fixture["expect"].get("error"),
-        ) {
-            (Ok(receipt), Some(expected), None) => {
-                assert_eq!(receipt.provider, "vonage");
-                assert_receipt(&name, receipt, expected);
-            }
-            (Err(error), None, Some(expected)) => assert_error(&name, error, expected),
-            _ => panic!("{name}: unexpected outcome {outcome:?}"),
-        }
+        assert_send_fixture(&name, &fixture, &vonage, &transport, "vonage");
     }
 }
 
@@ -46,9 +27,7 @@ fn send_fixtures() {
 fn receipt_fixtures() {
     let vonage = Vonage::new(
         VonageConfig::new(KEY, SECRET).unwrap(),
-        Arc::new(common::Replay::new(smskit_provider::HttpResponse::new(
-            500, "",
-        ))),
+        common::Replay::unused(),
     );
     let received_at = DateTime::<Utc>::UNIX_EPOCH;
     let lines = jsonl("vonage/receipts.jsonl");

@@ -41,6 +41,20 @@ pub fn is_gsm7(ch: char) -> bool {
     default_septets(ch) != 0
 }
 
+/// Whether `ch` is in the GSM 7-bit default (basic) alphabet: one septet, no escape. The 127
+/// characters every handset shows, which makes them the safe alphabet for short links and
+/// sender names. Extension characters (`^ { } \\ [ ~ ] |`, `€`, form feed) are not.
+///
+/// ```
+/// use smskit_segment::is_gsm7_basic;
+/// assert!(is_gsm7_basic('é') && is_gsm7_basic('_') && is_gsm7_basic('\n'));
+/// assert!(!is_gsm7_basic('€') && !is_gsm7_basic('~') && !is_gsm7_basic('ç'));
+/// ```
+#[inline]
+pub fn is_gsm7_basic(ch: char) -> bool {
+    default_septets(ch) == 1
+}
+
 /// The (locking, single shift) table masks of `ch`: bit `i` is set when the table of the
 /// language with index `i` (0 = default) contains it.
 #[inline]

@@ -74,7 +74,7 @@ mod tables;
 mod tables_check;
 mod translit;
 
-pub use charset::{Language, LanguageSet, ShiftTables, is_gsm7};
+pub use charset::{Language, LanguageSet, ShiftTables, is_gsm7, is_gsm7_basic};
 pub use error::Error;
 pub use money::{Currency, Money};
 pub use options::{

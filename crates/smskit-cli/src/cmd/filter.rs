@@ -52,7 +52,7 @@ pub(crate) fn run(args: FilterArgs) -> Result<ExitCode, Failure> {
         io::stdin().read_to_string(&mut text)?;
         text
     } else {
-        args.domain.clone()
+        args.domain
     };
     let domain: Domain = smskit::filter::parse(&text).map_err(|e| Failure::with_code(e, 2))?;
     let mut out = io::stdout().lock();
@@ -94,11 +94,7 @@ pub(crate) fn run(args: FilterArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// chrono is built without its `clock` feature, so `Utc::now()` is not there.
 fn system_now() -> smskit::filter::chrono::DateTime<smskit::filter::chrono::Utc> {
-    let since_epoch = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let seconds = i64::try_from(since_epoch.as_secs()).unwrap_or(0);
-    smskit::filter::chrono::DateTime::from_timestamp(seconds, since_epoch.subsec_nanos())
-        .unwrap_or_default()
+    std::time::SystemTime::now().into()
 }

@@ -1,6 +1,7 @@
 //! `smskit send`: send one SMS through a provider and print the receipt.
 
 use std::env;
+use std::fmt::Display;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -96,7 +97,6 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 
 /// Runs `smskit send`.
 pub(crate) fn run(args: SendArgs) -> Result<ExitCode, Failure> {
-    let usage = |message: String| Failure::with_code(message, 2);
     let to = phone::parse(&args.to, None)
         .map_err(|error| usage(format!("--to {}: {error}", args.to)))?;
     let mut message = OutboundMessage::new(to, args.body.clone());
@@ -124,7 +124,6 @@ pub(crate) fn run(args: SendArgs) -> Result<ExitCode, Failure> {
 }
 
 fn provider(args: &SendArgs) -> Result<Box<dyn Provider>, Failure> {
-    let usage = |message: String| Failure::with_code(message, 2);
     let transport = || {
         let connect = args.timeout.min(Duration::from_secs(10));
         Arc::new(UreqTransport::with_timeouts(connect, args.timeout))
@@ -142,7 +141,7 @@ fn provider(args: &SendArgs) -> Result<Box<dyn Provider>, Failure> {
         ProviderName::Stub => Ok(Box::new(StubProvider::new())),
         ProviderName::File => {
             let Some(dir) = &args.outbox else {
-                return Err(usage("--provider file needs --outbox DIR".to_owned()));
+                return Err(usage("--provider file needs --outbox DIR"));
             };
             let outbox = FileProvider::new(dir).map_err(|error| Failure::new(error.message()))?;
             Ok(Box::new(outbox))
@@ -151,12 +150,12 @@ fn provider(args: &SendArgs) -> Result<Box<dyn Provider>, Failure> {
             needs_from("twilio")?;
             let sid = credential("TWILIO_ACCOUNT_SID")?;
             let token = credential("TWILIO_AUTH_TOKEN")?;
-            let mut config = TwilioConfig::new(&sid, &token)
-                .map_err(|error| usage(error.message().to_owned()))?;
+            let mut config =
+                TwilioConfig::new(&sid, &token).map_err(|error| usage(error.message()))?;
             if let Some(base) = &args.api_base {
                 config = config
                     .with_api_base(base)
-                    .map_err(|error| usage(error.message().to_owned()))?;
+                    .map_err(|error| usage(error.message()))?;
             }
             Ok(Box::new(Twilio::new(config, transport())))
         }
@@ -164,12 +163,12 @@ fn provider(args: &SendArgs) -> Result<Box<dyn Provider>, Failure> {
             needs_from("vonage")?;
             let key = credential("VONAGE_API_KEY")?;
             let secret = credential("VONAGE_API_SECRET")?;
-            let mut config = VonageConfig::new(&key, &secret)
-                .map_err(|error| usage(error.message().to_owned()))?;
+            let mut config =
+                VonageConfig::new(&key, &secret).map_err(|error| usage(error.message()))?;
             if let Some(base) = &args.api_base {
                 config = config
                     .with_api_base(base)
-                    .map_err(|error| usage(error.message().to_owned()))?;
+                    .map_err(|error| usage(error.message()))?;
             }
             Ok(Box::new(Vonage::new(config, transport())))
         }
@@ -179,9 +178,11 @@ fn provider(args: &SendArgs) -> Result<Box<dyn Provider>, Failure> {
 fn credential(name: &str) -> Result<String, Failure> {
     match env::var(name) {
         Ok(value) if !value.is_empty() => Ok(value),
-        _ => Err(Failure::with_code(
-            format!("the environment variable {name} is not set"),
-            2,
-        )),
+        _ => Err(usage(format!("the environment variable {name} is not set"))),
     }
+}
+
+/// Invalid arguments or missing credentials: exit status 2.
+fn usage(message: impl Display) -> Failure {
+    Failure::with_code(message, 2)
 }

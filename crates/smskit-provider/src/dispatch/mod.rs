@@ -301,6 +301,8 @@ struct State {
 struct Scheduler {
     state: Mutex<State>,
     wake: Condvar,
+    /// Segments a sender may send ahead of its pace ([`DispatchOptions::with_burst`]).
+    burst: u32,
 }
 
 /// A message handed to a worker.
@@ -318,7 +320,8 @@ impl Scheduler {
     }
 
     /// The next message to send and when, or `None` when every message has its outcome.
-    fn next(&self, clock: &dyn Clock, burst: u32, segments: &[u32]) -> Option<Ticket> {
+    fn next(&self, clock: &dyn Clock, jobs: &[Job]) -> Option<Ticket> {
+        let burst = self.burst;
         let mut guard = self.lock();
         loop {
             let now = clock.now();
@@ -363,7 +366,7 @@ impl Scheduler {
             };
             let start = match queue.rate {
                 Some(rate) => {
-                    let cost = segments.get(index).copied().unwrap_or(1);
+                    let cost = jobs.get(index).map_or(1, |job| job.segments);
                     state.limiter.reserve(&queue.key, rate, burst, cost, start)
                 }
                 None => start,
@@ -378,13 +381,9 @@ impl Scheduler {
         }
     }
 
-    fn retry(
-        &self,
-        ticket: &Ticket,
-        attempts: u32,
-        not_before: Duration,
-        hold: Option<(Rate, u32)>,
-    ) {
+    /// Puts a message back in its sender's queue until `not_before`; `hold` holds the whole
+    /// sender until then too (the provider rate limited it), when the sender has a rate.
+    fn retry(&self, ticket: &Ticket, attempts: u32, not_before: Duration, hold: bool) {
         let mut guard = self.lock();
         let state = &mut *guard;
         state.in_flight = state.in_flight.saturating_sub(1);
@@ -392,8 +391,10 @@ impl Scheduler {
             queue
                 .delayed
                 .push(Reverse((not_before, ticket.index, attempts)));
-            if let Some((rate, burst)) = hold {
-                state.limiter.defer(&queue.key, rate, burst, not_before);
+            if hold && let Some(rate) = queue.rate {
+                state
+                    .limiter
+                    .defer(&queue.key, rate, self.burst, not_before);
             }
         }
         self.wake.notify_all();
@@ -505,7 +506,6 @@ impl<'a> Dispatcher<'a> {
             }
         }
         let pending = outcomes.iter().filter(|o| o.is_none()).count();
-        let segments: Vec<u32> = jobs.iter().map(|job| job.segments).collect();
         let scheduler = Scheduler {
             state: Mutex::new(State {
                 queues,
@@ -514,9 +514,10 @@ impl<'a> Dispatcher<'a> {
                 outcomes,
             }),
             wake: Condvar::new(),
+            burst: self.options.burst,
         };
         let workers = self.options.concurrency.min(pending).max(1);
-        let work = || self.work(&scheduler, &jobs, &segments);
+        let work = || self.work(&scheduler, &jobs);
         if workers == 1 {
             work();
         } else {
@@ -555,8 +556,8 @@ impl<'a> Dispatcher<'a> {
     }
 
     /// One worker: takes tickets until every message has its outcome.
-    fn work(&self, scheduler: &Scheduler, jobs: &[Job], segments: &[u32]) {
-        while let Some(ticket) = scheduler.next(self.clock, self.options.burst, segments) {
+    fn work(&self, scheduler: &Scheduler, jobs: &[Job]) {
+        while let Some(ticket) = scheduler.next(self.clock, jobs) {
             let mut claim = Claim {
                 scheduler,
                 ticket: Some(ticket),
@@ -589,11 +590,7 @@ impl<'a> Dispatcher<'a> {
                         .backoff(ticket.index, attempts)
                         .max(error.retry_after().unwrap_or_default());
                     let resume = self.clock.now().max(ticket.start).saturating_add(delay);
-                    let sender = job.message.from.as_ref().map_or("", Sender::as_str);
-                    let hold = match (self.options.rate_of(sender), error.kind()) {
-                        (Some(rate), ErrorKind::RateLimited) => Some((rate, self.options.burst)),
-                        _ => None,
-                    };
+                    let hold = error.kind() == ErrorKind::RateLimited;
                     scheduler.retry(&ticket, attempts, resume, hold);
                 }
                 result => scheduler.finish(

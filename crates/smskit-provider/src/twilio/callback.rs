@@ -5,7 +5,7 @@ use smskit_phone::E164;
 
 use super::codes::{TwilioStatus, delivery_failure, parse_code};
 use crate::error::{Error, ErrorKind};
-use crate::http::parse_form;
+use crate::http::{parse_form, value_excerpt};
 use crate::message::DeliveryReport;
 use crate::status::TraceStatus;
 
@@ -40,13 +40,19 @@ pub fn parse_status_callback_body(
     body: &[u8],
     received_at: DateTime<Utc>,
 ) -> Result<DeliveryReport, Error> {
+    check_body_size(body)?;
+    parse_status_callback(&parse_form(body), received_at)
+}
+
+/// Refuses a callback body over [`MAX_CALLBACK_BYTES`] before anything parses it.
+pub(super) fn check_body_size(body: &[u8]) -> Result<(), Error> {
     if body.len() > MAX_CALLBACK_BYTES {
         return Err(invalid(format!(
             "status callback body of {} bytes exceeds {MAX_CALLBACK_BYTES}",
             body.len()
         )));
     }
-    parse_status_callback(&parse_form(body), received_at)
+    Ok(())
 }
 
 /// Parses the parameters of a status callback into a [`DeliveryReport`], leniently: Twilio
@@ -83,20 +89,20 @@ pub fn parse_status_callback<N: AsRef<str>, V: AsRef<str>>(
     let raw_status = get(&["MessageStatus", "SmsStatus"]).ok_or_else(|| {
         invalid(format!(
             "status callback for {} without MessageStatus",
-            excerpt(sid)
+            value_excerpt(sid)
         ))
     })?;
     let status: TwilioStatus = raw_status.parse().map_err(|_| {
         invalid(format!(
             "status callback for {} with unknown MessageStatus `{}`",
-            excerpt(sid),
-            excerpt(raw_status)
+            value_excerpt(sid),
+            value_excerpt(raw_status)
         ))
     })?;
     let trace = status.trace_status().ok_or_else(|| {
         invalid(format!(
             "status `{status}` is about an inbound message, not a delivery report ({})",
-            excerpt(sid)
+            value_excerpt(sid)
         ))
     })?;
     let mut report = DeliveryReport::new("twilio", sid, trace, status.as_str(), received_at);
@@ -115,15 +121,6 @@ pub fn parse_status_callback<N: AsRef<str>, V: AsRef<str>>(
 
 fn invalid(message: String) -> Error {
     Error::permanent(ErrorKind::InvalidWebhook, message)
-}
-
-/// At most 64 characters of untrusted input, for error messages.
-fn excerpt(text: &str) -> String {
-    let mut short: String = text.chars().take(64).filter(|c| !c.is_control()).collect();
-    if text.chars().nth(64).is_some() {
-        short.push('…');
-    }
-    short
 }
 
 #[cfg(test)]

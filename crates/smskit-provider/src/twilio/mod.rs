@@ -36,10 +36,12 @@ pub use codes::{TwilioStatus, delivery_failure, error_code_meaning};
 pub use response::{parse_error_response, parse_send_response};
 pub use signature::{compute_signature, validate_signature};
 
-use crate::error::{Error, ErrorKind};
-use crate::http::{HttpRequest, Method, Transport, basic_auth, form_body, parse_form};
+use crate::error::{Error, ErrorKind, config_error};
+use crate::http::{
+    HttpRequest, Method, Transport, basic_auth, check_api_base, form_body, parse_form, query_of,
+};
 use crate::message::{
-    DeliveryReport, OutboundMessage, Receipt, Sender, check_callback_url, is_service_sid,
+    DeliveryReport, OutboundMessage, Receipt, Sender, check_callback_url, is_sid,
 };
 use crate::provider::Provider;
 use crate::sender::SenderPool;
@@ -69,17 +71,8 @@ impl AccountSid {
     /// # Errors
     /// A permanent [`ErrorKind::InvalidConfig`] error naming the input.
     pub fn parse(text: &str) -> Result<Self, Error> {
-        if is_sid(text, "AC") {
-            Ok(Self(text.to_owned()))
-        } else {
-            Err(Error::permanent(
-                ErrorKind::InvalidConfig,
-                format!(
-                    "invalid Twilio account SID `{}`: expected AC followed by 32 letters or digits",
-                    text.chars().take(40).collect::<String>()
-                ),
-            ))
-        }
+        check_sid(text, "AC", "account SID")?;
+        Ok(Self(text.to_owned()))
     }
 
     /// The SID.
@@ -95,10 +88,16 @@ impl fmt::Display for AccountSid {
     }
 }
 
-fn is_sid(text: &str, prefix: &str) -> bool {
-    text.len() == 34
-        && text.starts_with(prefix)
-        && text.bytes().skip(2).all(|b| b.is_ascii_alphanumeric())
+/// Checks a SID of that prefix; the error names the input (cut to 40 characters).
+fn check_sid(text: &str, prefix: &str, what: &str) -> Result<(), Error> {
+    if is_sid(text, prefix) {
+        Ok(())
+    } else {
+        Err(config_error(format!(
+            "invalid Twilio {what} `{}`: expected {prefix} followed by 32 letters or digits",
+            text.chars().take(40).collect::<String>()
+        )))
+    }
 }
 
 /// How requests authenticate.
@@ -154,17 +153,11 @@ impl TwilioConfig {
         if auth_token.is_empty() {
             return Err(config_error("the Twilio auth token is empty".to_owned()));
         }
-        Ok(Self {
+        Ok(Self::with_credentials(
             account_sid,
-            credentials: Credentials::AuthToken(auth_token.to_owned()),
-            webhook_token: Some(auth_token.to_owned()),
-            verify_webhooks: true,
-            api_base: DEFAULT_API_BASE.to_owned(),
-            messaging_service_sid: None,
-            senders: SenderPool::new(),
-            status_callback: None,
-            smart_encoded: None,
-        })
+            Credentials::AuthToken(auth_token.to_owned()),
+            Some(auth_token.to_owned()),
+        ))
     }
 
     /// An account authenticating with an API key (`SK…` SID and secret); the account SID stays
@@ -175,31 +168,39 @@ impl TwilioConfig {
     /// [`ErrorKind::InvalidConfig`] for a malformed account or key SID or an empty secret.
     pub fn with_api_key(account_sid: &str, key_sid: &str, key_secret: &str) -> Result<Self, Error> {
         let account_sid = AccountSid::parse(account_sid)?;
-        if !is_sid(key_sid, "SK") {
-            return Err(config_error(format!(
-                "invalid Twilio API key SID `{}`: expected SK followed by 32 letters or digits",
-                key_sid.chars().take(40).collect::<String>()
-            )));
-        }
+        check_sid(key_sid, "SK", "API key SID")?;
         if key_secret.is_empty() {
             return Err(config_error(
                 "the Twilio API key secret is empty".to_owned(),
             ));
         }
-        Ok(Self {
+        Ok(Self::with_credentials(
             account_sid,
-            credentials: Credentials::ApiKey {
+            Credentials::ApiKey {
                 sid: key_sid.to_owned(),
                 secret: key_secret.to_owned(),
             },
-            webhook_token: None,
+            None,
+        ))
+    }
+
+    /// The defaults every account starts from.
+    fn with_credentials(
+        account_sid: AccountSid,
+        credentials: Credentials,
+        webhook_token: Option<String>,
+    ) -> Self {
+        Self {
+            account_sid,
+            credentials,
+            webhook_token,
             verify_webhooks: true,
             api_base: DEFAULT_API_BASE.to_owned(),
             messaging_service_sid: None,
             senders: SenderPool::new(),
             status_callback: None,
             smart_encoded: None,
-        })
+        }
     }
 
     /// The auth token that verifies webhook signatures.
@@ -233,12 +234,7 @@ impl TwilioConfig {
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for a malformed SID.
     pub fn with_messaging_service(mut self, sid: &str) -> Result<Self, Error> {
-        if !is_service_sid(sid) {
-            return Err(config_error(format!(
-                "invalid Twilio Messaging Service SID `{}`: expected MG followed by 32 letters or digits",
-                sid.chars().take(40).collect::<String>()
-            )));
-        }
+        check_sid(sid, "MG", "Messaging Service SID")?;
         self.messaging_service_sid = Some(sid.to_owned());
         Ok(self)
     }
@@ -380,25 +376,6 @@ impl TwilioConfig {
     }
 }
 
-pub(crate) fn config_error(message: String) -> Error {
-    Error::permanent(ErrorKind::InvalidConfig, message)
-}
-
-pub(crate) fn check_api_base(api_base: &str) -> Result<String, Error> {
-    let trimmed = api_base.trim_end_matches('/');
-    match url::Url::parse(trimmed) {
-        Ok(url)
-            if matches!(url.scheme(), "http" | "https")
-                && url.host_str().is_some_and(|h| !h.is_empty()) =>
-        {
-            Ok(trimmed.to_owned())
-        }
-        _ => Err(config_error(format!(
-            "invalid API base URL `{api_base}`: expected an absolute http or https URL"
-        ))),
-    }
-}
-
 /// The Twilio provider: [`TwilioConfig`] over a [`Transport`].
 ///
 /// ```
@@ -461,15 +438,7 @@ impl Provider for Twilio {
         request: &HttpRequest,
         received_at: DateTime<Utc>,
     ) -> Result<DeliveryReport, Error> {
-        if request.body.len() > MAX_CALLBACK_BYTES {
-            return Err(Error::permanent(
-                ErrorKind::InvalidWebhook,
-                format!(
-                    "status callback body of {} bytes exceeds {MAX_CALLBACK_BYTES}",
-                    request.body.len()
-                ),
-            ));
-        }
+        callback::check_body_size(&request.body)?;
         let post_params = match request.method {
             Method::Post => parse_form(&request.body),
             Method::Get => Vec::new(),
@@ -491,11 +460,7 @@ impl Provider for Twilio {
         }
         let params = match request.method {
             Method::Post => post_params,
-            Method::Get => request
-                .url
-                .split_once('?')
-                .map(|(_, query)| parse_form(query.split('#').next().unwrap_or("").as_bytes()))
-                .unwrap_or_default(),
+            Method::Get => parse_form(query_of(&request.url).as_bytes()),
         };
         parse_status_callback(&params, received_at)
     }

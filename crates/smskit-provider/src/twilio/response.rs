@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use super::codes::{TwilioStatus, delivery_failure, error_code_meaning};
 use crate::error::{Error, ErrorClass, ErrorKind};
-use crate::http::{HttpResponse, body_excerpt, error_for_status};
+use crate::http::{HttpResponse, body_excerpt, error_for_status, status_message};
+use crate::json::{number_of, text_of};
 use crate::message::{Price, Receipt};
 use crate::status::TraceStatus;
 
@@ -52,7 +53,10 @@ pub fn parse_send_response(response: &HttpResponse) -> Result<Receipt, Error> {
         ))
     })?;
     let Some(object) = value.as_object() else {
-        return Err(unknown("the body is not a JSON object".to_owned()));
+        return Err(unknown(format!(
+            "the body is not a JSON object: `{}`",
+            body_excerpt(&response.body)
+        )));
     };
     let sid = match object.get("sid").and_then(Value::as_str).map(str::trim) {
         Some(sid) if !sid.is_empty() => sid,
@@ -88,12 +92,12 @@ pub fn parse_send_response(response: &HttpResponse) -> Result<Receipt, Error> {
     let mut receipt = Receipt::new("twilio", sid, trace, provider_status);
     if let Some(segments) = object
         .get("num_segments")
-        .and_then(count_of)
+        .and_then(number_of)
         .filter(|n| *n > 0)
     {
         receipt = receipt.with_segments(segments);
     }
-    if let Some(price) = object.get("price").and_then(decimal_text) {
+    if let Some(price) = object.get("price").and_then(text_of) {
         let unit = object
             .get("price_unit")
             .and_then(Value::as_str)
@@ -147,14 +151,7 @@ pub fn parse_error_response(response: &HttpResponse) -> Error {
             })
         })
         .map(|m| m.trim().chars().take(500).collect::<String>())
-        .unwrap_or_else(|| {
-            let excerpt = body_excerpt(&response.body);
-            if excerpt.is_empty() {
-                format!("Twilio answered HTTP {status}")
-            } else {
-                format!("Twilio answered HTTP {status}: {excerpt}")
-            }
-        });
+        .unwrap_or_else(|| status_message("Twilio", response));
     let by_status = error_for_status(status, message.clone());
     let rate_limited = status == 429 || code == Some(20429);
     let class = if rate_limited {
@@ -191,24 +188,6 @@ fn code_of(value: &Value) -> Option<u32> {
     match value {
         Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
         Value::String(s) => super::codes::parse_code(s),
-        _ => None,
-    }
-}
-
-/// A count given as a numeric string (Twilio's way) or a JSON number.
-fn count_of(value: &Value) -> Option<u32> {
-    match value {
-        Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// A decimal amount given as a string (Twilio's way) or a JSON number.
-fn decimal_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
 }

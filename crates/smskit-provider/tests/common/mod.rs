@@ -3,13 +3,14 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::Value;
 use smskit_phone::E164;
 use smskit_provider::{
-    DeliveryReport, Error, HttpRequest, HttpResponse, OutboundMessage, Receipt, Sender, Transport,
+    DeliveryReport, Error, HttpRequest, HttpResponse, OutboundMessage, Provider, Receipt, Sender,
+    Transport,
 };
 
 pub fn testdata(path: &str) -> PathBuf {
@@ -243,6 +244,34 @@ pub fn assert_report(name: &str, report: &DeliveryReport, expected: &Value) {
     }
 }
 
+/// Runs one recorded send fixture: sends its message through `provider` (which uses
+/// `transport`), then checks the one request against `request` and the outcome against
+/// `expect.ok` (a receipt from `provider_name`) or `expect.error`.
+pub fn assert_send_fixture(
+    name: &str,
+    fixture: &Value,
+    provider: &dyn Provider,
+    transport: &Replay,
+    provider_name: &str,
+) {
+    let outcome = provider.send(&message_from(&fixture["message"]));
+    let requests = transport.requests.lock().unwrap().clone();
+    assert_eq!(requests.len(), 1, "{name}: one request");
+    assert_request(name, &requests[0], &fixture["request"]);
+    match (
+        &outcome,
+        fixture["expect"].get("ok"),
+        fixture["expect"].get("error"),
+    ) {
+        (Ok(receipt), Some(expected), None) => {
+            assert_eq!(receipt.provider, provider_name);
+            assert_receipt(name, receipt, expected);
+        }
+        (Err(error), None, Some(expected)) => assert_error(name, error, expected),
+        _ => panic!("{name}: unexpected outcome {outcome:?}"),
+    }
+}
+
 /// A transport that records the request and answers the recorded response.
 #[derive(Debug)]
 pub struct Replay {
@@ -256,6 +285,11 @@ impl Replay {
             response,
             requests: Mutex::new(Vec::new()),
         }
+    }
+
+    /// A transport for tests that never send (webhooks only): it answers HTTP 500.
+    pub fn unused() -> Arc<Self> {
+        Arc::new(Self::new(HttpResponse::new(500, "")))
     }
 }
 
