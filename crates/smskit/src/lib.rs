@@ -13,6 +13,13 @@
 //! | [`phone`] | `smskit-phone` | E.164 phone numbers |
 //! | [`provider`] | `smskit-provider` | the `Provider` trait, stub/file providers, Twilio and Vonage |
 //!
+//! The facade's own pieces, growing into the campaign engine:
+//!
+//! | module | what it does |
+//! |---|---|
+//! | [`trace`] | trace statuses and the order in which reports may change them |
+//! | [`stats`] | a mailing's counts and exact ratios, as Odoo computes them |
+//!
 //! # Features
 //!
 //! | feature | default | enables |
@@ -38,6 +45,9 @@
     clippy::print_stdout,
     clippy::print_stderr
 )]
+
+pub mod stats;
+pub mod trace;
 
 #[cfg(feature = "abtest")]
 #[doc(inline)]
