@@ -19,6 +19,7 @@
 //! |---|---|
 //! | [`trace`] | trace statuses and the order in which reports may change them |
 //! | [`stats`] | a mailing's counts and exact ratios, as Odoo computes them |
+//! | `template` | `{{ object.field }}` message templates checked against a schema (feature `filter`) |
 //!
 //! # Features
 //!
@@ -47,6 +48,8 @@
 )]
 
 pub mod stats;
+#[cfg(feature = "filter")]
+pub mod template;
 pub mod trace;
 
 #[cfg(feature = "abtest")]
