@@ -17,8 +17,7 @@
 //!
 //! | module | what it does |
 //! |---|---|
-//! | [`trace`] | trace statuses and the order in which reports may change them |
-//! | [`stats`] | a mailing's counts and exact ratios, as Odoo computes them |
+//! | `stats` | a mailing's counts and exact ratios, as Odoo computes them (feature `provider`, whose `TraceStatus` it counts) |
 //! | `template` | `{{ object.field }}` message templates checked against a schema (feature `filter`) |
 //!
 //! # Features
@@ -47,10 +46,10 @@
     clippy::print_stderr
 )]
 
+#[cfg(feature = "provider")]
 pub mod stats;
 #[cfg(feature = "filter")]
 pub mod template;
-pub mod trace;
 
 #[cfg(feature = "abtest")]
 #[doc(inline)]

@@ -7,7 +7,7 @@
 
 use core::fmt;
 
-use crate::trace::TraceStatus;
+use crate::provider::TraceStatus;
 
 /// A percentage with two decimals, kept as an integer count of hundredths of a percent
 /// (`15.63 %` is `1563`).
@@ -91,7 +91,7 @@ pub struct TraceFacts {
 ///
 /// ```
 /// use smskit::stats::{Counts, TraceFacts};
-/// use smskit::trace::TraceStatus;
+/// use smskit::provider::TraceStatus;
 ///
 /// let traces = [
 ///     TraceFacts { status: TraceStatus::Sent, sent: true, clicked: true },
@@ -140,7 +140,6 @@ impl Counts {
         match trace.status {
             TraceStatus::Cancel => self.canceled += 1,
             TraceStatus::Outgoing => self.scheduled += 1,
-            TraceStatus::Process | TraceStatus::Pending => {}
             TraceStatus::Sent => self.delivered += 1,
             TraceStatus::Open => {
                 self.delivered += 1;
@@ -153,6 +152,8 @@ impl Counts {
             }
             TraceStatus::Bounce => self.bounced += 1,
             TraceStatus::Error => self.failed += 1,
+            // `process` and `pending` are counted by `sent` alone (through the sent date).
+            _ => {}
         }
     }
 
