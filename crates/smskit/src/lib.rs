@@ -17,6 +17,7 @@
 //!
 //! | module | what it does |
 //! |---|---|
+//! | `exclude` | the exclusion pass: blacklist, opt-out, duplicate, missing and invalid numbers, in the spec's order (feature `provider`) |
 //! | `stats` | a mailing's counts and exact ratios, as Odoo computes them (feature `provider`, whose `TraceStatus` it counts) |
 //! | `template` | `{{ object.field }}` message templates checked against a schema (feature `filter`) |
 //!
@@ -46,6 +47,8 @@
     clippy::print_stderr
 )]
 
+#[cfg(feature = "provider")]
+pub mod exclude;
 #[cfg(feature = "provider")]
 pub mod stats;
 #[cfg(feature = "filter")]
