@@ -1,8 +1,65 @@
-//! SMS marketing as Rust libraries.
+//! SMS marketing as a library: audiences, mailings, sending, delivery reports and statistics,
+//! over a store you choose.
 //!
-//! `smskit` is the facade over the smskit building blocks. Each building block is also a crate of
-//! its own, so an application that only needs segment counting can depend on `smskit-segment`
-//! alone; this crate re-exports them under one roof.
+//! - **Audiences.** Contacts with a phone number as entered, mailing lists with opt-out, a
+//!   blacklist ([`model`]); or any contacts matching an Odoo-style filter domain.
+//! - **Mailings.** `{{ object.field ||| default }}` templates checked against the contact
+//!   model when the mailing is created ([`template`]); one trace per targeted contact, with the
+//!   exclusions of the mailing spec in its order ([`exclude`]).
+//! - **Sending.** Through any [`provider::Provider`], in batches that are claimed before their
+//!   messages leave and recorded after: nothing is sent twice, and an outcome lost to a crash
+//!   is recorded as unknown, never guessed ([`Store`]).
+//! - **Feedback and figures.** Delivery reports applied monotonically; counts and exact ratios
+//!   as Odoo computes them ([`stats`]).
+//! - **State behind a trait.** [`MemoryStore`] ships here; durable stores implement [`Store`].
+//!
+//! # Example: a campaign
+//!
+//! ```
+//! use smskit::model::{Audience, NewContact, NewMailing};
+//! use smskit::phone::{E164, Region};
+//! use smskit::provider::{SimulatedClock, StubProvider};
+//! use smskit::{Engine, MemoryStore, Settings, Store};
+//!
+//! let now = chrono::DateTime::UNIX_EPOCH;
+//! let settings = Settings::new().with_default_region(Region::parse("BE")?);
+//! let mut engine = Engine::new(MemoryStore::new(), settings);
+//!
+//! // The audience: one list, a blacklisted number, a duplicate, an invalid number.
+//! let list = engine.create_list("Spring", true)?;
+//! for (name, phone) in [
+//!     ("Ana", "0470 12 34 56"),
+//!     ("Bo", "+32 470 12 34 56"),
+//!     ("Cy", "+32470999999"),
+//!     ("Di", "not a number"),
+//!     ("Ed", "0470 11 11 11"),
+//! ] {
+//!     let contact = engine.add_contact(NewContact::new(name, phone).with_field("city", "Gent"), now)?;
+//!     engine.subscribe(list, contact, now)?;
+//! }
+//! engine.store_mut().blacklist_add(E164::parse("+32470999999")?, Some("replied STOP"), now)?;
+//!
+//! // The mailing, checked when created, prepared, sent.
+//! let mailing = engine.create_mailing(
+//!     NewMailing::new("Spring sale", "Hi {{ object.name }} from {{ object.city ||| us }}: -20%!",
+//!         Audience::Lists(vec![list])),
+//!     now,
+//! )?;
+//! let prepared = engine.prepare(mailing)?;
+//! assert_eq!((prepared.traces, prepared.outgoing), (5, 2));
+//! let sent = engine.send(mailing, &StubProvider::new(), &SimulatedClock::new(), now)?;
+//! assert_eq!(sent.accepted, 2);
+//!
+//! let counts = engine.counts(mailing)?;
+//! assert_eq!((counts.expected, counts.canceled, counts.sent), (5, 3, 2));
+//! assert_eq!(counts.ratios().received.to_string(), "0.00"); // no delivery report yet
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # The building blocks
+//!
+//! Each is also a crate of its own, so an application that only needs segment counting can
+//! depend on `smskit-segment` alone; they are re-exported here so that versions always match.
 //!
 //! | module | crate | what it does |
 //! |---|---|---|
@@ -13,30 +70,12 @@
 //! | [`phone`] | `smskit-phone` | E.164 phone numbers |
 //! | [`provider`] | `smskit-provider` | the `Provider` trait, stub/file providers, Twilio and Vonage |
 //!
-//! The facade's own pieces, growing into the campaign engine:
-//!
-//! | module | what it does |
-//! |---|---|
-//! | `exclude` | the exclusion pass: blacklist, opt-out, duplicate, missing and invalid numbers, in the spec's order (feature `provider`) |
-//! | `stats` | a mailing's counts and exact ratios, as Odoo computes them (feature `provider`, whose `TraceStatus` it counts) |
-//! | `template` | `{{ object.field }}` message templates checked against a schema (feature `filter`) |
-//!
 //! # Features
 //!
 //! | feature | default | enables |
 //! |---|---|---|
-//! | `segment`, `filter`, `links`, `abtest`, `phone`, `provider` | yes | the module of the same name |
-//! | `serde` | yes | `Serialize`/`Deserialize` on the public data types |
-//! | `ureq` | no | the blocking HTTP transport for the HTTP providers |
-//!
-//! # Example
-//!
-//! ```
-//! # #[cfg(feature = "segment")] {
-//! let parts = smskit::segment::count("Hello from smskit!");
-//! assert_eq!(parts.parts, 1);
-//! # }
-//! ```
+//! | `serde` | yes | `Serialize`/`Deserialize` on the public data types, the facade's and the building blocks' |
+//! | `ureq` | no | the blocking HTTP transport for the HTTP providers (ureq + rustls) |
 
 #![forbid(unsafe_code)]
 #![warn(
@@ -47,28 +86,33 @@
     clippy::print_stderr
 )]
 
-#[cfg(feature = "provider")]
+pub mod audience;
+mod engine;
+mod error;
 pub mod exclude;
-#[cfg(feature = "provider")]
+mod memory;
+pub mod model;
 pub mod stats;
-#[cfg(feature = "filter")]
+pub mod store;
 pub mod template;
 
-#[cfg(feature = "abtest")]
+pub use engine::{Engine, Prepared, Sent, Settings};
+pub use error::Error;
+pub use memory::MemoryStore;
+pub use store::Store;
+
+/// The `chrono` version every time argument uses, so applications never match versions by hand.
+pub use chrono;
+
 #[doc(inline)]
 pub use smskit_abtest as abtest;
-#[cfg(feature = "filter")]
 #[doc(inline)]
 pub use smskit_filter as filter;
-#[cfg(feature = "links")]
 #[doc(inline)]
 pub use smskit_links as links;
-#[cfg(feature = "phone")]
 #[doc(inline)]
 pub use smskit_phone as phone;
-#[cfg(feature = "provider")]
 #[doc(inline)]
 pub use smskit_provider as provider;
-#[cfg(feature = "segment")]
 #[doc(inline)]
 pub use smskit_segment as segment;

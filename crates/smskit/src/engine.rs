@@ -1,0 +1,543 @@
+//! The [`Engine`]: mailings from creation to statistics over any [`Store`].
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+
+use crate::audience::{ContactRecords, contact_schema};
+use crate::error::Error;
+use crate::exclude::Exclusions;
+use crate::filter::{FieldValue, Plan, Schema};
+use crate::model::{
+    Audience, Contact, ContactId, MailingId, MailingState, NewContact, NewMailing, Trace,
+};
+use crate::phone::Region;
+use crate::provider::{
+    Clock, DeliveryReport, DispatchOptions, Dispatcher, ErrorClass, FailureType, Job,
+    OutboundMessage, Provider, Sender, TraceStatus,
+};
+use crate::segment::Segmenter;
+use crate::stats::{Counts, TraceFacts};
+use crate::store::{Outcome, StatusUpdate, Store};
+use crate::template::Template;
+
+/// How the engine prepares and sends.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    default_region: Option<Region>,
+    segmenter: Segmenter,
+    batch_size: usize,
+    dispatch: DispatchOptions,
+    sender: Option<Sender>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            default_region: None,
+            segmenter: Segmenter::new(),
+            batch_size: 500,
+            dispatch: DispatchOptions::default(),
+            sender: None,
+        }
+    }
+}
+
+impl Settings {
+    /// The defaults: no default country, the standard segmenter, batches of 500 messages, the
+    /// dispatcher's default options, the provider's default sender.
+    #[must_use]
+    pub fn new() -> Self {
+        Settings::default()
+    }
+
+    /// The country of national numbers of contacts without a country.
+    #[must_use]
+    pub fn with_default_region(mut self, region: Region) -> Self {
+        self.default_region = Some(region);
+        self
+    }
+
+    /// The segmenter that counts every message's parts (shift tables, Smart Encoding...).
+    #[must_use]
+    pub fn with_segmenter(mut self, segmenter: Segmenter) -> Self {
+        self.segmenter = segmenter;
+        self
+    }
+
+    /// Messages claimed, sent and recorded together: at most this many messages are in doubt
+    /// when the process dies (at least 1).
+    #[must_use]
+    pub fn with_batch_size(mut self, batch_size: usize) -> Self {
+        self.batch_size = batch_size.max(1);
+        self
+    }
+
+    /// Concurrency, rate limits and retries of the dispatcher.
+    #[must_use]
+    pub fn with_dispatch(mut self, dispatch: DispatchOptions) -> Self {
+        self.dispatch = dispatch;
+        self
+    }
+
+    /// The sender of every message (else the provider's default).
+    #[must_use]
+    pub fn with_sender(mut self, sender: Sender) -> Self {
+        self.sender = Some(sender);
+        self
+    }
+}
+
+/// What [`Engine::prepare`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Prepared {
+    /// Traces created by this call (0 when the mailing was prepared already).
+    pub traces: usize,
+    /// Of those, how many will be sent.
+    pub outgoing: usize,
+    /// Of those, how many were excluded, by failure type.
+    pub canceled: Vec<(FailureType, usize)>,
+}
+
+/// What [`Engine::send`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Sent {
+    /// Messages the provider accepted.
+    pub accepted: usize,
+    /// Messages that failed for good (the provider refused them, or retries ran out).
+    pub failed: usize,
+    /// Messages whose outcome is unknown: they may have been sent, and are not resent.
+    pub unknown: usize,
+    /// Segments of the accepted messages.
+    pub segments: u64,
+}
+
+/// Mailings from creation to statistics, over a [`Store`].
+///
+/// ```
+/// use smskit::model::{Audience, NewContact, NewMailing};
+/// use smskit::provider::{SimulatedClock, StubProvider};
+/// use smskit::{Engine, MemoryStore, Settings};
+///
+/// let now = chrono::DateTime::UNIX_EPOCH;
+/// let mut engine = Engine::new(MemoryStore::new(), Settings::new());
+/// let list = engine.create_list("Newsletter", true)?;
+/// for (name, phone) in [("Ana", "+32470000001"), ("Bo", "+32470000001"), ("Cy", "n/a")] {
+///     let contact = engine.add_contact(NewContact::new(name, phone), now)?;
+///     engine.subscribe(list, contact, now)?;
+/// }
+/// let mailing = engine.create_mailing(
+///     NewMailing::new("Spring", "Hi {{ object.name }}, -20% today!", Audience::Lists(vec![list])),
+///     now,
+/// )?;
+/// let prepared = engine.prepare(mailing)?;
+/// assert_eq!((prepared.traces, prepared.outgoing), (3, 1)); // Bo is a duplicate, Cy has no number
+///
+/// let provider = StubProvider::new();
+/// let sent = engine.send(mailing, &provider, &SimulatedClock::new(), now)?;
+/// assert_eq!(sent.accepted, 1);
+/// let counts = engine.counts(mailing)?;
+/// assert_eq!((counts.expected, counts.canceled, counts.sent), (3, 2, 1));
+/// # Ok::<(), smskit::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Engine<S> {
+    store: S,
+    settings: Settings,
+}
+
+impl<S: Store> Engine<S> {
+    /// An engine over `store`.
+    pub fn new(store: S, settings: Settings) -> Self {
+        Engine { store, settings }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The store, to change it directly.
+    pub fn store_mut(&mut self) -> &mut S {
+        &mut self.store
+    }
+
+    /// The store back.
+    pub fn into_store(self) -> S {
+        self.store
+    }
+
+    /// Adds a contact.
+    pub fn add_contact(
+        &mut self,
+        contact: NewContact,
+        now: DateTime<Utc>,
+    ) -> Result<ContactId, Error> {
+        Ok(self.store.insert_contact(contact, now)?)
+    }
+
+    /// Creates a mailing list with a unique name.
+    pub fn create_list(
+        &mut self,
+        name: &str,
+        is_public: bool,
+    ) -> Result<crate::model::ListId, Error> {
+        Ok(self.store.insert_list(name, is_public)?)
+    }
+
+    /// Subscribes a contact to a list.
+    pub fn subscribe(
+        &mut self,
+        list: crate::model::ListId,
+        contact: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        Ok(self.store.subscribe(list, contact, now)?)
+    }
+
+    /// The schema templates and filters see: the contact model with its fixed fields, every
+    /// free field some contact has, and `list_ids` to the mailing lists.
+    pub fn contact_schema(&self) -> Result<Schema, Error> {
+        let mut free = std::collections::BTreeSet::new();
+        self.store.contacts(&mut |contact| {
+            free.extend(contact.fields.keys().cloned());
+        })?;
+        Ok(contact_schema(free.iter().map(String::as_str)))
+    }
+
+    /// Creates a mailing in `draft`, checking its template and audience first: an unknown
+    /// field, a malformed placeholder or domain, or an unknown list is an error with its
+    /// position, and nothing is stored.
+    pub fn create_mailing(
+        &mut self,
+        mailing: NewMailing,
+        now: DateTime<Utc>,
+    ) -> Result<MailingId, Error> {
+        let schema = self.contact_schema()?;
+        let template = Template::parse(&mailing.body)?;
+        template.check(&schema, crate::audience::CONTACT_MODEL)?;
+        match &mailing.audience {
+            Audience::Lists(lists) => {
+                let known: HashSet<_> = self.store.lists()?.into_iter().map(|l| l.id).collect();
+                if let Some(unknown) = lists.iter().find(|list| !known.contains(list)) {
+                    return Err(Error::UnknownList(*unknown));
+                }
+            }
+            Audience::Domain(text) => {
+                let domain = crate::filter::parse(text)?;
+                Plan::new(&schema, crate::audience::CONTACT_MODEL, &domain)?;
+            }
+        }
+        Ok(self.store.insert_mailing(mailing, now)?)
+    }
+
+    /// Prepares a mailing: resolves its audience, runs the exclusion pass in the spec's order and
+    /// stores one trace per targeted contact (`outgoing`, or `cancel` with its failure type),
+    /// then moves the mailing to `sending`. Running it again adds traces only for contacts
+    /// that have none (a crash in the middle loses nothing and duplicates nothing).
+    pub fn prepare(&mut self, mailing: MailingId) -> Result<Prepared, Error> {
+        let record = self
+            .store
+            .mailing(mailing)?
+            .ok_or(Error::UnknownMailing(mailing))?;
+        let audience = self.audience(&record.audience)?;
+        let blacklist = self.store.active_blacklist()?;
+        let mut already: HashSet<ContactId> = HashSet::new();
+        let mut targeted_numbers = Vec::new();
+        self.store.traces(mailing, &mut |trace| {
+            already.insert(trace.contact);
+            if trace.status != TraceStatus::Cancel
+                && let Some(number) = trace.number
+            {
+                targeted_numbers.push(number);
+            }
+        })?;
+        let mut pass = Exclusions::new(&blacklist, &audience.opted_out)
+            .with_default_region(self.settings.default_region)
+            .with_targeted(targeted_numbers);
+        let mut prepared = Prepared::default();
+        let mut canceled: HashMap<FailureType, usize> = HashMap::new();
+        let mut batch = Vec::with_capacity(PREPARE_BATCH);
+        for contact in &audience.contacts {
+            if already.contains(&contact.id) {
+                continue;
+            }
+            let decision = pass.decide(contact.id.0, &contact.phone, contact.country);
+            match decision.failure_type() {
+                None => prepared.outgoing += 1,
+                Some(failure) => *canceled.entry(failure).or_default() += 1,
+            }
+            batch.push(Trace::prepared(mailing, contact.id, &decision));
+            if batch.len() == PREPARE_BATCH {
+                prepared.traces += self.store.insert_traces(&batch)?;
+                batch.clear();
+            }
+        }
+        prepared.traces += self.store.insert_traces(&batch)?;
+        prepared.canceled = FailureType::ALL
+            .into_iter()
+            .filter_map(|failure| canceled.get(&failure).map(|&n| (failure, n)))
+            .collect();
+        if matches!(record.state, MailingState::Draft | MailingState::InQueue) {
+            self.store
+                .set_mailing_state(mailing, MailingState::Sending, None)?;
+        }
+        Ok(prepared)
+    }
+
+    /// Sends a prepared mailing through `provider`, batch by batch: each batch is claimed
+    /// (`process`) before its messages leave and its outcomes recorded after, so a crash
+    /// loses at most one batch's outcomes, which [`Store::abandon_claims`] then marks unknown.
+    /// Only retryable errors are retried (by the dispatcher); unknown outcomes are never
+    /// resent. The mailing is `sent` when no trace is left outgoing.
+    pub fn send(
+        &mut self,
+        mailing: MailingId,
+        provider: &dyn Provider,
+        clock: &dyn Clock,
+        now: DateTime<Utc>,
+    ) -> Result<Sent, Error> {
+        let record = self
+            .store
+            .mailing(mailing)?
+            .ok_or(Error::UnknownMailing(mailing))?;
+        let template = Template::parse(&record.body)?;
+        let dispatcher =
+            Dispatcher::new(provider, clock).with_options(self.settings.dispatch.clone());
+        let mut sent = Sent::default();
+        let mut contacts: HashMap<ContactId, Contact> = HashMap::new();
+        loop {
+            let claimed = self
+                .store
+                .claim_outgoing(mailing, self.settings.batch_size, now)?;
+            if claimed.is_empty() {
+                break;
+            }
+            let mut jobs = Vec::with_capacity(claimed.len());
+            let mut kept = Vec::with_capacity(claimed.len());
+            let mut outcomes = Vec::new();
+            let mut refuse = |trace: &Trace, failure: FailureType, reason: &str| {
+                sent.failed += 1;
+                outcomes.push(failed(trace, failure, reason));
+            };
+            for trace in &claimed {
+                let contact = match contacts.get(&trace.contact) {
+                    Some(contact) => contact.clone(),
+                    None => match self.store.contact(trace.contact)? {
+                        Some(contact) => {
+                            contacts.insert(contact.id, contact.clone());
+                            contact
+                        }
+                        None => {
+                            refuse(trace, FailureType::NumberMissing, "the contact was deleted");
+                            continue;
+                        }
+                    },
+                };
+                let Some(number) = trace.number else {
+                    refuse(trace, FailureType::NumberMissing, "no number");
+                    continue;
+                };
+                let body = render(&template, &contact);
+                let segments = match self.settings.segmenter.count(&body) {
+                    Ok(count) => u32::try_from(count.parts).unwrap_or(u32::MAX),
+                    Err(error) => {
+                        refuse(trace, FailureType::Rejected, &error.to_string());
+                        continue;
+                    }
+                };
+                let mut message =
+                    OutboundMessage::new(number, body).with_client_ref(trace.id.to_string());
+                if let Some(sender) = &self.settings.sender {
+                    message = message.with_from(sender.clone());
+                }
+                jobs.push(Job::new(message).with_segments(segments));
+                kept.push((trace.id, segments));
+            }
+            let results = dispatcher.dispatch(jobs);
+            for ((trace, segments), dispatched) in kept.into_iter().zip(results) {
+                let outcome = match dispatched.result {
+                    Ok(receipt) => {
+                        sent.accepted += 1;
+                        sent.segments += u64::from(receipt.segments.unwrap_or(segments));
+                        Outcome {
+                            trace,
+                            status: TraceStatus::Pending,
+                            failure_type: None,
+                            failure_reason: None,
+                            provider_message_id: Some(receipt.message_id),
+                            sent_at: Some(now),
+                        }
+                    }
+                    Err(error) => {
+                        let unknown = error.class() == ErrorClass::Unknown;
+                        if unknown {
+                            sent.unknown += 1;
+                        } else {
+                            sent.failed += 1;
+                        }
+                        Outcome {
+                            trace,
+                            status: TraceStatus::Error,
+                            failure_type: Some(if unknown {
+                                FailureType::Unknown
+                            } else {
+                                error.failure_type()
+                            }),
+                            failure_reason: Some(error.message().to_owned()),
+                            provider_message_id: None,
+                            sent_at: unknown.then_some(now),
+                        }
+                    }
+                };
+                outcomes.push(outcome);
+            }
+            self.store.record_outcomes(&outcomes)?;
+        }
+        self.finish_if_done(mailing)?;
+        Ok(sent)
+    }
+
+    /// Applies a provider's delivery report to the trace of its message, monotonically;
+    /// returns the trace it changed (`None` for an unknown message or a report that brings no
+    /// news).
+    pub fn apply_report(
+        &mut self,
+        report: &DeliveryReport,
+    ) -> Result<Option<crate::model::TraceId>, Error> {
+        Ok(self.store.apply_status(&StatusUpdate {
+            provider_message_id: report.message_id.clone(),
+            status: report.status,
+            failure_type: report.failure,
+            failure_reason: report.error_message.clone(),
+            at: report.at,
+        })?)
+    }
+
+    /// The counts of a mailing's traces (ratios with [`Counts::ratios`]).
+    pub fn counts(&self, mailing: MailingId) -> Result<Counts, Error> {
+        let mut counts = Counts::default();
+        self.store.traces(mailing, &mut |trace| {
+            counts.add(TraceFacts {
+                status: trace.status,
+                sent: trace.sent_at.is_some(),
+                clicked: trace.clicked_at.is_some(),
+            });
+        })?;
+        Ok(counts)
+    }
+
+    /// Moves a `sending` mailing to `sent` when none of its traces is outgoing or claimed.
+    fn finish_if_done(&mut self, mailing: MailingId) -> Result<(), Error> {
+        let mut waiting = false;
+        self.store.traces(mailing, &mut |trace| {
+            waiting |= matches!(trace.status, TraceStatus::Outgoing | TraceStatus::Process);
+        })?;
+        if !waiting {
+            self.store
+                .set_mailing_state(mailing, MailingState::Sent, None)?;
+        }
+        Ok(())
+    }
+
+    /// The contacts of an audience in Odoo's contact order, and the opted-out ones.
+    fn audience(&self, audience: &Audience) -> Result<ResolvedAudience, Error> {
+        let mut resolved = ResolvedAudience::default();
+        match audience {
+            Audience::Lists(lists) => {
+                // Opted out: opted out on some targeted list and subscribed on none of the others.
+                let mut subscribed: HashSet<ContactId> = HashSet::new();
+                let mut opted_out: HashSet<ContactId> = HashSet::new();
+                for list in lists {
+                    for subscription in self.store.subscriptions(*list)? {
+                        if subscription.opt_out {
+                            opted_out.insert(subscription.contact);
+                        } else {
+                            subscribed.insert(subscription.contact);
+                        }
+                    }
+                }
+                let members: HashSet<ContactId> = subscribed.union(&opted_out).copied().collect();
+                resolved.opted_out = opted_out
+                    .difference(&subscribed)
+                    .map(|contact| contact.0)
+                    .collect();
+                self.store.contacts(&mut |contact| {
+                    if members.contains(&contact.id) {
+                        resolved.contacts.push(contact.clone());
+                    }
+                })?;
+            }
+            Audience::Domain(text) => {
+                let mut contacts = Vec::new();
+                self.store
+                    .contacts(&mut |contact| contacts.push(contact.clone()))?;
+                let schema = contact_schema(
+                    contacts
+                        .iter()
+                        .flat_map(|contact| contact.fields.keys().map(String::as_str))
+                        .collect::<std::collections::BTreeSet<_>>(),
+                );
+                let domain = crate::filter::parse(text)?;
+                let plan = Plan::new(&schema, crate::audience::CONTACT_MODEL, &domain)?;
+                let lists = self.store.lists()?;
+                let mut memberships: HashMap<ContactId, Vec<i64>> = HashMap::new();
+                for list in &lists {
+                    for subscription in self.store.subscriptions(list.id)? {
+                        if !subscription.opt_out {
+                            memberships
+                                .entry(subscription.contact)
+                                .or_default()
+                                .push(list.id.0);
+                        }
+                    }
+                }
+                let records = ContactRecords::new(&contacts, &memberships, &lists);
+                let matching: HashSet<i64> = plan.filter(&records).into_iter().collect();
+                resolved.contacts = contacts
+                    .into_iter()
+                    .filter(|contact| matching.contains(&contact.id.0))
+                    .collect();
+            }
+        }
+        Ok(resolved)
+    }
+}
+
+/// Traces written per store call while preparing: one transaction each in a SQL store.
+const PREPARE_BATCH: usize = 10_000;
+
+#[derive(Debug, Default)]
+struct ResolvedAudience {
+    contacts: Vec<Contact>,
+    opted_out: HashSet<i64>,
+}
+
+fn failed(trace: &Trace, failure: FailureType, reason: &str) -> Outcome {
+    Outcome {
+        trace: trace.id,
+        status: TraceStatus::Error,
+        failure_type: Some(failure),
+        failure_reason: Some(reason.to_owned()),
+        provider_message_id: None,
+        sent_at: None,
+    }
+}
+
+/// The body of `template` for `contact`.
+fn render(template: &Template, contact: &Contact) -> String {
+    template.render(|path| match path {
+        ["name"] => FieldValue::Str(&contact.name),
+        ["phone"] => FieldValue::Str(&contact.phone),
+        ["country"] => contact.country.map_or(FieldValue::Null, |country| {
+            FieldValue::Str(country.as_str())
+        }),
+        [field] => contact
+            .fields
+            .get(*field)
+            .map_or(FieldValue::Null, |value| FieldValue::Str(value)),
+        _ => FieldValue::Null,
+    })
+}

@@ -1,0 +1,407 @@
+//! [`MemoryStore`]: the [`Store`] in memory, for tests, demos and applications that keep their
+//! own persistence.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+
+use crate::model::{
+    BlacklistEntry, Contact, ContactId, ListId, Mailing, MailingId, MailingList, MailingState,
+    NewContact, NewMailing, Subscription, Trace, TraceId,
+};
+use crate::phone::E164;
+use crate::provider::{FailureType, TraceStatus};
+use crate::store::{Outcome, StatusUpdate, Store, StoreError, accepts};
+
+/// Everything in memory: lost when dropped, but with exactly the behaviour of the durable
+/// stores (the same conformance tests run on it).
+///
+/// ```
+/// use smskit::{MemoryStore, Store};
+/// use smskit::model::NewContact;
+///
+/// let mut store = MemoryStore::new();
+/// let now = chrono::DateTime::UNIX_EPOCH;
+/// let id = store.insert_contact(NewContact::new("Ana", "+32470000001"), now)?;
+/// assert_eq!(store.contact(id)?.unwrap().name, "Ana");
+/// # Ok::<(), smskit::store::StoreError>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    contacts: BTreeMap<ContactId, Contact>,
+    lists: BTreeMap<ListId, MailingList>,
+    subscriptions: BTreeMap<(ListId, ContactId), Subscription>,
+    blacklist: HashMap<E164, BlacklistEntry>,
+    mailings: BTreeMap<MailingId, Mailing>,
+    traces: BTreeMap<TraceId, Trace>,
+    /// The trace of each mailing and contact: at most one.
+    trace_keys: HashMap<(MailingId, ContactId), TraceId>,
+    /// The outgoing traces of each mailing, in id order, for claiming without a scan.
+    outgoing: HashMap<MailingId, std::collections::BTreeSet<TraceId>>,
+    by_provider_id: HashMap<String, TraceId>,
+    next_id: i64,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    #[must_use]
+    pub fn new() -> Self {
+        MemoryStore::default()
+    }
+
+    fn next_id(&mut self) -> i64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn trace_mut(&mut self, id: TraceId) -> Result<&mut Trace, StoreError> {
+        self.traces
+            .get_mut(&id)
+            .ok_or_else(|| StoreError::not_found(format_args!("trace {id}")))
+    }
+}
+
+impl Store for MemoryStore {
+    fn insert_contact(
+        &mut self,
+        contact: NewContact,
+        now: DateTime<Utc>,
+    ) -> Result<ContactId, StoreError> {
+        let id = ContactId(self.next_id());
+        self.contacts.insert(
+            id,
+            Contact {
+                id,
+                name: contact.name,
+                phone: contact.phone,
+                country: contact.country,
+                fields: contact.fields,
+                created_at: now,
+            },
+        );
+        Ok(id)
+    }
+
+    fn contact(&self, id: ContactId) -> Result<Option<Contact>, StoreError> {
+        Ok(self.contacts.get(&id).cloned())
+    }
+
+    fn contacts(&self, visit: &mut dyn FnMut(&Contact)) -> Result<(), StoreError> {
+        let mut ordered: Vec<&Contact> = self.contacts.values().collect();
+        // Odoo's `_order = 'name, create_date desc'`; ids break the remaining ties the way
+        // Odoo's databases do in practice (later rows first).
+        ordered.sort_by(|a, b| {
+            a.name
+                .cmp(&b.name)
+                .then(b.created_at.cmp(&a.created_at))
+                .then(b.id.cmp(&a.id))
+        });
+        ordered.into_iter().for_each(visit);
+        Ok(())
+    }
+
+    fn insert_list(&mut self, name: &str, is_public: bool) -> Result<ListId, StoreError> {
+        if self.lists.values().any(|list| list.name == name) {
+            return Err(StoreError::conflict(format_args!("mailing list {name:?}")));
+        }
+        let id = ListId(self.next_id());
+        self.lists.insert(
+            id,
+            MailingList {
+                id,
+                name: name.to_owned(),
+                is_public,
+            },
+        );
+        Ok(id)
+    }
+
+    fn list_by_name(&self, name: &str) -> Result<Option<MailingList>, StoreError> {
+        Ok(self.lists.values().find(|list| list.name == name).cloned())
+    }
+
+    fn lists(&self) -> Result<Vec<MailingList>, StoreError> {
+        Ok(self.lists.values().cloned().collect())
+    }
+
+    fn subscribe(
+        &mut self,
+        list: ListId,
+        contact: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if !self.lists.contains_key(&list) {
+            return Err(StoreError::not_found(format_args!("mailing list {list}")));
+        }
+        if !self.contacts.contains_key(&contact) {
+            return Err(StoreError::not_found(format_args!("contact {contact}")));
+        }
+        self.subscriptions
+            .entry((list, contact))
+            .or_insert(Subscription {
+                list,
+                contact,
+                opt_out: false,
+                created_at: now,
+                opt_out_at: None,
+            });
+        Ok(())
+    }
+
+    fn set_opt_out(
+        &mut self,
+        list: ListId,
+        contact: ContactId,
+        opt_out: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.subscribe(list, contact, now)?;
+        if let Some(subscription) = self.subscriptions.get_mut(&(list, contact)) {
+            subscription.opt_out = opt_out;
+            subscription.opt_out_at = opt_out.then_some(now);
+        }
+        Ok(())
+    }
+
+    fn subscriptions(&self, list: ListId) -> Result<Vec<Subscription>, StoreError> {
+        Ok(self
+            .subscriptions
+            .range((list, ContactId(i64::MIN))..=(list, ContactId(i64::MAX)))
+            .map(|(_, subscription)| *subscription)
+            .collect())
+    }
+
+    fn blacklist_add(
+        &mut self,
+        number: E164,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let entry = self.blacklist.entry(number).or_insert(BlacklistEntry {
+            number,
+            active: true,
+            reason: None,
+            updated_at: now,
+        });
+        entry.active = true;
+        entry.updated_at = now;
+        if let Some(reason) = reason {
+            entry.reason = Some(reason.to_owned());
+        }
+        Ok(())
+    }
+
+    fn blacklist_remove(&mut self, number: E164) -> Result<bool, StoreError> {
+        Ok(match self.blacklist.get_mut(&number) {
+            Some(entry) if entry.active => {
+                entry.active = false;
+                true
+            }
+            _ => false,
+        })
+    }
+
+    fn blacklist_entry(&self, number: E164) -> Result<Option<BlacklistEntry>, StoreError> {
+        Ok(self.blacklist.get(&number).cloned())
+    }
+
+    fn active_blacklist(&self) -> Result<HashSet<E164>, StoreError> {
+        Ok(self
+            .blacklist
+            .values()
+            .filter(|entry| entry.active)
+            .map(|entry| entry.number)
+            .collect())
+    }
+
+    fn insert_mailing(
+        &mut self,
+        mailing: NewMailing,
+        now: DateTime<Utc>,
+    ) -> Result<MailingId, StoreError> {
+        let id = MailingId(self.next_id());
+        self.mailings.insert(
+            id,
+            Mailing {
+                id,
+                name: mailing.name,
+                body: mailing.body,
+                audience: mailing.audience,
+                include_opt_out_link: mailing.include_opt_out_link,
+                state: MailingState::Draft,
+                scheduled_at: None,
+                created_at: now,
+            },
+        );
+        Ok(id)
+    }
+
+    fn mailing(&self, id: MailingId) -> Result<Option<Mailing>, StoreError> {
+        Ok(self.mailings.get(&id).cloned())
+    }
+
+    fn mailings(&self) -> Result<Vec<Mailing>, StoreError> {
+        Ok(self.mailings.values().cloned().collect())
+    }
+
+    fn set_mailing_state(
+        &mut self,
+        id: MailingId,
+        state: MailingState,
+        scheduled_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        let mailing = self
+            .mailings
+            .get_mut(&id)
+            .ok_or_else(|| StoreError::not_found(format_args!("mailing {id}")))?;
+        mailing.state = state;
+        mailing.scheduled_at = scheduled_at;
+        Ok(())
+    }
+
+    fn insert_traces(&mut self, traces: &[Trace]) -> Result<usize, StoreError> {
+        let mut stored = 0;
+        for trace in traces {
+            let key = (trace.mailing, trace.contact);
+            if self.trace_keys.contains_key(&key) {
+                continue;
+            }
+            let id = TraceId(self.next_id());
+            self.trace_keys.insert(key, id);
+            if trace.status == TraceStatus::Outgoing {
+                self.outgoing.entry(trace.mailing).or_default().insert(id);
+            }
+            if let Some(provider_id) = &trace.provider_message_id {
+                self.by_provider_id.insert(provider_id.clone(), id);
+            }
+            self.traces.insert(
+                id,
+                Trace {
+                    id,
+                    ..trace.clone()
+                },
+            );
+            stored += 1;
+        }
+        Ok(stored)
+    }
+
+    fn claim_outgoing(
+        &mut self,
+        mailing: MailingId,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Trace>, StoreError> {
+        let Some(queue) = self.outgoing.get_mut(&mailing) else {
+            return Ok(Vec::new());
+        };
+        let ids: Vec<TraceId> = queue.iter().take(limit).copied().collect();
+        for id in &ids {
+            queue.remove(id);
+        }
+        let mut claimed = Vec::with_capacity(ids.len());
+        for id in ids {
+            let trace = self.trace_mut(id)?;
+            trace.status = TraceStatus::Process;
+            trace.claimed_at = Some(now);
+            claimed.push(trace.clone());
+        }
+        Ok(claimed)
+    }
+
+    fn record_outcomes(&mut self, outcomes: &[Outcome]) -> Result<(), StoreError> {
+        for outcome in outcomes {
+            let trace = self.trace_mut(outcome.trace)?;
+            if trace.status != TraceStatus::Process {
+                continue;
+            }
+            trace.status = outcome.status;
+            trace.failure_type = outcome.failure_type;
+            trace.failure_reason.clone_from(&outcome.failure_reason);
+            trace.sent_at = trace.sent_at.or(outcome.sent_at);
+            if outcome.provider_message_id.is_some() {
+                trace
+                    .provider_message_id
+                    .clone_from(&outcome.provider_message_id);
+            }
+            let (id, mailing) = (trace.id, trace.mailing);
+            if outcome.status == TraceStatus::Outgoing {
+                self.outgoing.entry(mailing).or_default().insert(id);
+            }
+            if let Some(provider_id) = &outcome.provider_message_id {
+                self.by_provider_id.insert(provider_id.clone(), id);
+            }
+        }
+        Ok(())
+    }
+
+    fn abandon_claims(
+        &mut self,
+        mailing: MailingId,
+        claimed_before: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let mut abandoned = 0;
+        for trace in self.traces.values_mut() {
+            let stale = trace.claimed_at.is_none_or(|at| at < claimed_before);
+            if trace.mailing == mailing && trace.status == TraceStatus::Process && stale {
+                trace.status = TraceStatus::Error;
+                trace.failure_type = Some(FailureType::Unknown);
+                trace.failure_reason = Some(
+                    "the sender stopped before recording the outcome: it may have been sent"
+                        .to_owned(),
+                );
+                trace.sent_at = trace.sent_at.or(trace.claimed_at);
+                abandoned += 1;
+            }
+        }
+        Ok(abandoned)
+    }
+
+    fn apply_status(&mut self, update: &StatusUpdate) -> Result<Option<TraceId>, StoreError> {
+        let Some(&id) = self.by_provider_id.get(&update.provider_message_id) else {
+            return Ok(None);
+        };
+        let trace = self.trace_mut(id)?;
+        if !accepts(trace.status, trace.failure_type, update.status) {
+            return Ok(None);
+        }
+        trace.status = update.status;
+        match update.status {
+            TraceStatus::Error | TraceStatus::Bounce => {
+                trace.failure_type = update.failure_type.or(Some(FailureType::NotDelivered));
+                trace.failure_reason.clone_from(&update.failure_reason);
+            }
+            _ => {
+                trace.failure_type = None;
+                trace.failure_reason = None;
+                trace.sent_at = trace.sent_at.or(Some(update.at));
+            }
+        }
+        Ok(Some(id))
+    }
+
+    fn record_click(&mut self, trace: TraceId, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let Some(trace) = self.traces.get_mut(&trace) else {
+            return Ok(false);
+        };
+        trace.clicked_at = Some(trace.clicked_at.map_or(at, |first| first.min(at)));
+        if accepts(trace.status, trace.failure_type, TraceStatus::Open) {
+            trace.status = TraceStatus::Open;
+            trace.failure_type = None;
+            trace.failure_reason = None;
+        }
+        Ok(true)
+    }
+
+    fn trace(&self, id: TraceId) -> Result<Option<Trace>, StoreError> {
+        Ok(self.traces.get(&id).cloned())
+    }
+
+    fn traces(&self, mailing: MailingId, visit: &mut dyn FnMut(&Trace)) -> Result<(), StoreError> {
+        self.traces
+            .values()
+            .filter(|trace| trace.mailing == mailing)
+            .for_each(visit);
+        Ok(())
+    }
+}

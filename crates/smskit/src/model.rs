@@ -1,0 +1,316 @@
+//! The records a store keeps: contacts, mailing lists and subscriptions, the blacklist,
+//! mailings and their traces.
+//!
+//! These are plain data with public fields, like rows: a [`Store`](crate::Store) persists them
+//! and the [`Engine`](crate::Engine) enforces the rules between them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+
+use crate::phone::{E164, Region};
+use crate::provider::{FailureType, TraceStatus};
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(transparent))]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// The id of a [`Contact`].
+    ContactId
+);
+id_type!(
+    /// The id of a [`MailingList`].
+    ListId
+);
+id_type!(
+    /// The id of a [`Mailing`].
+    MailingId
+);
+id_type!(
+    /// The id of a [`Trace`]; its text form is what short links and opt-out tokens carry.
+    TraceId
+);
+
+/// A person to send to: a name, a phone number as it was entered, a country for national
+/// numbers, and free text fields that filters and templates can use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Contact {
+    /// Its id.
+    pub id: ContactId,
+    /// Its name.
+    pub name: String,
+    /// The phone number as entered (the trace of a number that cannot be read keeps this text).
+    pub phone: String,
+    /// The country of a national number; the engine's default country when `None`.
+    pub country: Option<Region>,
+    /// Other fields (`city`, `tier`, ...), by name.
+    pub fields: BTreeMap<String, String>,
+    /// When it was created (Odoo's contact order puts the most recent first among equal names).
+    pub created_at: DateTime<Utc>,
+}
+
+/// A contact to create: a [`Contact`] without its id.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct NewContact {
+    /// Its name.
+    pub name: String,
+    /// The phone number as entered.
+    pub phone: String,
+    /// The country of a national number.
+    pub country: Option<Region>,
+    /// Other fields.
+    pub fields: BTreeMap<String, String>,
+}
+
+impl NewContact {
+    /// A contact with a name and a phone number.
+    #[must_use]
+    pub fn new(name: impl Into<String>, phone: impl Into<String>) -> Self {
+        NewContact {
+            name: name.into(),
+            phone: phone.into(),
+            ..NewContact::default()
+        }
+    }
+
+    /// Sets the country of a national number.
+    #[must_use]
+    pub fn with_country(mut self, country: Region) -> Self {
+        self.country = Some(country);
+        self
+    }
+
+    /// Sets a free field.
+    #[must_use]
+    pub fn with_field(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.fields.insert(name.into(), value.into());
+        self
+    }
+}
+
+/// A mailing list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MailingList {
+    /// Its id.
+    pub id: ListId,
+    /// Its name, unique.
+    pub name: String,
+    /// Shown on the subscription-management page.
+    pub is_public: bool,
+}
+
+/// A contact's membership of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Subscription {
+    /// The list.
+    pub list: ListId,
+    /// The contact.
+    pub contact: ContactId,
+    /// The contact opted out of this list.
+    pub opt_out: bool,
+    /// When the contact joined.
+    pub created_at: DateTime<Utc>,
+    /// When the contact opted out.
+    pub opt_out_at: Option<DateTime<Utc>>,
+}
+
+/// A blacklisted number. Only active entries block sending; removing a number archives its
+/// entry, and adding it again re-activates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BlacklistEntry {
+    /// The number.
+    pub number: E164,
+    /// Whether it blocks sending.
+    pub active: bool,
+    /// Why it was added (`replied STOP`, `imported`, ...).
+    pub reason: Option<String>,
+    /// When it was last added.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Where a mailing is in its life: `draft` → `in_queue` → `sending` → `sent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum MailingState {
+    /// Being written; nothing prepared.
+    Draft,
+    /// Waiting for its schedule (or for the next run of the queue).
+    InQueue,
+    /// Traces prepared; messages leaving.
+    Sending,
+    /// No trace is left waiting or leaving.
+    Sent,
+}
+
+impl MailingState {
+    /// `draft`, `in_queue`, `sending` or `sent`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MailingState::Draft => "draft",
+            MailingState::InQueue => "in_queue",
+            MailingState::Sending => "sending",
+            MailingState::Sent => "sent",
+        }
+    }
+}
+
+impl fmt::Display for MailingState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who a mailing goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Audience {
+    /// The contacts of these lists (each contact once).
+    Lists(Vec<ListId>),
+    /// The contacts matching this filter domain (`spec/filters.md`) over the contact model.
+    Domain(String),
+}
+
+/// A mailing: a message template, an audience and where it is in its life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Mailing {
+    /// Its id.
+    pub id: MailingId,
+    /// Its internal title.
+    pub name: String,
+    /// The template of the message (`{{ object.name }}` placeholders).
+    pub body: String,
+    /// Who it goes to.
+    pub audience: Audience,
+    /// Append the opt-out line to every message.
+    pub include_opt_out_link: bool,
+    /// Where it is in its life.
+    pub state: MailingState,
+    /// When it is due, for a scheduled mailing.
+    pub scheduled_at: Option<DateTime<Utc>>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A mailing to create: a [`Mailing`] without id, state or schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct NewMailing {
+    /// Its internal title.
+    pub name: String,
+    /// The template of the message.
+    pub body: String,
+    /// Who it goes to.
+    pub audience: Audience,
+    /// Append the opt-out line to every message.
+    pub include_opt_out_link: bool,
+}
+
+impl NewMailing {
+    /// A mailing of `body` to `audience`.
+    #[must_use]
+    pub fn new(name: impl Into<String>, body: impl Into<String>, audience: Audience) -> Self {
+        NewMailing {
+            name: name.into(),
+            body: body.into(),
+            audience,
+            include_opt_out_link: false,
+        }
+    }
+
+    /// Appends the opt-out line to every message.
+    #[must_use]
+    pub fn with_opt_out_link(mut self) -> Self {
+        self.include_opt_out_link = true;
+        self
+    }
+}
+
+/// The outcome of one mailing for one recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Trace {
+    /// Its id.
+    pub id: TraceId,
+    /// The mailing.
+    pub mailing: MailingId,
+    /// The targeted contact.
+    pub contact: ContactId,
+    /// The number sent to, when it could be read.
+    pub number: Option<E164>,
+    /// The number as entered, when it could not be read.
+    pub raw_number: Option<String>,
+    /// Where it is.
+    pub status: TraceStatus,
+    /// Why it was not sent or not delivered.
+    pub failure_type: Option<FailureType>,
+    /// The provider's words about the failure.
+    pub failure_reason: Option<String>,
+    /// The provider's id of the message, once accepted.
+    pub provider_message_id: Option<String>,
+    /// When the message left (set once, kept whatever happens next).
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When a sender claimed it (status `process`).
+    pub claimed_at: Option<DateTime<Utc>>,
+    /// The first click.
+    pub clicked_at: Option<DateTime<Utc>>,
+    /// The reply.
+    pub replied_at: Option<DateTime<Utc>>,
+}
+
+impl Trace {
+    /// A trace of `mailing` for `contact` decided by the exclusion pass: `outgoing` with its
+    /// number, or `cancel` with the failure type. The store gives it its id.
+    #[must_use]
+    pub fn prepared(
+        mailing: MailingId,
+        contact: ContactId,
+        decision: &crate::exclude::Decision,
+    ) -> Trace {
+        let (status, failure_type, raw_number) = match decision {
+            crate::exclude::Decision::Send { .. } => (TraceStatus::Outgoing, None, None),
+            crate::exclude::Decision::Cancel {
+                failure_type, raw, ..
+            } => (TraceStatus::Cancel, Some(*failure_type), raw.clone()),
+        };
+        Trace {
+            id: TraceId(0),
+            mailing,
+            contact,
+            number: decision.number(),
+            raw_number,
+            status,
+            failure_type,
+            failure_reason: None,
+            provider_message_id: None,
+            sent_at: None,
+            claimed_at: None,
+            clicked_at: None,
+            replied_at: None,
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Where the engine keeps its state: the [`Store`] trait, written so that a transactional SQL
+//! database can implement every method as one statement or one short transaction.
+//!
+//! | promise | what a store does |
+//! |---|---|
+//! | one trace per mailing and contact | [`Store::insert_traces`] skips a pair that already has one (an idempotent upsert) |
+//! | nothing sent twice | [`Store::claim_outgoing`] moves traces from `outgoing` to `process` before their message leaves; [`Store::record_outcomes`] only touches claimed traces |
+//! | a lost outcome is never guessed | [`Store::abandon_claims`] turns claims older than a lease into `error` / `unknown` |
+//! | reports are monotonic | [`Store::apply_status`] changes a trace only when [`accepts`] says so |
+
+use std::collections::HashSet;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+
+use crate::model::{
+    BlacklistEntry, Contact, ContactId, ListId, Mailing, MailingId, MailingList, MailingState,
+    NewContact, NewMailing, Subscription, Trace, TraceId,
+};
+use crate::phone::E164;
+use crate::provider::{FailureType, TraceStatus};
+
+/// A store failed; the kind says what the caller can do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// Something with this name or key exists already (a list name, a campaign name).
+    #[error("{what} already exists")]
+    Conflict {
+        /// What, with its key (`mailing list "VIP"`).
+        what: String,
+    },
+    /// The record referred to does not exist.
+    #[error("{what} does not exist")]
+    NotFound {
+        /// What, with its key (`contact 17`).
+        what: String,
+    },
+    /// The database failed (I/O, corruption, a lost connection): retry later or report it.
+    #[error("store failed: {0}")]
+    Backend(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    /// A [`StoreError::NotFound`] for `what`.
+    pub fn not_found(what: impl fmt::Display) -> Self {
+        StoreError::NotFound {
+            what: what.to_string(),
+        }
+    }
+
+    /// A [`StoreError::Conflict`] for `what`.
+    pub fn conflict(what: impl fmt::Display) -> Self {
+        StoreError::Conflict {
+            what: what.to_string(),
+        }
+    }
+}
+
+/// What happened to a claimed trace's message, recorded by [`Store::record_outcomes`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Outcome {
+    /// The claimed trace.
+    pub trace: TraceId,
+    /// Its new status: `pending` (accepted), `outgoing` (not sent, may be claimed again),
+    /// `error` or `bounce`.
+    pub status: TraceStatus,
+    /// Why it failed.
+    pub failure_type: Option<FailureType>,
+    /// The provider's words about the failure.
+    pub failure_reason: Option<String>,
+    /// The provider's id of an accepted message.
+    pub provider_message_id: Option<String>,
+    /// When the message left, if it (may have) left.
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// News about a message a provider accepted: a delivery report, a click, a reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct StatusUpdate {
+    /// The provider's id of the message.
+    pub provider_message_id: String,
+    /// The status it reached.
+    pub status: TraceStatus,
+    /// Why it failed, for `error` and `bounce`.
+    pub failure_type: Option<FailureType>,
+    /// The provider's words.
+    pub failure_reason: Option<String>,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// Whether a trace in `current` (with `failure`) takes the news that it reached `next`.
+///
+/// The provider crate's rule ([`TraceStatus::is_superseded_by`]), plus one case it cannot know:
+/// a trace whose outcome was lost (`error` / `unknown`) takes any delivery news, since news
+/// is proof of what really happened.
+///
+/// ```
+/// use smskit::provider::{FailureType, TraceStatus};
+/// use smskit::store::accepts;
+///
+/// assert!(!accepts(TraceStatus::Sent, None, TraceStatus::Pending));
+/// assert!(!accepts(TraceStatus::Error, Some(FailureType::Server), TraceStatus::Sent));
+/// assert!(accepts(TraceStatus::Error, Some(FailureType::Unknown), TraceStatus::Sent));
+/// ```
+#[must_use]
+pub fn accepts(current: TraceStatus, failure: Option<FailureType>, next: TraceStatus) -> bool {
+    let lost = current == TraceStatus::Error && failure == Some(FailureType::Unknown);
+    if lost {
+        // Claiming, re-queueing and cancelling are actions, not news.
+        return !matches!(
+            next,
+            TraceStatus::Outgoing | TraceStatus::Process | TraceStatus::Cancel
+        );
+    }
+    current.is_superseded_by(next)
+}
+
+/// The engine's state. [`MemoryStore`](crate::MemoryStore) ships with the facade; durable stores
+/// (SQLite, PostgreSQL) live in their own crates and pass the same conformance tests.
+///
+/// Reads that may return many rows visit them through a callback, so a store can stream them
+/// from a cursor. Every write is atomic: it happens whole or not at all.
+pub trait Store: fmt::Debug {
+    /// Creates a contact.
+    fn insert_contact(
+        &mut self,
+        contact: NewContact,
+        now: DateTime<Utc>,
+    ) -> Result<ContactId, StoreError>;
+
+    /// The contact with this id.
+    fn contact(&self, id: ContactId) -> Result<Option<Contact>, StoreError>;
+
+    /// Visits every contact in Odoo's contact order: name ascending, then the most recently
+    /// created first (this order decides which record of a duplicate number is sent to).
+    fn contacts(&self, visit: &mut dyn FnMut(&Contact)) -> Result<(), StoreError>;
+
+    /// Creates a mailing list; [`StoreError::Conflict`] when the name is taken.
+    fn insert_list(&mut self, name: &str, is_public: bool) -> Result<ListId, StoreError>;
+
+    /// The list with this name.
+    fn list_by_name(&self, name: &str) -> Result<Option<MailingList>, StoreError>;
+
+    /// Every list, by id.
+    fn lists(&self) -> Result<Vec<MailingList>, StoreError>;
+
+    /// Subscribes `contact` to `list` (nothing changes when it already is, opted out or not).
+    fn subscribe(
+        &mut self,
+        list: ListId,
+        contact: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Sets the opt-out flag of `contact` on `list`, subscribing it first when needed (an
+    /// opt-out from a list one never joined must still hold).
+    fn set_opt_out(
+        &mut self,
+        list: ListId,
+        contact: ContactId,
+        opt_out: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// The subscriptions of `list`.
+    fn subscriptions(&self, list: ListId) -> Result<Vec<Subscription>, StoreError>;
+
+    /// Blacklists `number`, re-activating an archived entry.
+    fn blacklist_add(
+        &mut self,
+        number: E164,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Archives the entry of `number`; `false` when it had no active entry.
+    fn blacklist_remove(&mut self, number: E164) -> Result<bool, StoreError>;
+
+    /// The entry of `number`, active or archived.
+    fn blacklist_entry(&self, number: E164) -> Result<Option<BlacklistEntry>, StoreError>;
+
+    /// The numbers that block sending.
+    fn active_blacklist(&self) -> Result<HashSet<E164>, StoreError>;
+
+    /// Creates a mailing in `draft`.
+    fn insert_mailing(
+        &mut self,
+        mailing: NewMailing,
+        now: DateTime<Utc>,
+    ) -> Result<MailingId, StoreError>;
+
+    /// The mailing with this id.
+    fn mailing(&self, id: MailingId) -> Result<Option<Mailing>, StoreError>;
+
+    /// Every mailing, by id.
+    fn mailings(&self) -> Result<Vec<Mailing>, StoreError>;
+
+    /// Sets a mailing's state and schedule.
+    fn set_mailing_state(
+        &mut self,
+        id: MailingId,
+        state: MailingState,
+        scheduled_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError>;
+
+    /// Stores new traces (their `id` is ignored and assigned), skipping any whose mailing and
+    /// contact already have one; returns how many were stored.
+    fn insert_traces(&mut self, traces: &[Trace]) -> Result<usize, StoreError>;
+
+    /// Moves up to `limit` `outgoing` traces of `mailing` to `process`, stamped `now`, and
+    /// returns them. Two callers never claim the same trace.
+    fn claim_outgoing(
+        &mut self,
+        mailing: MailingId,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Trace>, StoreError>;
+
+    /// Records what happened to claimed traces; an outcome for a trace that is not in
+    /// `process` any more is ignored (it was recorded already).
+    fn record_outcomes(&mut self, outcomes: &[Outcome]) -> Result<(), StoreError>;
+
+    /// Marks the traces of `mailing` claimed before `claimed_before` and still in `process` as
+    /// `error` / `unknown` (their message may have left); returns how many.
+    fn abandon_claims(
+        &mut self,
+        mailing: MailingId,
+        claimed_before: DateTime<Utc>,
+    ) -> Result<usize, StoreError>;
+
+    /// Applies news about the message with this provider id when [`accepts`] allows it;
+    /// returns the trace it changed.
+    fn apply_status(&mut self, update: &StatusUpdate) -> Result<Option<TraceId>, StoreError>;
+
+    /// Records a click on `trace`: the first click's time, and the status `open` when
+    /// [`accepts`] allows it. `false` when the trace does not exist.
+    fn record_click(&mut self, trace: TraceId, at: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// The trace with this id.
+    fn trace(&self, id: TraceId) -> Result<Option<Trace>, StoreError>;
+
+    /// Visits the traces of `mailing` by id.
+    fn traces(&self, mailing: MailingId, visit: &mut dyn FnMut(&Trace)) -> Result<(), StoreError>;
+}

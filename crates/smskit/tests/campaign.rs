@@ -1,0 +1,391 @@
+//! Whole campaigns through the engine and `MemoryStore`: exclusions, sending with faults,
+//! crashes, delivery reports and statistics.
+
+use std::collections::HashMap;
+
+use smskit::chrono::{DateTime, Duration, Utc};
+use smskit::model::{
+    Audience, ContactId, ListId, MailingId, MailingState, NewContact, NewMailing, Trace,
+};
+use smskit::phone::{E164, Region};
+use smskit::provider::{
+    DeliveryReport, Error as ProviderError, ErrorKind, FailureType, SimulatedClock, StubProvider,
+    TraceStatus,
+};
+use smskit::{Engine, Error, MemoryStore, Settings, Store};
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_767_225_600, 0).unwrap() // 2026-01-01
+}
+
+fn engine() -> Engine<MemoryStore> {
+    Engine::new(
+        MemoryStore::new(),
+        Settings::new()
+            .with_default_region(Region::parse("BE").unwrap())
+            .with_batch_size(3),
+    )
+}
+
+fn number(text: &str) -> E164 {
+    E164::parse(text).unwrap()
+}
+
+fn add(engine: &mut Engine<MemoryStore>, list: ListId, name: &str, phone: &str) -> ContactId {
+    let contact = engine
+        .add_contact(NewContact::new(name, phone), now())
+        .unwrap();
+    engine.subscribe(list, contact, now()).unwrap();
+    contact
+}
+
+fn traces(engine: &Engine<MemoryStore>, mailing: MailingId) -> Vec<Trace> {
+    let mut all = Vec::new();
+    engine
+        .store()
+        .traces(mailing, &mut |trace| all.push(trace.clone()))
+        .unwrap();
+    all
+}
+
+fn by_name(engine: &Engine<MemoryStore>, mailing: MailingId) -> HashMap<String, Trace> {
+    traces(engine, mailing)
+        .into_iter()
+        .map(|trace| {
+            let contact = engine.store().contact(trace.contact).unwrap().unwrap();
+            (contact.name, trace)
+        })
+        .collect()
+}
+
+fn mailing_to(engine: &mut Engine<MemoryStore>, body: &str, audience: Audience) -> MailingId {
+    engine
+        .create_mailing(NewMailing::new("test", body, audience), now())
+        .unwrap()
+}
+
+#[test]
+fn exclusions_follow_the_spec_and_odoos_contact_order() {
+    let mut engine = engine();
+    let list = engine.create_list("A", false).unwrap();
+    let other = engine.create_list("B", false).unwrap();
+    // Same name: the most recently created contact comes first and keeps the number.
+    let older = engine
+        .add_contact(NewContact::new("Zoe", "0470000001"), now())
+        .unwrap();
+    let newer = engine
+        .add_contact(
+            NewContact::new("Zoe", "+32470000001"),
+            now() + Duration::seconds(1),
+        )
+        .unwrap();
+    for contact in [older, newer] {
+        engine.subscribe(list, contact, now()).unwrap();
+    }
+    add(&mut engine, list, "Ann", "+32 470 00 00 02");
+    add(&mut engine, list, "Bob", "0470000003");
+    add(&mut engine, list, "Cat", "");
+    add(&mut engine, list, "Dan", "0470 12");
+    let opted = add(&mut engine, list, "Eve", "0470000005");
+    engine
+        .store_mut()
+        .set_opt_out(list, opted, true, now())
+        .unwrap();
+    // Opted out of A but still subscribed to B: not opted out for a mailing to A and B.
+    let both = add(&mut engine, list, "Fay", "0470000006");
+    engine
+        .store_mut()
+        .set_opt_out(list, both, true, now())
+        .unwrap();
+    engine.subscribe(other, both, now()).unwrap();
+    engine
+        .store_mut()
+        .blacklist_add(number("+32470000003"), Some("STOP"), now())
+        .unwrap();
+
+    let mailing = mailing_to(
+        &mut engine,
+        "Hi {{ object.name }}",
+        Audience::Lists(vec![list, other]),
+    );
+    let prepared = engine.prepare(mailing).unwrap();
+    assert_eq!(prepared.traces, 8);
+    assert_eq!(prepared.outgoing, 3);
+    let traces = traces(&engine, mailing);
+    let of = |contact: ContactId| traces.iter().find(|t| t.contact == contact).unwrap();
+    assert_eq!(of(newer).status, TraceStatus::Outgoing);
+    assert_eq!(of(older).failure_type, Some(FailureType::Duplicate));
+    let named = by_name(&engine, mailing);
+    assert_eq!(named["Ann"].status, TraceStatus::Outgoing);
+    assert_eq!(named["Bob"].failure_type, Some(FailureType::Blacklist));
+    assert_eq!(named["Cat"].failure_type, Some(FailureType::NumberMissing));
+    assert_eq!(named["Dan"].failure_type, Some(FailureType::NumberFormat));
+    assert_eq!(named["Dan"].raw_number.as_deref(), Some("0470 12"));
+    assert_eq!(named["Eve"].failure_type, Some(FailureType::OptOut));
+    assert_eq!(named["Fay"].status, TraceStatus::Outgoing);
+    assert_eq!(
+        engine.store().mailing(mailing).unwrap().unwrap().state,
+        MailingState::Sending
+    );
+
+    // Preparing again creates nothing.
+    assert_eq!(engine.prepare(mailing).unwrap().traces, 0);
+}
+
+#[test]
+fn sending_records_every_outcome_once() {
+    let mut engine = engine();
+    let list = engine.create_list("A", false).unwrap();
+    for i in 1..=7 {
+        add(
+            &mut engine,
+            list,
+            &format!("C{i}"),
+            &format!("+3247000000{i}"),
+        );
+    }
+    let provider = StubProvider::new()
+        .failing_times(
+            number("+32470000001"),
+            2,
+            ProviderError::retryable(ErrorKind::RateLimited, "slow down"),
+        )
+        .failing_for(
+            number("+32470000002"),
+            ProviderError::permanent(ErrorKind::OptedOut, "replied STOP"),
+        )
+        .failing_for(
+            number("+32470000003"),
+            ProviderError::unknown(ErrorKind::Timeout, "no answer"),
+        );
+    let mailing = mailing_to(
+        &mut engine,
+        "Hello {{ object.name }}",
+        Audience::Lists(vec![list]),
+    );
+    engine.prepare(mailing).unwrap();
+    let sent = engine
+        .send(mailing, &provider, &SimulatedClock::new(), now())
+        .unwrap();
+    assert_eq!((sent.accepted, sent.failed, sent.unknown), (5, 1, 1));
+    assert_eq!(sent.segments, 5);
+
+    let named = by_name(&engine, mailing);
+    assert_eq!(named["C1"].status, TraceStatus::Pending);
+    assert_eq!(named["C2"].failure_type, Some(FailureType::OptOut));
+    assert_eq!(named["C2"].sent_at, None);
+    assert_eq!(named["C3"].failure_type, Some(FailureType::Unknown));
+    assert!(
+        named["C3"].sent_at.is_some(),
+        "an unknown outcome may have left"
+    );
+    // Every accepted message was accepted once, with its own rendered body.
+    let accepted = provider.messages();
+    assert_eq!(accepted.len(), 5);
+    assert!(accepted.iter().any(|m| m.body == "Hello C7"));
+    // The unknown one was attempted once and never again; the retryable one three times.
+    let attempts = provider.attempts();
+    let tries = |n: &str| attempts.iter().filter(|m| m.to == number(n)).count();
+    assert_eq!((tries("+32470000001"), tries("+32470000003")), (3, 1));
+
+    // Sending again sends nothing more.
+    let again = engine
+        .send(mailing, &provider, &SimulatedClock::new(), now())
+        .unwrap();
+    assert_eq!(again.accepted + again.failed + again.unknown, 0);
+    assert_eq!(provider.attempts().len(), attempts.len());
+    assert_eq!(
+        engine.store().mailing(mailing).unwrap().unwrap().state,
+        MailingState::Sent
+    );
+}
+
+#[test]
+fn a_crash_after_the_claim_leaves_unknown_traces_that_are_not_resent() {
+    let mut engine = engine();
+    let list = engine.create_list("A", false).unwrap();
+    for i in 1..=5 {
+        add(
+            &mut engine,
+            list,
+            &format!("C{i}"),
+            &format!("+3247000000{i}"),
+        );
+    }
+    let mailing = mailing_to(&mut engine, "Hi", Audience::Lists(vec![list]));
+    engine.prepare(mailing).unwrap();
+    // A sender claims a batch and dies before recording anything.
+    let claimed = engine
+        .store_mut()
+        .claim_outgoing(mailing, 2, now())
+        .unwrap();
+    assert_eq!(claimed.len(), 2);
+    let later = now() + Duration::minutes(10);
+    assert_eq!(
+        engine.store_mut().abandon_claims(mailing, later).unwrap(),
+        2
+    );
+
+    let provider = StubProvider::new();
+    let sent = engine
+        .send(mailing, &provider, &SimulatedClock::new(), later)
+        .unwrap();
+    assert_eq!(sent.accepted, 3);
+    let sent_to: Vec<E164> = provider.messages().iter().map(|m| m.to).collect();
+    for trace in &claimed {
+        assert!(!sent_to.contains(&trace.number.unwrap()));
+        let trace = engine.store().trace(trace.id).unwrap().unwrap();
+        assert_eq!(
+            (trace.status, trace.failure_type),
+            (TraceStatus::Error, Some(FailureType::Unknown))
+        );
+    }
+}
+
+#[test]
+fn delivery_reports_are_monotonic_and_counted() {
+    let mut engine = engine();
+    let list = engine.create_list("A", false).unwrap();
+    for i in 1..=4 {
+        add(
+            &mut engine,
+            list,
+            &format!("C{i}"),
+            &format!("+3247000000{i}"),
+        );
+    }
+    let mailing = mailing_to(&mut engine, "Hi", Audience::Lists(vec![list]));
+    engine.prepare(mailing).unwrap();
+    let provider = StubProvider::new();
+    engine
+        .send(mailing, &provider, &SimulatedClock::new(), now())
+        .unwrap();
+    let ids: Vec<String> = traces(&engine, mailing)
+        .into_iter()
+        .map(|trace| trace.provider_message_id.unwrap())
+        .collect();
+    let report = |id: &str, status| DeliveryReport::new("stub", id, status, "x", now());
+
+    assert!(
+        engine
+            .apply_report(&report(&ids[0], TraceStatus::Sent))
+            .unwrap()
+            .is_some()
+    );
+    // A late "accepted" never downgrades a delivery; a repeat changes nothing.
+    assert!(
+        engine
+            .apply_report(&report(&ids[0], TraceStatus::Pending))
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        engine
+            .apply_report(&report(&ids[0], TraceStatus::Sent))
+            .unwrap()
+            .is_none()
+    );
+    let mut failed = report(&ids[1], TraceStatus::Error);
+    failed.failure = Some(FailureType::InvalidDestination);
+    engine.apply_report(&failed).unwrap();
+    engine
+        .apply_report(&report(&ids[2], TraceStatus::Bounce))
+        .unwrap();
+    assert!(
+        engine
+            .apply_report(&report("unknown-id", TraceStatus::Sent))
+            .unwrap()
+            .is_none()
+    );
+    let first = traces(&engine, mailing)[0].id;
+    assert!(engine.store_mut().record_click(first, now()).unwrap());
+
+    let counts = engine.counts(mailing).unwrap();
+    assert_eq!(
+        (
+            counts.expected,
+            counts.sent,
+            counts.delivered,
+            counts.clicked,
+            counts.failed,
+            counts.bounced
+        ),
+        (4, 4, 1, 1, 1, 1)
+    );
+    let ratios = counts.ratios();
+    assert_eq!(ratios.received.to_string(), "25.00");
+    assert_eq!(ratios.clicks.to_string(), "50.00"); // 1 / (4 - 1 - 1)
+    assert_eq!(ratios.bounced.to_string(), "33.33"); // 1 / (4 - 1)
+}
+
+#[test]
+fn a_domain_selects_contacts_by_fields_and_lists() {
+    let mut engine = engine();
+    let vip = engine.create_list("VIP", false).unwrap();
+    let other = engine.create_list("Other", false).unwrap();
+    let ana = engine
+        .add_contact(
+            NewContact::new("Ana", "+32470000001").with_field("city", "Gent"),
+            now(),
+        )
+        .unwrap();
+    let bo = engine
+        .add_contact(
+            NewContact::new("Bo", "+32470000002").with_field("city", "Liège"),
+            now(),
+        )
+        .unwrap();
+    engine
+        .add_contact(
+            NewContact::new("Cy", "+32470000003").with_field("city", "Gent"),
+            now(),
+        )
+        .unwrap();
+    engine.subscribe(vip, ana, now()).unwrap();
+    engine.subscribe(other, bo, now()).unwrap();
+    let mailing = mailing_to(
+        &mut engine,
+        "Hi {{ object.name }} in {{ object.city }}",
+        Audience::Domain("['|', ('list_ids.name', '=', 'VIP'), ('city', '=', 'Liège')]".into()),
+    );
+    let prepared = engine.prepare(mailing).unwrap();
+    assert_eq!(prepared.outgoing, 2);
+    let provider = StubProvider::new();
+    engine
+        .send(mailing, &provider, &SimulatedClock::new(), now())
+        .unwrap();
+    let mut bodies: Vec<String> = provider.messages().into_iter().map(|m| m.body).collect();
+    bodies.sort();
+    assert_eq!(bodies, ["Hi Ana in Gent", "Hi Bo in Liège"]);
+}
+
+#[test]
+fn mistakes_are_reported_when_the_mailing_is_created() {
+    let mut engine = engine();
+    let list = engine.create_list("A", false).unwrap();
+    add(&mut engine, list, "Ana", "+32470000001");
+    let create = |engine: &mut Engine<MemoryStore>, body: &str, audience| {
+        engine.create_mailing(NewMailing::new("m", body, audience), now())
+    };
+    let error = create(
+        &mut engine,
+        "Hi {{ object.nmae }}",
+        Audience::Lists(vec![list]),
+    )
+    .unwrap_err();
+    assert!(matches!(error, Error::Template(_)), "{error}");
+    assert!(error.to_string().contains("no field `nmae`"), "{error}");
+    let error = create(&mut engine, "Hi", Audience::Lists(vec![ListId(999)])).unwrap_err();
+    assert!(matches!(error, Error::UnknownList(ListId(999))), "{error}");
+    let error = create(
+        &mut engine,
+        "Hi",
+        Audience::Domain("[('nope', '=', 1)]".into()),
+    )
+    .unwrap_err();
+    assert!(matches!(error, Error::Filter(_)), "{error}");
+    assert!(
+        engine.store().mailings().unwrap().is_empty(),
+        "nothing stored"
+    );
+}
