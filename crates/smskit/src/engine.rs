@@ -1,10 +1,12 @@
 //! The [`Engine`]: mailings from creation to statistics over any [`Store`].
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use crate::audience::{ContactRecords, contact_schema};
+use crate::credit::{Balance, Estimate};
 use crate::error::Error;
 use crate::exclude::Exclusions;
 use crate::filter::{FieldValue, Plan, Schema};
@@ -16,7 +18,7 @@ use crate::provider::{
     Clock, DeliveryReport, DispatchOptions, Dispatcher, ErrorClass, FailureType, Job,
     OutboundMessage, Provider, Sender, TraceStatus,
 };
-use crate::segment::Segmenter;
+use crate::segment::{PriceTable, Segmenter};
 use crate::stats::{Counts, TraceFacts};
 use crate::store::{Outcome, StatusUpdate, Store};
 use crate::template::Template;
@@ -29,6 +31,8 @@ pub struct Settings {
     batch_size: usize,
     dispatch: DispatchOptions,
     sender: Option<Sender>,
+    prices: Option<Arc<PriceTable>>,
+    balance: Option<Arc<dyn Balance>>,
 }
 
 impl Default for Settings {
@@ -39,6 +43,8 @@ impl Default for Settings {
             batch_size: 500,
             dispatch: DispatchOptions::default(),
             sender: None,
+            prices: None,
+            balance: None,
         }
     }
 }
@@ -86,6 +92,23 @@ impl Settings {
         self.sender = Some(sender);
         self
     }
+
+    /// The price of one part by destination, for [`Engine::estimate`] and the credit check.
+    #[must_use]
+    pub fn with_prices(mut self, prices: PriceTable) -> Self {
+        self.prices = Some(Arc::new(prices));
+        self
+    }
+
+    /// The balance every send must fit in: before the first message of a send leaves, the
+    /// cost of all the messages it will send is checked against it, and nothing is sent when it
+    /// does not cover them (or when it cannot be read, or a destination has no price). Needs
+    /// [`Settings::with_prices`].
+    #[must_use]
+    pub fn with_balance(mut self, balance: Arc<dyn Balance>) -> Self {
+        self.balance = Some(balance);
+        self
+    }
 }
 
 /// What [`Engine::prepare`] did.
@@ -112,6 +135,16 @@ pub struct Sent {
     pub unknown: usize,
     /// Segments of the accepted messages.
     pub segments: u64,
+}
+
+/// One mailing [`Engine::run_due`] processed, and how its send went.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DueRun {
+    /// The mailing.
+    pub mailing: MailingId,
+    /// What its send did, or why it did not happen.
+    pub result: Result<Sent, Error>,
 }
 
 /// Mailings from creation to statistics, over a [`Store`].
@@ -304,6 +337,7 @@ impl<S: Store> Engine<S> {
             .mailing(mailing)?
             .ok_or(Error::UnknownMailing(mailing))?;
         let template = Template::parse(&record.body)?;
+        self.check_credit(mailing)?;
         let dispatcher =
             Dispatcher::new(provider, clock).with_options(self.settings.dispatch.clone());
         let mut sent = Sent::default();
@@ -398,6 +432,196 @@ impl<S: Store> Engine<S> {
         }
         self.finish_if_done(mailing)?;
         Ok(sent)
+    }
+
+    /// What the messages still to send (`outgoing` traces) of a mailing will cost: each body
+    /// rendered and segmented as it will be sent, priced by destination.
+    pub fn estimate(&self, mailing: MailingId) -> Result<Estimate, Error> {
+        let record = self
+            .store
+            .mailing(mailing)?
+            .ok_or(Error::UnknownMailing(mailing))?;
+        let template = Template::parse(&record.body)?;
+        let mut outgoing = Vec::new();
+        self.store.traces(mailing, &mut |trace| {
+            if trace.status == TraceStatus::Outgoing {
+                outgoing.push((trace.contact, trace.number));
+            }
+        })?;
+        let prices = self.settings.prices.as_deref();
+        let mut estimate = Estimate {
+            messages: outgoing.len(),
+            segments: 0,
+            cost: prices.map(|table| crate::segment::Money::zero(table.currency())),
+            unpriced: 0,
+        };
+        let mut body = String::new();
+        for (contact, number) in outgoing {
+            let Some(contact) = self.store.contact(contact)? else {
+                continue;
+            };
+            body.clear();
+            render_into(&template, &contact, &mut body);
+            let parts = self
+                .settings
+                .segmenter
+                .count(&body)
+                .map_or(1, |count| count.parts);
+            estimate.segments += parts as u64;
+            let (Some(table), Some(number)) = (prices, number) else {
+                continue;
+            };
+            match table.estimate(number.as_str(), parts) {
+                Ok(price) => {
+                    estimate.cost = match estimate.cost.map(|total| total.checked_add(price)) {
+                        Some(Ok(total)) => Some(total),
+                        Some(Err(error)) => return Err(Error::Unpriced(error.to_string())),
+                        None => None,
+                    };
+                }
+                Err(_) => estimate.unpriced += 1,
+            }
+        }
+        Ok(estimate)
+    }
+
+    /// The all-or-nothing credit check: the balance (when the settings have one) must cover
+    /// every message still to send. Runs before anything is claimed, so an error or a panic in
+    /// the application's balance leaves every trace as it was.
+    fn check_credit(&self, mailing: MailingId) -> Result<(), Error> {
+        let Some(balance) = &self.settings.balance else {
+            return Ok(());
+        };
+        let estimate = self.estimate(mailing)?;
+        let needed = match (estimate.cost, estimate.unpriced) {
+            (Some(cost), 0) => cost,
+            (None, _) => {
+                return Err(Error::Unpriced(
+                    "the settings have a balance but no price table".to_owned(),
+                ));
+            }
+            (Some(_), unpriced) => {
+                return Err(Error::Unpriced(format!(
+                    "{unpriced} of {} messages go to destinations without a price",
+                    estimate.messages
+                )));
+            }
+        };
+        let available = balance.available(needed.currency())?;
+        if available < needed {
+            return Err(Error::InsufficientCredit { needed, available });
+        }
+        Ok(())
+    }
+
+    /// Queues a draft mailing to be sent at `at` by [`Engine::run_due`]; `at` must be after
+    /// `now`.
+    pub fn schedule(
+        &mut self,
+        mailing: MailingId,
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        if at <= now {
+            return Err(Error::ScheduleInPast { at, now });
+        }
+        self.queue(mailing, Some(at), "schedule")
+    }
+
+    /// Queues a draft mailing to be sent by the next [`Engine::run_due`].
+    pub fn send_now(&mut self, mailing: MailingId) -> Result<(), Error> {
+        self.queue(mailing, None, "send it now")
+    }
+
+    fn queue(
+        &mut self,
+        mailing: MailingId,
+        at: Option<DateTime<Utc>>,
+        action: &'static str,
+    ) -> Result<(), Error> {
+        let record = self
+            .store
+            .mailing(mailing)?
+            .ok_or(Error::UnknownMailing(mailing))?;
+        if !matches!(record.state, MailingState::Draft | MailingState::InQueue) {
+            return Err(Error::WrongState {
+                mailing,
+                state: record.state,
+                action,
+            });
+        }
+        Ok(self
+            .store
+            .set_mailing_state(mailing, MailingState::InQueue, at)?)
+    }
+
+    /// Cancels a queued or sending mailing: it returns to `draft` without a schedule, and its
+    /// messages not yet sent are canceled. Returns how many were.
+    pub fn cancel(&mut self, mailing: MailingId) -> Result<usize, Error> {
+        let record = self
+            .store
+            .mailing(mailing)?
+            .ok_or(Error::UnknownMailing(mailing))?;
+        if record.state == MailingState::Sent {
+            return Err(Error::WrongState {
+                mailing,
+                state: record.state,
+                action: "cancel",
+            });
+        }
+        let canceled = self.store.cancel_outgoing(mailing)?;
+        self.store
+            .set_mailing_state(mailing, MailingState::Draft, None)?;
+        Ok(canceled)
+    }
+
+    /// Puts the failed messages of a mailing back in the queue (those whose outcome is unknown
+    /// only when `include_unknown`: they may have been delivered) and the mailing back to
+    /// `sending`; the next [`Engine::send`] or [`Engine::run_due`] sends them. Returns how many.
+    pub fn retry_failed(
+        &mut self,
+        mailing: MailingId,
+        include_unknown: bool,
+    ) -> Result<usize, Error> {
+        self.store
+            .mailing(mailing)?
+            .ok_or(Error::UnknownMailing(mailing))?;
+        let requeued = self.store.requeue_failed(mailing, include_unknown)?;
+        if requeued > 0 {
+            self.store
+                .set_mailing_state(mailing, MailingState::Sending, None)?;
+        }
+        Ok(requeued)
+    }
+
+    /// Prepares and sends every mailing that is due: queued without a schedule or with one at or
+    /// before `now`, and those still sending. One mailing's failure (not enough credit, say) does
+    /// not stop the others; each gets its own result, in id order.
+    pub fn run_due(
+        &mut self,
+        provider: &dyn Provider,
+        clock: &dyn Clock,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<DueRun>, Error> {
+        let due: Vec<MailingId> = self
+            .store
+            .mailings()?
+            .into_iter()
+            .filter(|mailing| match mailing.state {
+                MailingState::InQueue => mailing.scheduled_at.is_none_or(|at| at <= now),
+                MailingState::Sending => true,
+                _ => false,
+            })
+            .map(|mailing| mailing.id)
+            .collect();
+        let mut results = Vec::with_capacity(due.len());
+        for mailing in due {
+            let result = self
+                .prepare(mailing)
+                .and_then(|_| self.send(mailing, provider, clock, now));
+            results.push(DueRun { mailing, result });
+        }
+        Ok(results)
     }
 
     /// Applies a provider's delivery report to the trace of its message, monotonically;
@@ -528,7 +752,14 @@ fn failed(trace: &Trace, failure: FailureType, reason: &str) -> Outcome {
 
 /// The body of `template` for `contact`.
 fn render(template: &Template, contact: &Contact) -> String {
-    template.render(|path| match path {
+    let mut body = String::new();
+    render_into(template, contact, &mut body);
+    body
+}
+
+/// Appends the body of `template` for `contact` to `out`.
+fn render_into(template: &Template, contact: &Contact, out: &mut String) {
+    template.render_into(out, |path| match path {
         ["name"] => FieldValue::Str(&contact.name),
         ["phone"] => FieldValue::Str(&contact.phone),
         ["country"] => contact.country.map_or(FieldValue::Null, |country| {
@@ -539,5 +770,5 @@ fn render(template: &Template, contact: &Contact) -> String {
             .get(*field)
             .map_or(FieldValue::Null, |value| FieldValue::Str(value)),
         _ => FieldValue::Null,
-    })
+    });
 }

@@ -20,6 +20,39 @@ pub enum Error {
     /// No mailing list with this id.
     #[error("mailing list {0} does not exist")]
     UnknownList(ListId),
+    /// The balance does not cover the messages still to send: nothing was sent.
+    #[error("not enough credit: sending costs {needed}, the balance is {available}")]
+    InsufficientCredit {
+        /// What the messages cost.
+        needed: crate::segment::Money,
+        /// What the balance holds.
+        available: crate::segment::Money,
+    },
+    /// The cost cannot be known (destinations without a price, or an amount too large), so
+    /// the credit check cannot pass: nothing was sent.
+    #[error("cannot price the mailing: {0}")]
+    Unpriced(String),
+    /// The application's balance could not be read: nothing was sent.
+    #[error(transparent)]
+    Balance(#[from] crate::credit::BalanceError),
+    /// A schedule that is not in the future.
+    #[error("cannot schedule at {at}: it is not after now ({now})")]
+    ScheduleInPast {
+        /// The requested time.
+        at: chrono::DateTime<chrono::Utc>,
+        /// The time of the request.
+        now: chrono::DateTime<chrono::Utc>,
+    },
+    /// The action does not apply to a mailing in this state.
+    #[error("mailing {mailing} is {state}: cannot {action}")]
+    WrongState {
+        /// The mailing.
+        mailing: MailingId,
+        /// Its state.
+        state: crate::model::MailingState,
+        /// What was asked.
+        action: &'static str,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -87,6 +87,7 @@
 )]
 
 pub mod audience;
+pub mod credit;
 mod engine;
 mod error;
 pub mod exclude;
@@ -96,7 +97,7 @@ pub mod stats;
 pub mod store;
 pub mod template;
 
-pub use engine::{Engine, Prepared, Sent, Settings};
+pub use engine::{DueRun, Engine, Prepared, Sent, Settings};
 pub use error::Error;
 pub use memory::MemoryStore;
 pub use store::Store;

@@ -357,6 +357,38 @@ impl Store for MemoryStore {
         Ok(abandoned)
     }
 
+    fn requeue_failed(
+        &mut self,
+        mailing: MailingId,
+        include_unknown: bool,
+    ) -> Result<usize, StoreError> {
+        let queue = self.outgoing.entry(mailing).or_default();
+        let mut requeued = 0;
+        for trace in self.traces.values_mut() {
+            let unknown = trace.failure_type == Some(FailureType::Unknown);
+            if trace.mailing == mailing
+                && trace.status == TraceStatus::Error
+                && (include_unknown || !unknown)
+            {
+                trace.status = TraceStatus::Outgoing;
+                trace.failure_type = None;
+                trace.failure_reason = None;
+                trace.claimed_at = None;
+                queue.insert(trace.id);
+                requeued += 1;
+            }
+        }
+        Ok(requeued)
+    }
+
+    fn cancel_outgoing(&mut self, mailing: MailingId) -> Result<usize, StoreError> {
+        let ids = self.outgoing.remove(&mailing).unwrap_or_default();
+        for id in &ids {
+            self.trace_mut(*id)?.status = TraceStatus::Cancel;
+        }
+        Ok(ids.len())
+    }
+
     fn apply_status(&mut self, update: &StatusUpdate) -> Result<Option<TraceId>, StoreError> {
         let Some(&id) = self.by_provider_id.get(&update.provider_message_id) else {
             return Ok(None);

@@ -232,6 +232,18 @@ pub trait Store: fmt::Debug {
         claimed_before: DateTime<Utc>,
     ) -> Result<usize, StoreError>;
 
+    /// Puts the `error` traces of `mailing` back to `outgoing` to be sent again; those whose
+    /// outcome is unknown (they may have left) only when `include_unknown`. Returns how many.
+    fn requeue_failed(
+        &mut self,
+        mailing: MailingId,
+        include_unknown: bool,
+    ) -> Result<usize, StoreError>;
+
+    /// Moves the `outgoing` traces of `mailing` to `cancel` (a canceled mailing); returns how
+    /// many.
+    fn cancel_outgoing(&mut self, mailing: MailingId) -> Result<usize, StoreError>;
+
     /// Applies news about the message with this provider id when [`accepts`] allows it;
     /// returns the trace it changed.
     fn apply_status(&mut self, update: &StatusUpdate) -> Result<Option<TraceId>, StoreError>;

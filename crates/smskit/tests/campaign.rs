@@ -389,3 +389,222 @@ fn mistakes_are_reported_when_the_mailing_is_created() {
         "nothing stored"
     );
 }
+
+mod credit {
+    use super::*;
+    use smskit::credit::{Balance, BalanceError};
+    use smskit::segment::{Currency, Money, PriceTable};
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::sync::Arc;
+
+    #[derive(Debug)]
+    enum Wallet {
+        Holds(&'static str),
+        Broken,
+        Panics,
+    }
+
+    impl Balance for Wallet {
+        fn available(&self, currency: Currency) -> Result<Money, BalanceError> {
+            match self {
+                Wallet::Holds(amount) => Ok(Money::parse(amount, currency).unwrap()),
+                Wallet::Broken => Err(BalanceError::new("billing API down")),
+                Wallet::Panics => panic!("the application's balance check panicked"),
+            }
+        }
+    }
+
+    fn engine_with(wallet: Wallet) -> (Engine<MemoryStore>, MailingId) {
+        let prices =
+            PriceTable::from_csv("prefix,price,currency\n32,0.05,EUR\n33,0.07,EUR\n").unwrap();
+        let mut engine = Engine::new(
+            MemoryStore::new(),
+            Settings::new()
+                .with_prices(prices)
+                .with_balance(Arc::new(wallet)),
+        );
+        let list = engine.create_list("A", false).unwrap();
+        add(&mut engine, list, "Be", "+32470000001");
+        add(&mut engine, list, "Fr", "+33612345678");
+        // 161 characters: two parts each.
+        let body = "x".repeat(161);
+        let mailing = mailing_to(&mut engine, &body, Audience::Lists(vec![list]));
+        engine.prepare(mailing).unwrap();
+        (engine, mailing)
+    }
+
+    fn untouched(engine: &Engine<MemoryStore>, mailing: MailingId) -> bool {
+        traces(engine, mailing)
+            .iter()
+            .all(|trace| trace.status == TraceStatus::Outgoing)
+    }
+
+    #[test]
+    fn the_estimate_prices_every_part_by_destination() {
+        let (engine, mailing) = engine_with(Wallet::Holds("1"));
+        let estimate = engine.estimate(mailing).unwrap();
+        assert_eq!(
+            (estimate.messages, estimate.segments, estimate.unpriced),
+            (2, 4, 0)
+        );
+        assert_eq!(estimate.cost.unwrap().to_string(), "0.24 EUR");
+    }
+
+    #[test]
+    fn nothing_leaves_unless_the_balance_covers_everything() {
+        let (mut engine, mailing) = engine_with(Wallet::Holds("0.239999"));
+        let provider = StubProvider::new();
+        let error = engine
+            .send(mailing, &provider, &SimulatedClock::new(), now())
+            .unwrap_err();
+        assert!(matches!(error, Error::InsufficientCredit { .. }), "{error}");
+        assert!(error.to_string().contains("0.24 EUR"), "{error}");
+        assert!(provider.attempts().is_empty());
+        assert!(untouched(&engine, mailing));
+
+        let (mut engine, mailing) = engine_with(Wallet::Holds("0.24"));
+        let sent = engine
+            .send(mailing, &provider, &SimulatedClock::new(), now())
+            .unwrap();
+        assert_eq!(sent.accepted, 2);
+    }
+
+    #[test]
+    fn a_failing_or_panicking_balance_sends_nothing() {
+        let (mut engine, mailing) = engine_with(Wallet::Broken);
+        let provider = StubProvider::new();
+        let error = engine
+            .send(mailing, &provider, &SimulatedClock::new(), now())
+            .unwrap_err();
+        assert!(matches!(error, Error::Balance(_)), "{error}");
+        assert!(untouched(&engine, mailing));
+
+        let (mut engine, mailing) = engine_with(Wallet::Panics);
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            engine.send(mailing, &provider, &SimulatedClock::new(), now())
+        }));
+        assert!(result.is_err());
+        assert!(provider.attempts().is_empty());
+        assert!(untouched(&engine, mailing));
+    }
+
+    #[test]
+    fn a_destination_without_a_price_fails_the_check() {
+        let (mut engine, mailing) = engine_with(Wallet::Holds("100"));
+        let list = engine.store().list_by_name("A").unwrap().unwrap().id;
+        add(&mut engine, list, "Uk", "+447911123456");
+        engine.prepare(mailing).unwrap();
+        let error = engine
+            .send(mailing, &StubProvider::new(), &SimulatedClock::new(), now())
+            .unwrap_err();
+        assert!(matches!(error, Error::Unpriced(_)), "{error}");
+        assert!(untouched(&engine, mailing));
+    }
+}
+
+mod lifecycle {
+    use super::*;
+
+    fn one_recipient(engine: &mut Engine<MemoryStore>, phone: &str) -> MailingId {
+        let list = engine.create_list("A", false).unwrap();
+        add(engine, list, "Ana", phone);
+        mailing_to(engine, "Hi", Audience::Lists(vec![list]))
+    }
+
+    #[test]
+    fn scheduled_mailings_leave_when_due() {
+        let mut engine = engine();
+        let mailing = one_recipient(&mut engine, "+32470000001");
+        let error = engine.schedule(mailing, now(), now()).unwrap_err();
+        assert!(matches!(error, Error::ScheduleInPast { .. }), "{error}");
+        let at = now() + Duration::hours(1);
+        engine.schedule(mailing, at, now()).unwrap();
+        let stored = engine.store().mailing(mailing).unwrap().unwrap();
+        assert_eq!(
+            (stored.state, stored.scheduled_at),
+            (MailingState::InQueue, Some(at))
+        );
+
+        let provider = StubProvider::new();
+        let clock = SimulatedClock::new();
+        assert!(engine.run_due(&provider, &clock, now()).unwrap().is_empty());
+        let ran = engine.run_due(&provider, &clock, at).unwrap();
+        assert_eq!(ran.len(), 1);
+        assert_eq!(ran[0].result.as_ref().unwrap().accepted, 1);
+        assert_eq!(
+            engine.store().mailing(mailing).unwrap().unwrap().state,
+            MailingState::Sent
+        );
+        assert!(engine.run_due(&provider, &clock, at).unwrap().is_empty());
+        assert!(matches!(
+            engine.send_now(mailing),
+            Err(Error::WrongState { .. })
+        ));
+    }
+
+    #[test]
+    fn cancel_returns_to_draft_and_cancels_what_has_not_left() {
+        let mut engine = engine();
+        let mailing = one_recipient(&mut engine, "+32470000001");
+        engine
+            .schedule(mailing, now() + Duration::hours(1), now())
+            .unwrap();
+        engine.prepare(mailing).unwrap();
+        assert_eq!(engine.cancel(mailing).unwrap(), 1);
+        let stored = engine.store().mailing(mailing).unwrap().unwrap();
+        assert_eq!(
+            (stored.state, stored.scheduled_at),
+            (MailingState::Draft, None)
+        );
+        assert_eq!(traces(&engine, mailing)[0].status, TraceStatus::Cancel);
+        let provider = StubProvider::new();
+        engine
+            .send(mailing, &provider, &SimulatedClock::new(), now())
+            .unwrap();
+        assert!(provider.attempts().is_empty());
+    }
+
+    #[test]
+    fn retry_failed_resends_failures_and_unknown_ones_only_when_asked() {
+        let mut engine = engine();
+        let list = engine.create_list("A", false).unwrap();
+        add(&mut engine, list, "Ana", "+32470000001");
+        add(&mut engine, list, "Bo", "+32470000002");
+        let mailing = mailing_to(&mut engine, "Hi", Audience::Lists(vec![list]));
+        let provider = StubProvider::new()
+            .failing_times(
+                number("+32470000001"),
+                1,
+                ProviderError::permanent(ErrorKind::NoCredit, "empty"),
+            )
+            .failing_times(
+                number("+32470000002"),
+                1,
+                ProviderError::unknown(ErrorKind::Timeout, "lost"),
+            );
+        let clock = SimulatedClock::new();
+        engine.prepare(mailing).unwrap();
+        let sent = engine.send(mailing, &provider, &clock, now()).unwrap();
+        assert_eq!((sent.accepted, sent.failed, sent.unknown), (0, 1, 1));
+
+        assert_eq!(engine.retry_failed(mailing, false).unwrap(), 1);
+        assert_eq!(
+            engine
+                .send(mailing, &provider, &clock, now())
+                .unwrap()
+                .accepted,
+            1
+        );
+        assert_eq!(provider.messages().len(), 1);
+        assert_eq!(engine.retry_failed(mailing, true).unwrap(), 1);
+        assert_eq!(
+            engine
+                .send(mailing, &provider, &clock, now())
+                .unwrap()
+                .accepted,
+            1
+        );
+        assert_eq!(provider.attempts().len(), 4);
+        assert_eq!(engine.retry_failed(mailing, true).unwrap(), 0);
+    }
+}
