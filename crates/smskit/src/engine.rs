@@ -13,11 +13,13 @@ use crate::filter::{FieldValue, Plan, Schema};
 use crate::model::{
     Audience, Contact, ContactId, MailingId, MailingState, NewContact, NewMailing, Trace,
 };
+use crate::optout::OptOutLinks;
 use crate::phone::Region;
 use crate::provider::{
     Clock, DeliveryReport, DispatchOptions, Dispatcher, ErrorClass, FailureType, Job,
     OutboundMessage, Provider, Sender, TraceStatus,
 };
+use crate::reply::StopKeywords;
 use crate::segment::{PriceTable, Segmenter};
 use crate::stats::{Counts, TraceFacts};
 use crate::store::{Outcome, StatusUpdate, Store};
@@ -33,6 +35,8 @@ pub struct Settings {
     sender: Option<Sender>,
     prices: Option<Arc<PriceTable>>,
     balance: Option<Arc<dyn Balance>>,
+    pub(crate) opt_out: Option<OptOutLinks>,
+    pub(crate) stop_keywords: StopKeywords,
 }
 
 impl Default for Settings {
@@ -45,6 +49,8 @@ impl Default for Settings {
             sender: None,
             prices: None,
             balance: None,
+            opt_out: None,
+            stop_keywords: StopKeywords::default(),
         }
     }
 }
@@ -107,6 +113,22 @@ impl Settings {
     #[must_use]
     pub fn with_balance(mut self, balance: Arc<dyn Balance>) -> Self {
         self.balance = Some(balance);
+        self
+    }
+
+    /// The opt-out links appended to the messages of mailings created
+    /// [`with_opt_out_link`](crate::model::NewMailing::with_opt_out_link), and checked by
+    /// [`Engine::opt_out`].
+    #[must_use]
+    pub fn with_opt_out_links(mut self, links: OptOutLinks) -> Self {
+        self.opt_out = Some(links);
+        self
+    }
+
+    /// The words that, sent back alone, blacklist the sender (else [`StopKeywords::default`]).
+    #[must_use]
+    pub fn with_stop_keywords(mut self, keywords: StopKeywords) -> Self {
+        self.stop_keywords = keywords;
         self
     }
 }
@@ -177,8 +199,8 @@ pub struct DueRun {
 /// ```
 #[derive(Debug)]
 pub struct Engine<S> {
-    store: S,
-    settings: Settings,
+    pub(crate) store: S,
+    pub(crate) settings: Settings,
 }
 
 impl<S: Store> Engine<S> {
@@ -248,6 +270,9 @@ impl<S: Store> Engine<S> {
         mailing: NewMailing,
         now: DateTime<Utc>,
     ) -> Result<MailingId, Error> {
+        if mailing.include_opt_out_link && self.settings.opt_out.is_none() {
+            return Err(Error::NotConfigured("opt-out links"));
+        }
         let schema = self.contact_schema()?;
         let template = Template::parse(&mailing.body)?;
         template.check(&schema, crate::audience::CONTACT_MODEL)?;
@@ -374,7 +399,8 @@ impl<S: Store> Engine<S> {
                     refuse(trace, FailureType::NumberMissing, "no number");
                     continue;
                 };
-                let body = render(&template, &contact);
+                let mut body = String::new();
+                self.compose_into(&template, &record, &contact, trace.id, &mut body)?;
                 let segments = match self.settings.segmenter.count(&body) {
                     Ok(count) => u32::try_from(count.parts).unwrap_or(u32::MAX),
                     Err(error) => {
@@ -445,7 +471,7 @@ impl<S: Store> Engine<S> {
         let mut outgoing = Vec::new();
         self.store.traces(mailing, &mut |trace| {
             if trace.status == TraceStatus::Outgoing {
-                outgoing.push((trace.contact, trace.number));
+                outgoing.push((trace.id, trace.contact, trace.number));
             }
         })?;
         let prices = self.settings.prices.as_deref();
@@ -456,12 +482,12 @@ impl<S: Store> Engine<S> {
             unpriced: 0,
         };
         let mut body = String::new();
-        for (contact, number) in outgoing {
+        for (trace, contact, number) in outgoing {
             let Some(contact) = self.store.contact(contact)? else {
                 continue;
             };
             body.clear();
-            render_into(&template, &contact, &mut body);
+            self.compose_into(&template, &record, &contact, trace, &mut body)?;
             let parts = self
                 .settings
                 .segmenter
@@ -653,6 +679,24 @@ impl<S: Store> Engine<S> {
         Ok(counts)
     }
 
+    /// Appends the final text of `record`'s message to `contact` (trace `trace`) to `out`: the
+    /// rendered template, then the opt-out line when the mailing has one.
+    fn compose_into(
+        &self,
+        template: &Template,
+        record: &crate::model::Mailing,
+        contact: &Contact,
+        trace: crate::model::TraceId,
+        out: &mut String,
+    ) -> Result<(), Error> {
+        render_into(template, contact, out);
+        if let Some(line) = self.opt_out_line(record.include_opt_out_link, record.id, trace)? {
+            out.push('\n');
+            out.push_str(&line);
+        }
+        Ok(())
+    }
+
     /// Moves a `sending` mailing to `sent` when none of its traces is outgoing or claimed.
     fn finish_if_done(&mut self, mailing: MailingId) -> Result<(), Error> {
         let mut waiting = false;
@@ -748,13 +792,6 @@ fn failed(trace: &Trace, failure: FailureType, reason: &str) -> Outcome {
         provider_message_id: None,
         sent_at: None,
     }
-}
-
-/// The body of `template` for `contact`.
-fn render(template: &Template, contact: &Contact) -> String {
-    let mut body = String::new();
-    render_into(template, contact, &mut body);
-    body
 }
 
 /// Appends the body of `template` for `contact` to `out`.

@@ -91,14 +91,18 @@ pub mod credit;
 mod engine;
 mod error;
 pub mod exclude;
+mod feedback;
 mod memory;
 pub mod model;
+pub mod optout;
+pub mod reply;
 pub mod stats;
 pub mod store;
 pub mod template;
 
 pub use engine::{DueRun, Engine, Prepared, Sent, Settings};
 pub use error::Error;
+pub use feedback::{History, OptOut};
 pub use memory::MemoryStore;
 pub use store::Store;
 

@@ -11,6 +11,7 @@ use crate::model::{
 };
 use crate::phone::E164;
 use crate::provider::{FailureType, TraceStatus};
+use crate::reply::Reply;
 use crate::store::{Outcome, StatusUpdate, Store, StoreError, accepts};
 
 /// Everything in memory: lost when dropped, but with exactly the behaviour of the durable
@@ -39,6 +40,10 @@ pub struct MemoryStore {
     /// The outgoing traces of each mailing, in id order, for claiming without a scan.
     outgoing: HashMap<MailingId, std::collections::BTreeSet<TraceId>>,
     by_provider_id: HashMap<String, TraceId>,
+    /// The traces sent to each number and of each contact, in id order.
+    by_number: HashMap<E164, Vec<TraceId>>,
+    by_contact: HashMap<ContactId, Vec<TraceId>>,
+    replies: HashMap<E164, Vec<Reply>>,
     next_id: i64,
 }
 
@@ -274,6 +279,10 @@ impl Store for MemoryStore {
             if let Some(provider_id) = &trace.provider_message_id {
                 self.by_provider_id.insert(provider_id.clone(), id);
             }
+            if let Some(number) = trace.number {
+                self.by_number.entry(number).or_default().push(id);
+            }
+            self.by_contact.entry(trace.contact).or_default().push(id);
             self.traces.insert(
                 id,
                 Trace {
@@ -435,5 +444,53 @@ impl Store for MemoryStore {
             .filter(|trace| trace.mailing == mailing)
             .for_each(visit);
         Ok(())
+    }
+
+    fn last_trace_to(&self, number: E164) -> Result<Option<Trace>, StoreError> {
+        let Some(ids) = self.by_number.get(&number) else {
+            return Ok(None);
+        };
+        Ok(ids
+            .iter()
+            .filter_map(|id| self.traces.get(id))
+            .filter(|trace| trace.sent_at.is_some())
+            .max_by_key(|trace| (trace.sent_at, trace.id))
+            .cloned())
+    }
+
+    fn contact_traces(
+        &self,
+        contact: ContactId,
+        visit: &mut dyn FnMut(&Trace),
+    ) -> Result<(), StoreError> {
+        for id in self.by_contact.get(&contact).into_iter().flatten() {
+            if let Some(trace) = self.traces.get(id) {
+                visit(trace);
+            }
+        }
+        Ok(())
+    }
+
+    fn record_reply(&mut self, reply: &Reply) -> Result<(), StoreError> {
+        if let Some(id) = reply.trace {
+            let trace = self.trace_mut(id)?;
+            trace.replied_at.get_or_insert(reply.at);
+            if accepts(trace.status, trace.failure_type, TraceStatus::Reply) {
+                trace.status = TraceStatus::Reply;
+                trace.failure_type = None;
+                trace.failure_reason = None;
+            }
+        }
+        self.replies
+            .entry(reply.from)
+            .or_default()
+            .push(reply.clone());
+        Ok(())
+    }
+
+    fn replies(&self, number: E164) -> Result<Vec<Reply>, StoreError> {
+        let mut replies = self.replies.get(&number).cloned().unwrap_or_default();
+        replies.sort_by_key(|reply| reply.at);
+        Ok(replies)
     }
 }

@@ -19,6 +19,7 @@ use crate::model::{
 };
 use crate::phone::E164;
 use crate::provider::{FailureType, TraceStatus};
+use crate::reply::Reply;
 
 /// A store failed; the kind says what the caller can do.
 #[derive(Debug, thiserror::Error)]
@@ -254,6 +255,24 @@ pub trait Store: fmt::Debug {
 
     /// The trace with this id.
     fn trace(&self, id: TraceId) -> Result<Option<Trace>, StoreError>;
+
+    /// The last message that left for `number` (the greatest `sent_at`, then the greatest id):
+    /// the one a reply from that number answers.
+    fn last_trace_to(&self, number: E164) -> Result<Option<Trace>, StoreError>;
+
+    /// Visits the traces of `contact` across mailings, by id: the contact's SMS history.
+    fn contact_traces(
+        &self,
+        contact: ContactId,
+        visit: &mut dyn FnMut(&Trace),
+    ) -> Result<(), StoreError>;
+
+    /// Keeps a reply; when it answers a trace, stamps the trace's first reply time and moves
+    /// it to `reply` when [`accepts`] allows it.
+    fn record_reply(&mut self, reply: &Reply) -> Result<(), StoreError>;
+
+    /// The replies received from `number`, oldest first.
+    fn replies(&self, number: E164) -> Result<Vec<Reply>, StoreError>;
 
     /// Visits the traces of `mailing` by id.
     fn traces(&self, mailing: MailingId, visit: &mut dyn FnMut(&Trace)) -> Result<(), StoreError>;

@@ -608,3 +608,278 @@ mod lifecycle {
         assert_eq!(engine.retry_failed(mailing, true).unwrap(), 0);
     }
 }
+
+mod feedback {
+    use super::*;
+    use smskit::optout::OptOutLinks;
+    use smskit::reply::{InboundSms, StopKeywords};
+
+    const BASE: &str = "https://sms.example.com/shop";
+
+    fn engine_with_links() -> Engine<MemoryStore> {
+        Engine::new(
+            MemoryStore::new(),
+            Settings::new()
+                .with_default_region(Region::parse("BE").unwrap())
+                .with_opt_out_links(OptOutLinks::new(BASE, b"application secret!").unwrap())
+                .with_stop_keywords(StopKeywords::default().with("STOPP")),
+        )
+    }
+
+    /// Sends `mailing` and returns the opt-out path at the end of each message, by number.
+    fn send_and_collect_paths(
+        engine: &mut Engine<MemoryStore>,
+        mailing: MailingId,
+    ) -> HashMap<String, String> {
+        engine.prepare(mailing).unwrap();
+        let provider = StubProvider::new();
+        engine
+            .send(mailing, &provider, &SimulatedClock::new(), now())
+            .unwrap();
+        provider
+            .messages()
+            .into_iter()
+            .map(|message| {
+                let last = message.body.lines().last().unwrap().to_owned();
+                let url = last.strip_prefix("STOP SMS: ").expect("an opt-out line");
+                let path = url
+                    .strip_prefix("https://sms.example.com")
+                    .unwrap()
+                    .to_owned();
+                (message.to.to_string(), path)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_mailing_with_an_opt_out_link_needs_links_in_the_settings() {
+        let mut plain = engine();
+        let list = plain.create_list("L", true).unwrap();
+        let error = plain
+            .create_mailing(
+                NewMailing::new("m", "hi", Audience::Lists(vec![list])).with_opt_out_link(),
+                now(),
+            )
+            .unwrap_err();
+        assert!(matches!(error, Error::NotConfigured(_)), "{error}");
+    }
+
+    #[test]
+    fn the_opt_out_link_of_a_list_mailing_opts_out_of_its_lists_only_on_post() {
+        let mut engine = engine_with_links();
+        let news = engine.create_list("News", true).unwrap();
+        let other = engine.create_list("Other", true).unwrap();
+        let ana = add(&mut engine, news, "Ana", "+32470000001");
+        add(&mut engine, news, "Bo", "+32470000002");
+        engine.subscribe(other, ana, now()).unwrap();
+        let mailing = engine
+            .create_mailing(
+                NewMailing::new("m", "Hi {{ object.name }}", Audience::Lists(vec![news]))
+                    .with_opt_out_link(),
+                now(),
+            )
+            .unwrap();
+        let paths = send_and_collect_paths(&mut engine, mailing);
+        assert_eq!(paths.len(), 2);
+        assert_ne!(paths["+32470000001"], paths["+32470000002"]);
+        let path = &paths["+32470000001"];
+
+        // The GET page says what will happen and changes nothing.
+        let page = engine.opt_out_page(path).unwrap();
+        assert_eq!(page.lists, vec![news]);
+        assert!(
+            engine
+                .store()
+                .subscriptions(news)
+                .unwrap()
+                .iter()
+                .all(|s| !s.opt_out)
+        );
+
+        let done = engine.opt_out(path, now()).unwrap();
+        assert_eq!(done, page);
+        let opted: Vec<_> = engine
+            .store()
+            .subscriptions(news)
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.opt_out)
+            .map(|s| s.contact)
+            .collect();
+        assert_eq!(opted, vec![ana]);
+        // Only the mailing's lists: Ana stays on the other one, and is not blacklisted.
+        assert!(
+            engine
+                .store()
+                .subscriptions(other)
+                .unwrap()
+                .iter()
+                .all(|s| !s.opt_out)
+        );
+        assert!(
+            engine
+                .store()
+                .blacklist_entry(number("+32470000001"))
+                .unwrap()
+                .is_none()
+        );
+        // Twice is harmless.
+        engine.opt_out(path, now()).unwrap();
+    }
+
+    #[test]
+    fn the_opt_out_link_of_a_filter_mailing_blacklists_the_number() {
+        let mut engine = engine_with_links();
+        engine
+            .add_contact(NewContact::new("Ana", "0470 00 00 01"), now())
+            .unwrap();
+        let mailing = engine
+            .create_mailing(
+                NewMailing::new("m", "Hi", Audience::Domain("[]".into())).with_opt_out_link(),
+                now(),
+            )
+            .unwrap();
+        let paths = send_and_collect_paths(&mut engine, mailing);
+        let done = engine.opt_out(&paths["+32470000001"], now()).unwrap();
+        assert_eq!(done.blacklisted, Some(number("+32470000001")));
+        let entry = engine
+            .store()
+            .blacklist_entry(number("+32470000001"))
+            .unwrap()
+            .unwrap();
+        assert!(entry.active);
+    }
+
+    #[test]
+    fn forged_links_and_links_of_other_mailings_change_nothing() {
+        let mut engine = engine_with_links();
+        let news = engine.create_list("News", true).unwrap();
+        add(&mut engine, news, "Ana", "+32470000001");
+        let first = engine
+            .create_mailing(
+                NewMailing::new("a", "Hi", Audience::Lists(vec![news])).with_opt_out_link(),
+                now(),
+            )
+            .unwrap();
+        let path = send_and_collect_paths(&mut engine, first)["+32470000001"].clone();
+        // Same trace id, another mailing id: the MAC does not match.
+        let parts: Vec<&str> = path.split('/').collect();
+        let other_mailing = format!("/shop/sms/{}/{}/{}", first.0 + 1000, parts[4], parts[5]);
+        // A validly signed link whose trace belongs to another mailing.
+        let stranger = OptOutLinks::new(BASE, b"application secret!").unwrap();
+        let wrong_pair = stranger
+            .url(
+                MailingId(first.0 + 1000),
+                smskit::model::TraceId(parts[4].parse().unwrap()),
+            )
+            .strip_prefix("https://sms.example.com")
+            .unwrap()
+            .to_owned();
+        for bad in [
+            other_mailing.as_str(),
+            wrong_pair.as_str(),
+            "/shop/sms/1/2/AAAAAAAAAAAAAAAA",
+            "/shop/sms/",
+            "/elsewhere",
+        ] {
+            assert!(
+                matches!(
+                    engine.opt_out(bad, now()),
+                    Err(Error::InvalidOptOutLink { .. })
+                ),
+                "{bad}"
+            );
+        }
+        assert!(
+            engine
+                .store()
+                .subscriptions(news)
+                .unwrap()
+                .iter()
+                .all(|s| !s.opt_out)
+        );
+    }
+
+    #[test]
+    fn a_stop_reply_blacklists_and_marks_the_answered_trace() {
+        let mut engine = engine_with_links();
+        let news = engine.create_list("News", true).unwrap();
+        let ana = add(&mut engine, news, "Ana", "+32470000001");
+        add(&mut engine, news, "Bo", "+32470000002");
+        let mailing = mailing_to(&mut engine, "Hi", Audience::Lists(vec![news]));
+        engine.prepare(mailing).unwrap();
+        engine
+            .send(mailing, &StubProvider::new(), &SimulatedClock::new(), now())
+            .unwrap();
+
+        let later = now() + Duration::minutes(5);
+        let chat = engine
+            .receive(&InboundSms {
+                from: number("+32470000002"),
+                text: "thanks!".into(),
+                at: later,
+            })
+            .unwrap();
+        assert!(!chat.stop && chat.trace.is_some());
+        let stop = engine
+            .receive(&InboundSms {
+                from: number("+32470000001"),
+                text: " stopp ".into(),
+                at: later,
+            })
+            .unwrap();
+        assert!(stop.stop);
+        let traces = by_name(&engine, mailing);
+        assert_eq!(stop.trace, Some(traces["Ana"].id));
+        assert_eq!(traces["Ana"].status, TraceStatus::Reply);
+        assert_eq!(traces["Bo"].status, TraceStatus::Reply);
+        assert_eq!(traces["Ana"].replied_at, Some(later));
+        let blacklisted = engine
+            .store()
+            .blacklist_entry(number("+32470000001"))
+            .unwrap()
+            .unwrap();
+        assert!(blacklisted.active && blacklisted.reason.unwrap().contains("stopp"));
+        assert!(
+            engine
+                .store()
+                .blacklist_entry(number("+32470000002"))
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(engine.counts(mailing).unwrap().replied, 2);
+
+        // The next mailing skips Ana; her history shows the message and the reply.
+        let next = mailing_to(&mut engine, "Again", Audience::Lists(vec![news]));
+        engine.prepare(next).unwrap();
+        assert_eq!(
+            by_name(&engine, next)["Ana"].failure_type,
+            Some(FailureType::Blacklist)
+        );
+        let history = engine.history(ana).unwrap();
+        assert_eq!(history.traces.len(), 2);
+        assert_eq!(history.replies.len(), 1);
+        assert_eq!(history.replies[0].text, " stopp ");
+    }
+
+    #[test]
+    fn a_reply_from_a_number_never_sent_to_is_kept_without_a_trace() {
+        let mut engine = engine_with_links();
+        let received = engine
+            .receive(&InboundSms {
+                from: number("+32470000009"),
+                text: "who is this?".into(),
+                at: now(),
+            })
+            .unwrap();
+        assert_eq!((received.trace, received.stop), (None, false));
+        assert_eq!(
+            engine
+                .store()
+                .replies(number("+32470000009"))
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+}
