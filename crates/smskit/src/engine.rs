@@ -21,7 +21,7 @@ use crate::provider::{
 };
 use crate::reply::StopKeywords;
 use crate::segment::{PriceTable, Segmenter};
-use crate::stats::{Counts, TraceFacts};
+use crate::stats::Counts;
 use crate::store::{Outcome, StatusUpdate, Store};
 use crate::template::Template;
 
@@ -272,6 +272,11 @@ impl<S: Store> Engine<S> {
     ) -> Result<MailingId, Error> {
         if mailing.include_opt_out_link && self.settings.opt_out.is_none() {
             return Err(Error::NotConfigured("opt-out links"));
+        }
+        if let Some(campaign) = mailing.campaign {
+            self.store
+                .campaign(campaign)?
+                .ok_or(Error::UnknownCampaign(campaign))?;
         }
         let schema = self.contact_schema()?;
         let template = Template::parse(&mailing.body)?;
@@ -670,11 +675,7 @@ impl<S: Store> Engine<S> {
     pub fn counts(&self, mailing: MailingId) -> Result<Counts, Error> {
         let mut counts = Counts::default();
         self.store.traces(mailing, &mut |trace| {
-            counts.add(TraceFacts {
-                status: trace.status,
-                sent: trace.sent_at.is_some(),
-                clicked: trace.clicked_at.is_some(),
-            });
+            counts.add(crate::report::facts(trace))
         })?;
         Ok(counts)
     }

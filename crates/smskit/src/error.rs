@@ -65,6 +65,12 @@ pub enum Error {
         /// The request path (at most 200 characters of it).
         path: String,
     },
+    /// No campaign with this id.
+    #[error("campaign {0} does not exist")]
+    UnknownCampaign(crate::model::CampaignId),
+    /// A name that cannot be used (empty, or only spaces).
+    #[error("invalid name {0:?}: it must have a visible character")]
+    InvalidName(String),
     /// No trace with this id.
     #[error("trace {0} does not exist")]
     UnknownTrace(crate::model::TraceId),

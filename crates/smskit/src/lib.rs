@@ -96,6 +96,7 @@ mod memory;
 pub mod model;
 pub mod optout;
 pub mod reply;
+pub mod report;
 pub mod stats;
 pub mod store;
 pub mod template;

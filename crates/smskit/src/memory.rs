@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use crate::model::{
-    BlacklistEntry, Contact, ContactId, ListId, Mailing, MailingId, MailingList, MailingState,
-    NewContact, NewMailing, Subscription, Trace, TraceId,
+    BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing, MailingId,
+    MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace, TraceId,
 };
 use crate::phone::E164;
 use crate::provider::{FailureType, TraceStatus};
@@ -34,6 +34,7 @@ pub struct MemoryStore {
     subscriptions: BTreeMap<(ListId, ContactId), Subscription>,
     blacklist: HashMap<E164, BlacklistEntry>,
     mailings: BTreeMap<MailingId, Mailing>,
+    campaigns: BTreeMap<CampaignId, Campaign>,
     traces: BTreeMap<TraceId, Trace>,
     /// The trace of each mailing and contact: at most one.
     trace_keys: HashMap<(MailingId, ContactId), TraceId>,
@@ -233,6 +234,9 @@ impl Store for MemoryStore {
                 body: mailing.body,
                 audience: mailing.audience,
                 include_opt_out_link: mailing.include_opt_out_link,
+                campaign: mailing.campaign,
+                responsible: mailing.responsible,
+                tags: mailing.tags,
                 state: MailingState::Draft,
                 scheduled_at: None,
                 created_at: now,
@@ -492,5 +496,48 @@ impl Store for MemoryStore {
         let mut replies = self.replies.get(&number).cloned().unwrap_or_default();
         replies.sort_by_key(|reply| reply.at);
         Ok(replies)
+    }
+
+    fn insert_campaign(
+        &mut self,
+        campaign: NewCampaign,
+        now: DateTime<Utc>,
+    ) -> Result<CampaignId, StoreError> {
+        if self.campaigns.values().any(|c| c.name == campaign.name) {
+            return Err(StoreError::conflict(format_args!(
+                "campaign {:?}",
+                campaign.name
+            )));
+        }
+        let id = CampaignId(self.next_id());
+        self.campaigns.insert(
+            id,
+            Campaign {
+                id,
+                name: campaign.name,
+                stage: campaign.stage,
+                tags: campaign.tags,
+                responsible: campaign.responsible,
+                created_at: now,
+            },
+        );
+        Ok(id)
+    }
+
+    fn campaign(&self, id: CampaignId) -> Result<Option<Campaign>, StoreError> {
+        Ok(self.campaigns.get(&id).cloned())
+    }
+
+    fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
+        Ok(self.campaigns.values().cloned().collect())
+    }
+
+    fn set_campaign_stage(&mut self, id: CampaignId, stage: &str) -> Result<(), StoreError> {
+        let campaign = self
+            .campaigns
+            .get_mut(&id)
+            .ok_or_else(|| StoreError::not_found(format_args!("campaign {id}")))?;
+        campaign.stage = stage.to_owned();
+        Ok(())
     }
 }

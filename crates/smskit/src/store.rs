@@ -14,8 +14,8 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use crate::model::{
-    BlacklistEntry, Contact, ContactId, ListId, Mailing, MailingId, MailingList, MailingState,
-    NewContact, NewMailing, Subscription, Trace, TraceId,
+    BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing, MailingId,
+    MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace, TraceId,
 };
 use crate::phone::E164;
 use crate::provider::{FailureType, TraceStatus};
@@ -186,6 +186,22 @@ pub trait Store: fmt::Debug {
 
     /// The numbers that block sending.
     fn active_blacklist(&self) -> Result<HashSet<E164>, StoreError>;
+
+    /// Creates a campaign; [`StoreError::Conflict`] when the name is taken.
+    fn insert_campaign(
+        &mut self,
+        campaign: NewCampaign,
+        now: DateTime<Utc>,
+    ) -> Result<CampaignId, StoreError>;
+
+    /// The campaign with this id.
+    fn campaign(&self, id: CampaignId) -> Result<Option<Campaign>, StoreError>;
+
+    /// Every campaign, by id.
+    fn campaigns(&self) -> Result<Vec<Campaign>, StoreError>;
+
+    /// Moves a campaign to another stage of the team's workflow.
+    fn set_campaign_stage(&mut self, id: CampaignId, stage: &str) -> Result<(), StoreError>;
 
     /// Creates a mailing in `draft`.
     fn insert_mailing(

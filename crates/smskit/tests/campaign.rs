@@ -883,3 +883,151 @@ mod feedback {
         );
     }
 }
+
+mod campaigns {
+    use super::*;
+    use smskit::model::NewCampaign;
+    use smskit::report::{Group, GroupBy, Scope};
+    use smskit::store::StoreError;
+
+    #[test]
+    fn campaign_names_are_trimmed_unique_and_visible() {
+        let mut engine = engine();
+        let spring = engine
+            .create_campaign(
+                NewCampaign::new(" Spring ")
+                    .with_tag("retail")
+                    .with_responsible("ana@example.com"),
+                now(),
+            )
+            .unwrap();
+        let campaign = engine.campaign(spring).unwrap();
+        assert_eq!(
+            (campaign.name.as_str(), campaign.stage.as_str()),
+            ("Spring", "New")
+        );
+        assert!(campaign.tags.contains("retail"));
+        assert!(matches!(
+            engine.create_campaign(NewCampaign::new("Spring"), now()),
+            Err(Error::Store(StoreError::Conflict { .. }))
+        ));
+        assert!(matches!(
+            engine.create_campaign(NewCampaign::new(" \t"), now()),
+            Err(Error::InvalidName(_))
+        ));
+        engine
+            .store_mut()
+            .set_campaign_stage(spring, "Sent")
+            .unwrap();
+        assert_eq!(engine.campaign(spring).unwrap().stage, "Sent");
+        let list = engine.create_list("L", true).unwrap();
+        let unknown = smskit::model::CampaignId(999);
+        assert!(matches!(
+            engine.create_mailing(
+                NewMailing::new("m", "x", Audience::Lists(vec![list])).with_campaign(unknown),
+                now()
+            ),
+            Err(Error::UnknownCampaign(id)) if id == unknown
+        ));
+    }
+
+    #[test]
+    fn reports_group_a_campaigns_traces_by_day_country_failure_and_mailing() {
+        let mut engine = engine();
+        let spring = engine
+            .create_campaign(NewCampaign::new("Spring"), now())
+            .unwrap();
+        let list = engine.create_list("All", true).unwrap();
+        add(&mut engine, list, "Ana", "+32470000001");
+        add(&mut engine, list, "Bo", "+33612345678");
+        add(&mut engine, list, "Cy", "+33612345679");
+        add(&mut engine, list, "Di", "garbage");
+        let first = engine
+            .create_mailing(
+                NewMailing::new("a", "A", Audience::Lists(vec![list])).with_campaign(spring),
+                now(),
+            )
+            .unwrap();
+        let second = engine
+            .create_mailing(
+                NewMailing::new("b", "B", Audience::Lists(vec![list])).with_campaign(spring),
+                now(),
+            )
+            .unwrap();
+        let outside = mailing_to(&mut engine, "C", Audience::Lists(vec![list]));
+        let next_day = now() + Duration::days(1);
+        for (mailing, at) in [(first, now()), (second, next_day), (outside, now())] {
+            engine.prepare(mailing).unwrap();
+            let provider = StubProvider::new().failing_for(
+                number("+33612345679"),
+                ProviderError::permanent(ErrorKind::InvalidNumber, "no such number"),
+            );
+            engine
+                .send(mailing, &provider, &SimulatedClock::new(), at)
+                .unwrap();
+        }
+
+        let by_day = engine
+            .report(Scope::Campaign(spring), GroupBy::Day)
+            .unwrap();
+        let days: Vec<(Group, u64, u64)> = by_day
+            .iter()
+            .map(|(group, counts)| (*group, counts.expected, counts.sent))
+            .collect();
+        assert_eq!(
+            days,
+            vec![
+                (Group::Day(None), 4, 0),
+                (Group::Day(Some(now().date_naive())), 2, 2),
+                (Group::Day(Some(next_day.date_naive())), 2, 2),
+            ]
+        );
+
+        let by_country = engine
+            .report(Scope::Mailing(first), GroupBy::Country)
+            .unwrap();
+        let countries: Vec<(Group, u64)> = by_country
+            .iter()
+            .map(|(group, counts)| (*group, counts.expected))
+            .collect();
+        assert_eq!(
+            countries,
+            vec![
+                (Group::Country(None), 1),
+                (Group::Country(Some(Region::parse("BE").unwrap())), 1),
+                (Group::Country(Some(Region::parse("FR").unwrap())), 2),
+            ]
+        );
+
+        let by_failure = engine.report(Scope::All, GroupBy::FailureType).unwrap();
+        let failures: HashMap<Group, u64> = by_failure
+            .iter()
+            .map(|(group, counts)| (*group, counts.expected))
+            .collect();
+        assert_eq!(failures[&Group::FailureType(None)], 6);
+        // Di's number cannot be read (excluded); the provider refuses Cy's as invalid: both
+        // are `sms_number_format`, in each of the three mailings.
+        assert_eq!(
+            failures[&Group::FailureType(Some(FailureType::NumberFormat))],
+            6
+        );
+        assert_eq!(failures.values().sum::<u64>(), 12);
+
+        let by_mailing = engine
+            .report(Scope::Campaign(spring), GroupBy::Mailing)
+            .unwrap();
+        assert_eq!(
+            by_mailing
+                .iter()
+                .map(|(group, _)| *group)
+                .collect::<Vec<_>>(),
+            vec![Group::Mailing(first), Group::Mailing(second)]
+        );
+        let total = engine.campaign_counts(spring).unwrap();
+        assert_eq!(
+            total,
+            engine.counts(first).unwrap() + engine.counts(second).unwrap()
+        );
+        assert_eq!((total.expected, total.sent, total.failed), (8, 4, 2));
+    }
+}
