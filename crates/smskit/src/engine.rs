@@ -28,13 +28,13 @@ use crate::template::Template;
 /// How the engine prepares and sends.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    default_region: Option<Region>,
-    segmenter: Segmenter,
-    batch_size: usize,
-    dispatch: DispatchOptions,
-    sender: Option<Sender>,
-    prices: Option<Arc<PriceTable>>,
-    balance: Option<Arc<dyn Balance>>,
+    pub(crate) default_region: Option<Region>,
+    pub(crate) segmenter: Segmenter,
+    pub(crate) batch_size: usize,
+    pub(crate) dispatch: DispatchOptions,
+    pub(crate) sender: Option<Sender>,
+    pub(crate) prices: Option<Arc<PriceTable>>,
+    pub(crate) balance: Option<Arc<dyn Balance>>,
     pub(crate) opt_out: Option<OptOutLinks>,
     pub(crate) stop_keywords: StopKeywords,
 }
@@ -292,6 +292,7 @@ impl<S: Store> Engine<S> {
                 let domain = crate::filter::parse(text)?;
                 Plan::new(&schema, crate::audience::CONTACT_MODEL, &domain)?;
             }
+            Audience::Transactional => {}
         }
         Ok(self.store.insert_mailing(mailing, now)?)
     }
@@ -305,6 +306,13 @@ impl<S: Store> Engine<S> {
             .store
             .mailing(mailing)?
             .ok_or(Error::UnknownMailing(mailing))?;
+        if record.audience == Audience::Transactional {
+            return Err(Error::WrongState {
+                mailing,
+                state: record.state,
+                action: "prepare a transactional mailing (send it with send_transactional)",
+            });
+        }
         let audience = self.audience(&record.audience)?;
         let blacklist = self.store.active_blacklist()?;
         let mut already: HashSet<ContactId> = HashSet::new();
@@ -423,40 +431,7 @@ impl<S: Store> Engine<S> {
             }
             let results = dispatcher.dispatch(jobs);
             for ((trace, segments), dispatched) in kept.into_iter().zip(results) {
-                let outcome = match dispatched.result {
-                    Ok(receipt) => {
-                        sent.accepted += 1;
-                        sent.segments += u64::from(receipt.segments.unwrap_or(segments));
-                        Outcome {
-                            trace,
-                            status: TraceStatus::Pending,
-                            failure_type: None,
-                            failure_reason: None,
-                            provider_message_id: Some(receipt.message_id),
-                            sent_at: Some(now),
-                        }
-                    }
-                    Err(error) => {
-                        let unknown = error.class() == ErrorClass::Unknown;
-                        if unknown {
-                            sent.unknown += 1;
-                        } else {
-                            sent.failed += 1;
-                        }
-                        Outcome {
-                            trace,
-                            status: TraceStatus::Error,
-                            failure_type: Some(if unknown {
-                                FailureType::Unknown
-                            } else {
-                                error.failure_type()
-                            }),
-                            failure_reason: Some(error.message().to_owned()),
-                            provider_message_id: None,
-                            sent_at: unknown.then_some(now),
-                        }
-                    }
-                };
+                let outcome = outcome_of(trace, segments, dispatched.result, now, &mut sent);
                 outcomes.push(outcome);
             }
             self.store.record_outcomes(&outcomes)?;
@@ -520,18 +495,25 @@ impl<S: Store> Engine<S> {
     /// every message still to send. Runs before anything is claimed, so an error or a panic in
     /// the application's balance leaves every trace as it was.
     fn check_credit(&self, mailing: MailingId) -> Result<(), Error> {
+        if self.settings.balance.is_none() {
+            return Ok(());
+        }
+        self.check_cost(&self.estimate(mailing)?)
+    }
+
+    /// Checks that the balance (when the settings have one) covers `estimate`.
+    pub(crate) fn check_cost(&self, estimate: &Estimate) -> Result<(), Error> {
         let Some(balance) = &self.settings.balance else {
             return Ok(());
         };
-        let estimate = self.estimate(mailing)?;
         let needed = match (estimate.cost, estimate.unpriced) {
             (Some(cost), 0) => cost,
-            (None, _) => {
+            (None, _) if self.settings.prices.is_none() => {
                 return Err(Error::Unpriced(
                     "the settings have a balance but no price table".to_owned(),
                 ));
             }
-            (Some(_), unpriced) => {
+            (_, unpriced) => {
                 return Err(Error::Unpriced(format!(
                     "{unpriced} of {} messages go to destinations without a price",
                     estimate.messages
@@ -543,6 +525,20 @@ impl<S: Store> Engine<S> {
             return Err(Error::InsufficientCredit { needed, available });
         }
         Ok(())
+    }
+
+    /// The parts of `body` as the settings' segmenter counts them (a text it cannot encode
+    /// counts one part: the provider will refuse it).
+    pub(crate) fn parts(&self, body: &str) -> u32 {
+        self.settings
+            .segmenter
+            .count(body)
+            .map_or(1, |count| u32::try_from(count.parts).unwrap_or(u32::MAX))
+    }
+
+    /// The first contact of `audience`, to render a sample message for.
+    pub(crate) fn sample_contact(&self, audience: &Audience) -> Result<Option<Contact>, Error> {
+        Ok(self.audience(audience)?.contacts.into_iter().next())
     }
 
     /// Queues a draft mailing to be sent at `at` by [`Engine::run_due`]; `at` must be after
@@ -770,6 +766,7 @@ impl<S: Store> Engine<S> {
                     .filter(|contact| matching.contains(&contact.id.0))
                     .collect();
             }
+            Audience::Transactional => {}
         }
         Ok(resolved)
     }
@@ -784,6 +781,52 @@ struct ResolvedAudience {
     opted_out: HashSet<i64>,
 }
 
+/// The outcome of a dispatched message, tallied in `sent`: accepted → `pending`; refused →
+/// `error` with the provider's failure type; unknown → `error` / `unknown`, stamped as sent
+/// since it may have left.
+pub(crate) fn outcome_of(
+    trace: crate::model::TraceId,
+    segments: u32,
+    result: Result<crate::provider::Receipt, crate::provider::Error>,
+    now: DateTime<Utc>,
+    sent: &mut Sent,
+) -> Outcome {
+    match result {
+        Ok(receipt) => {
+            sent.accepted += 1;
+            sent.segments += u64::from(receipt.segments.unwrap_or(segments));
+            Outcome {
+                trace,
+                status: TraceStatus::Pending,
+                failure_type: None,
+                failure_reason: None,
+                provider_message_id: Some(receipt.message_id),
+                sent_at: Some(now),
+            }
+        }
+        Err(error) => {
+            let unknown = error.class() == ErrorClass::Unknown;
+            if unknown {
+                sent.unknown += 1;
+            } else {
+                sent.failed += 1;
+            }
+            Outcome {
+                trace,
+                status: TraceStatus::Error,
+                failure_type: Some(if unknown {
+                    FailureType::Unknown
+                } else {
+                    error.failure_type()
+                }),
+                failure_reason: Some(error.message().to_owned()),
+                provider_message_id: None,
+                sent_at: unknown.then_some(now),
+            }
+        }
+    }
+}
+
 fn failed(trace: &Trace, failure: FailureType, reason: &str) -> Outcome {
     Outcome {
         trace: trace.id,
@@ -796,7 +839,7 @@ fn failed(trace: &Trace, failure: FailureType, reason: &str) -> Outcome {
 }
 
 /// Appends the body of `template` for `contact` to `out`.
-fn render_into(template: &Template, contact: &Contact, out: &mut String) {
+pub(crate) fn render_into(template: &Template, contact: &Contact, out: &mut String) {
     template.render_into(out, |path| match path {
         ["name"] => FieldValue::Str(&contact.name),
         ["phone"] => FieldValue::Str(&contact.phone),

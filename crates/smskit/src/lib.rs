@@ -94,6 +94,7 @@ pub mod exclude;
 mod feedback;
 mod memory;
 pub mod model;
+mod oneoff;
 pub mod optout;
 pub mod reply;
 pub mod report;
@@ -105,6 +106,7 @@ pub use engine::{DueRun, Engine, Prepared, Sent, Settings};
 pub use error::Error;
 pub use feedback::{History, OptOut};
 pub use memory::MemoryStore;
+pub use oneoff::TestSend;
 pub use store::Store;
 
 /// The `chrono` version every time argument uses, so applications never match versions by hand.

@@ -60,6 +60,20 @@ impl MemoryStore {
         self.next_id
     }
 
+    /// Adds the new trace `id` to the indexes.
+    fn index_trace(&mut self, id: TraceId, trace: &Trace) {
+        if trace.status == TraceStatus::Outgoing {
+            self.outgoing.entry(trace.mailing).or_default().insert(id);
+        }
+        if let Some(provider_id) = &trace.provider_message_id {
+            self.by_provider_id.insert(provider_id.clone(), id);
+        }
+        if let Some(number) = trace.number {
+            self.by_number.entry(number).or_default().push(id);
+        }
+        self.by_contact.entry(trace.contact).or_default().push(id);
+    }
+
     fn trace_mut(&mut self, id: TraceId) -> Result<&mut Trace, StoreError> {
         self.traces
             .get_mut(&id)
@@ -268,6 +282,19 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn insert_trace(&mut self, trace: &Trace) -> Result<TraceId, StoreError> {
+        let id = TraceId(self.next_id());
+        self.index_trace(id, trace);
+        self.traces.insert(
+            id,
+            Trace {
+                id,
+                ..trace.clone()
+            },
+        );
+        Ok(id)
+    }
+
     fn insert_traces(&mut self, traces: &[Trace]) -> Result<usize, StoreError> {
         let mut stored = 0;
         for trace in traces {
@@ -277,16 +304,7 @@ impl Store for MemoryStore {
             }
             let id = TraceId(self.next_id());
             self.trace_keys.insert(key, id);
-            if trace.status == TraceStatus::Outgoing {
-                self.outgoing.entry(trace.mailing).or_default().insert(id);
-            }
-            if let Some(provider_id) = &trace.provider_message_id {
-                self.by_provider_id.insert(provider_id.clone(), id);
-            }
-            if let Some(number) = trace.number {
-                self.by_number.entry(number).or_default().push(id);
-            }
-            self.by_contact.entry(trace.contact).or_default().push(id);
+            self.index_trace(id, trace);
             self.traces.insert(
                 id,
                 Trace {

@@ -196,6 +196,10 @@ pub enum Audience {
     Lists(Vec<ListId>),
     /// The contacts matching this filter domain (`spec/filters.md`) over the contact model.
     Domain(String),
+    /// No audience: a transactional message, sent to one contact at a time by
+    /// [`Engine::send_transactional`](crate::Engine::send_transactional) (an order
+    /// confirmation, an appointment reminder), never prepared.
+    Transactional,
 }
 
 /// A mailing: a message template, an audience and where it is in its life.

@@ -228,6 +228,10 @@ pub trait Store: fmt::Debug {
     /// contact already have one; returns how many were stored.
     fn insert_traces(&mut self, traces: &[Trace]) -> Result<usize, StoreError>;
 
+    /// Stores one trace of a transactional mailing (its `id` is ignored and assigned); unlike
+    /// [`Store::insert_traces`], a contact may have many traces of such a mailing.
+    fn insert_trace(&mut self, trace: &Trace) -> Result<TraceId, StoreError>;
+
     /// Moves up to `limit` `outgoing` traces of `mailing` to `process`, stamped `now`, and
     /// returns them. Two callers never claim the same trace.
     fn claim_outgoing(

@@ -1031,3 +1031,152 @@ mod campaigns {
         assert_eq!((total.expected, total.sent, total.failed), (8, 4, 2));
     }
 }
+
+mod one_off {
+    use super::*;
+    use smskit::credit::{Balance, BalanceError};
+    use smskit::segment::{Currency, Money, PriceTable};
+    use std::sync::Arc;
+
+    #[derive(Debug)]
+    struct Empty;
+
+    impl Balance for Empty {
+        fn available(&self, currency: Currency) -> Result<Money, BalanceError> {
+            Ok(Money::zero(currency))
+        }
+    }
+
+    fn transactional(engine: &mut Engine<MemoryStore>) -> MailingId {
+        engine
+            .create_mailing(
+                NewMailing::new(
+                    "Shipped",
+                    "{{ object.name }}: order shipped",
+                    Audience::Transactional,
+                ),
+                now(),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn transactional_messages_are_traced_each_time_and_honour_the_blacklist() {
+        let mut engine = engine();
+        let ana = engine
+            .add_contact(NewContact::new("Ana", "0470 00 00 01"), now())
+            .unwrap();
+        let bo = engine
+            .add_contact(NewContact::new("Bo", "+32470000002"), now())
+            .unwrap();
+        let cy = engine
+            .add_contact(NewContact::new("Cy", "nope"), now())
+            .unwrap();
+        engine
+            .store_mut()
+            .blacklist_add(number("+32470000002"), None, now())
+            .unwrap();
+        let shipped = transactional(&mut engine);
+        let provider = StubProvider::new();
+        let clock = SimulatedClock::new();
+        let first = engine
+            .send_transactional(shipped, ana, &provider, &clock, now())
+            .unwrap();
+        let second = engine
+            .send_transactional(shipped, ana, &provider, &clock, now())
+            .unwrap();
+        assert_ne!(first.id, second.id);
+        assert_eq!(first.status, TraceStatus::Pending);
+        assert!(first.provider_message_id.is_some());
+        let blocked = engine
+            .send_transactional(shipped, bo, &provider, &clock, now())
+            .unwrap();
+        assert_eq!(
+            (blocked.status, blocked.failure_type),
+            (TraceStatus::Cancel, Some(FailureType::Blacklist))
+        );
+        let unreadable = engine
+            .send_transactional(shipped, cy, &provider, &clock, now())
+            .unwrap();
+        assert_eq!(unreadable.failure_type, Some(FailureType::NumberFormat));
+        let bodies: Vec<String> = provider.messages().into_iter().map(|m| m.body).collect();
+        assert_eq!(bodies, vec!["Ana: order shipped"; 2]);
+        let counts = engine.counts(shipped).unwrap();
+        assert_eq!((counts.expected, counts.sent, counts.canceled), (4, 2, 2));
+        assert_eq!(engine.history(ana).unwrap().traces.len(), 2);
+        // The store holds what the call returned.
+        assert_eq!(engine.store().trace(first.id).unwrap().unwrap(), first);
+    }
+
+    #[test]
+    fn transactional_and_mass_mailings_do_not_mix() {
+        let mut engine = engine();
+        let ana = engine
+            .add_contact(NewContact::new("Ana", "+32470000001"), now())
+            .unwrap();
+        let list = engine.create_list("L", true).unwrap();
+        let mass = mailing_to(&mut engine, "x", Audience::Lists(vec![list]));
+        let shipped = transactional(&mut engine);
+        let provider = StubProvider::new();
+        assert!(matches!(
+            engine.send_transactional(mass, ana, &provider, &SimulatedClock::new(), now()),
+            Err(Error::WrongState { .. })
+        ));
+        assert!(matches!(
+            engine.prepare(shipped),
+            Err(Error::WrongState { .. })
+        ));
+        assert!(provider.messages().is_empty());
+    }
+
+    #[test]
+    fn a_transactional_message_the_balance_cannot_cover_leaves_no_trace() {
+        let prices = PriceTable::from_csv("prefix,price,currency\n32,0.05,EUR\n").unwrap();
+        let mut engine = Engine::new(
+            MemoryStore::new(),
+            Settings::new()
+                .with_prices(prices)
+                .with_balance(Arc::new(Empty)),
+        );
+        let ana = engine
+            .add_contact(NewContact::new("Ana", "+32470000001"), now())
+            .unwrap();
+        let shipped = transactional(&mut engine);
+        let provider = StubProvider::new();
+        let error = engine
+            .send_transactional(shipped, ana, &provider, &SimulatedClock::new(), now())
+            .unwrap_err();
+        assert!(matches!(error, Error::InsufficientCredit { .. }), "{error}");
+        assert!(provider.messages().is_empty());
+        assert_eq!(engine.counts(shipped).unwrap().expected, 0);
+    }
+
+    #[test]
+    fn a_test_send_reports_invalid_entries_and_sends_the_rest_without_traces() {
+        let mut engine = engine();
+        let list = engine.create_list("L", true).unwrap();
+        add(&mut engine, list, "Ana", "+32470000001");
+        let mailing = mailing_to(
+            &mut engine,
+            "Hi {{ object.name ||| you }}",
+            Audience::Lists(vec![list]),
+        );
+        let provider = StubProvider::new();
+        let test = engine
+            .send_test(
+                mailing,
+                " +33612345678, not a number\n0470 00 00 09,, \n",
+                &provider,
+                &SimulatedClock::new(),
+            )
+            .unwrap();
+        assert_eq!(test.body, "Hi Ana");
+        let sent: Vec<String> = test.sent.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(sent, vec!["+33612345678", "+32470000009"]);
+        assert!(test.sent.iter().all(|(_, result)| result.is_ok()));
+        assert_eq!(test.invalid.len(), 1);
+        assert_eq!(test.invalid[0].0, "not a number");
+        assert_eq!(provider.messages().len(), 2);
+        assert_eq!(engine.counts(mailing).unwrap().expected, 0);
+    }
+}
