@@ -40,7 +40,7 @@
 //! );
 //! let jobs: Vec<Job> = [flaky, stopped, E164::parse("+32470000003").unwrap()]
 //!     .into_iter()
-//!     .map(|to| Job::new(OutboundMessage::new(to, "Spring sale: -20% today")))
+//!     .map(|to| Job::new(OutboundMessage::new(to, "Spring sale: -20% today"), 1))
 //!     .collect();
 //!
 //! let clock = SimulatedClock::new();
@@ -77,7 +77,6 @@
 mod dispatch;
 mod error;
 mod file;
-mod gsm;
 mod http;
 mod json;
 mod message;

@@ -29,7 +29,6 @@ use serde_json::Value;
 use smskit_phone::E164;
 
 use crate::error::{Error, ErrorClass, ErrorKind, config_error};
-use crate::gsm::is_gsm7;
 use crate::http::{
     HttpRequest, HttpResponse, Method, Transport, body_excerpt, check_api_base, error_for_status,
     form_body, parse_form, query_of, status_message, value_excerpt,
@@ -212,7 +211,7 @@ impl VonageConfig {
             ("to", message.to.digits()),
             ("text", &message.body),
         ];
-        if !is_gsm7(&message.body) {
+        if !message.body.chars().all(smskit_segment::is_gsm7) {
             fields.push(("type", "unicode"));
         }
         if let Some(url) = message.status_callback.as_ref().or(self.callback.as_ref()) {
