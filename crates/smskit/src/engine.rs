@@ -426,7 +426,7 @@ impl<S: Store> Engine<S> {
                 if let Some(sender) = &self.settings.sender {
                     message = message.with_from(sender.clone());
                 }
-                jobs.push(Job::new(message).with_segments(segments));
+                jobs.push(Job::new(message, segments));
                 kept.push((trace.id, segments));
             }
             let results = dispatcher.dispatch(jobs);
