@@ -1,6 +1,6 @@
 //! `smskit price`: parts and price of a text to one or more destinations.
 
-use std::io::{self, BufWriter, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,6 +9,7 @@ use smskit::segment::{Encoding, Money, PriceTable};
 
 use crate::cmd::segment::{SegmentOptions, text_or_stdin};
 use crate::failure::Failure;
+use crate::output;
 
 const PRICE_EXAMPLES: &str = "\
 Examples:
@@ -106,7 +107,7 @@ pub(crate) fn run(args: PriceArgs) -> Result<ExitCode, Failure> {
         total,
     };
 
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = output::stdout();
     if args.json {
         serde_json::to_writer(&mut out, &report)
             .map_err(|error| Failure::new(format_args!("cannot write JSON: {error}")))?;
