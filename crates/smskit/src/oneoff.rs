@@ -147,7 +147,7 @@ impl<S: Store> Engine<S> {
         let dispatcher =
             Dispatcher::new(provider, clock).with_options(self.settings.dispatch.clone());
         let result = dispatcher
-            .dispatch(vec![Job::new(message).with_segments(segments)])
+            .dispatch(vec![Job::new(message, segments)])
             .pop()
             .map(|dispatched| dispatched.result)
             .ok_or(Error::NotConfigured("a dispatcher that answers every job"))?;
@@ -200,7 +200,7 @@ impl<S: Store> Engine<S> {
                 if let Some(sender) = &self.settings.sender {
                     message = message.with_from(sender.clone());
                 }
-                Job::new(message).with_segments(segments)
+                Job::new(message, segments)
             })
             .collect();
         let dispatcher =
