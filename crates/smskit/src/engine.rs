@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::audience::{ContactRecords, contact_schema};
+use crate::compose::{Composer, PlaceholderLinks};
 use crate::credit::{Balance, Estimate};
 use crate::error::Error;
 use crate::exclude::Exclusions;
@@ -36,6 +37,7 @@ pub struct Settings {
     pub(crate) prices: Option<Arc<PriceTable>>,
     pub(crate) balance: Option<Arc<dyn Balance>>,
     pub(crate) opt_out: Option<OptOutLinks>,
+    pub(crate) shortener: Option<crate::links::Shortener>,
     pub(crate) stop_keywords: StopKeywords,
 }
 
@@ -50,6 +52,7 @@ impl Default for Settings {
             prices: None,
             balance: None,
             opt_out: None,
+            shortener: None,
             stop_keywords: StopKeywords::default(),
         }
     }
@@ -122,6 +125,16 @@ impl Settings {
     #[must_use]
     pub fn with_opt_out_links(mut self, links: OptOutLinks) -> Self {
         self.opt_out = Some(links);
+        self
+    }
+
+    /// Tracks the links of every message: each URL becomes `<base>/r/<code>/s/<trace>` with
+    /// the mailing's UTM values on its target (`utm_campaign` = the campaign's name,
+    /// `utm_source` = the mailing's name, `utm_medium` = `sms`), and [`Engine::click`]
+    /// resolves a click to the target and the recipient.
+    #[must_use]
+    pub fn with_links(mut self, shortener: crate::links::Shortener) -> Self {
+        self.shortener = Some(shortener);
         self
     }
 
@@ -376,16 +389,28 @@ impl<S: Store> Engine<S> {
             .ok_or(Error::UnknownMailing(mailing))?;
         let template = Template::parse(&record.body)?;
         self.check_credit(mailing)?;
+        let campaign = match record.campaign {
+            Some(id) => self.store.campaign(id)?,
+            None => None,
+        };
+        let tracking = crate::compose::tracking(&record, campaign.as_ref());
         let dispatcher =
             Dispatcher::new(provider, clock).with_options(self.settings.dispatch.clone());
         let mut sent = Sent::default();
-        let mut contacts: HashMap<ContactId, Contact> = HashMap::new();
         loop {
             let claimed = self
                 .store
                 .claim_outgoing(mailing, self.settings.batch_size, now)?;
             if claimed.is_empty() {
                 break;
+            }
+            let mut contacts: HashMap<ContactId, Contact> = HashMap::new();
+            for trace in &claimed {
+                if !contacts.contains_key(&trace.contact)
+                    && let Some(contact) = self.store.contact(trace.contact)?
+                {
+                    contacts.insert(contact.id, contact);
+                }
             }
             let mut jobs = Vec::with_capacity(claimed.len());
             let mut kept = Vec::with_capacity(claimed.len());
@@ -394,26 +419,28 @@ impl<S: Store> Engine<S> {
                 sent.failed += 1;
                 outcomes.push(failed(trace, failure, reason));
             };
+            let mut composer = Composer::new(
+                &self.settings,
+                &record,
+                &template,
+                &tracking,
+                &mut self.store,
+            )?;
             for trace in &claimed {
-                let contact = match contacts.get(&trace.contact) {
-                    Some(contact) => contact.clone(),
-                    None => match self.store.contact(trace.contact)? {
-                        Some(contact) => {
-                            contacts.insert(contact.id, contact.clone());
-                            contact
-                        }
-                        None => {
-                            refuse(trace, FailureType::NumberMissing, "the contact was deleted");
-                            continue;
-                        }
-                    },
+                let Some(contact) = contacts.get(&trace.contact) else {
+                    refuse(trace, FailureType::NumberMissing, "the contact was deleted");
+                    continue;
                 };
                 let Some(number) = trace.number else {
                     refuse(trace, FailureType::NumberMissing, "no number");
                     continue;
                 };
                 let mut body = String::new();
-                self.compose_into(&template, &record, &contact, trace.id, &mut body)?;
+                if let Err(error) = composer.compose_into(contact, trace.id, &mut body) {
+                    // Claimed and not sent: an error the author can retry once it is fixed.
+                    refuse(trace, FailureType::Server, &error.to_string());
+                    continue;
+                }
                 let segments = match self.settings.segmenter.count(&body) {
                     Ok(count) => u32::try_from(count.parts).unwrap_or(u32::MAX),
                     Err(error) => {
@@ -429,6 +456,7 @@ impl<S: Store> Engine<S> {
                 jobs.push(Job::new(message, segments));
                 kept.push((trace.id, segments));
             }
+            drop(composer);
             let results = dispatcher.dispatch(jobs);
             for ((trace, segments), dispatched) in kept.into_iter().zip(results) {
                 let outcome = outcome_of(trace, segments, dispatched.result, now, &mut sent);
@@ -461,13 +489,26 @@ impl<S: Store> Engine<S> {
             cost: prices.map(|table| crate::segment::Money::zero(table.currency())),
             unpriced: 0,
         };
+        let campaign = match record.campaign {
+            Some(id) => self.store.campaign(id)?,
+            None => None,
+        };
+        let tracking = crate::compose::tracking(&record, campaign.as_ref());
+        let mut placeholders = PlaceholderLinks;
+        let mut composer = Composer::new(
+            &self.settings,
+            &record,
+            &template,
+            &tracking,
+            &mut placeholders,
+        )?;
         let mut body = String::new();
         for (trace, contact, number) in outgoing {
             let Some(contact) = self.store.contact(contact)? else {
                 continue;
             };
             body.clear();
-            self.compose_into(&template, &record, &contact, trace, &mut body)?;
+            composer.compose_into(&contact, trace, &mut body)?;
             let parts = self
                 .settings
                 .segmenter
@@ -676,24 +717,6 @@ impl<S: Store> Engine<S> {
         Ok(counts)
     }
 
-    /// Appends the final text of `record`'s message to `contact` (trace `trace`) to `out`: the
-    /// rendered template, then the opt-out line when the mailing has one.
-    fn compose_into(
-        &self,
-        template: &Template,
-        record: &crate::model::Mailing,
-        contact: &Contact,
-        trace: crate::model::TraceId,
-        out: &mut String,
-    ) -> Result<(), Error> {
-        render_into(template, contact, out);
-        if let Some(line) = self.opt_out_line(record.include_opt_out_link, record.id, trace)? {
-            out.push('\n');
-            out.push_str(&line);
-        }
-        Ok(())
-    }
-
     /// Moves a `sending` mailing to `sent` when none of its traces is outgoing or claimed.
     fn finish_if_done(&mut self, mailing: MailingId) -> Result<(), Error> {
         let mut waiting = false;
@@ -708,7 +731,7 @@ impl<S: Store> Engine<S> {
     }
 
     /// The contacts of an audience in Odoo's contact order, and the opted-out ones.
-    fn audience(&self, audience: &Audience) -> Result<ResolvedAudience, Error> {
+    pub(crate) fn audience(&self, audience: &Audience) -> Result<ResolvedAudience, Error> {
         let mut resolved = ResolvedAudience::default();
         match audience {
             Audience::Lists(lists) => {
@@ -776,9 +799,9 @@ impl<S: Store> Engine<S> {
 const PREPARE_BATCH: usize = 10_000;
 
 #[derive(Debug, Default)]
-struct ResolvedAudience {
-    contacts: Vec<Contact>,
-    opted_out: HashSet<i64>,
+pub(crate) struct ResolvedAudience {
+    pub(crate) contacts: Vec<Contact>,
+    pub(crate) opted_out: HashSet<i64>,
 }
 
 /// The outcome of a dispatched message, tallied in `sent`: accepted → `pending`; refused →

@@ -65,6 +65,10 @@ pub enum Error {
         /// The request path (at most 200 characters of it).
         path: String,
     },
+    /// Tracked links: a link could not be stored, or a short-link path is not one of ours
+    /// ([`LinkError::is_not_found`](crate::links::LinkError::is_not_found): answer 404).
+    #[error(transparent)]
+    Links(#[from] crate::links::LinkError),
     /// No campaign with this id.
     #[error("campaign {0} does not exist")]
     UnknownCampaign(crate::model::CampaignId),

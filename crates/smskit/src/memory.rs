@@ -9,6 +9,13 @@ use crate::model::{
     BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing, MailingId,
     MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace, TraceId,
 };
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use crate::links::{
+    Click, ClickScope, ClickStats, Code, Link, LinkError, LinkRequest, LinkStore, MemoryLinkStore,
+    RecordedClick,
+};
 use crate::phone::E164;
 use crate::provider::{FailureType, TraceStatus};
 use crate::reply::Reply;
@@ -27,8 +34,9 @@ use crate::store::{Outcome, StatusUpdate, Store, StoreError, accepts};
 /// assert_eq!(store.contact(id)?.unwrap().name, "Ana");
 /// # Ok::<(), smskit::store::StoreError>(())
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MemoryStore {
+    links: MemoryLinkStore<StdRng>,
     contacts: BTreeMap<ContactId, Contact>,
     lists: BTreeMap<ListId, MailingList>,
     subscriptions: BTreeMap<(ListId, ContactId), Subscription>,
@@ -49,10 +57,38 @@ pub struct MemoryStore {
 }
 
 impl MemoryStore {
-    /// An empty store.
+    /// An empty store; its short-link codes are drawn from a generator seeded with 0.
     #[must_use]
     pub fn new() -> Self {
-        MemoryStore::default()
+        MemoryStore::with_link_seed(0)
+    }
+
+    /// An empty store drawing short-link codes from a generator seeded with `seed`.
+    #[must_use]
+    pub fn with_link_seed(seed: u64) -> Self {
+        MemoryStore {
+            links: MemoryLinkStore::new(StdRng::seed_from_u64(seed)),
+            contacts: BTreeMap::new(),
+            lists: BTreeMap::new(),
+            subscriptions: BTreeMap::new(),
+            blacklist: HashMap::new(),
+            mailings: BTreeMap::new(),
+            campaigns: BTreeMap::new(),
+            traces: BTreeMap::new(),
+            trace_keys: HashMap::new(),
+            outgoing: HashMap::new(),
+            by_provider_id: HashMap::new(),
+            by_number: HashMap::new(),
+            by_contact: HashMap::new(),
+            replies: HashMap::new(),
+            next_id: 0,
+        }
+    }
+
+    /// The tracked links created so far.
+    #[must_use]
+    pub fn links(&self) -> &[Link] {
+        self.links.links()
     }
 
     fn next_id(&mut self) -> i64 {
@@ -78,6 +114,30 @@ impl MemoryStore {
         self.traces
             .get_mut(&id)
             .ok_or_else(|| StoreError::not_found(format_args!("trace {id}")))
+    }
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        MemoryStore::new()
+    }
+}
+
+impl LinkStore for MemoryStore {
+    fn get_or_create(&mut self, request: &LinkRequest) -> Result<Link, LinkError> {
+        self.links.get_or_create(request)
+    }
+
+    fn link(&self, code: &Code) -> Result<Option<Link>, LinkError> {
+        self.links.link(code)
+    }
+
+    fn record_click(&mut self, click: Click) -> Result<RecordedClick, LinkError> {
+        self.links.record_click(click)
+    }
+
+    fn click_stats(&self, scope: &ClickScope) -> Result<ClickStats, LinkError> {
+        self.links.click_stats(scope)
     }
 }
 
@@ -443,7 +503,7 @@ impl Store for MemoryStore {
         Ok(Some(id))
     }
 
-    fn record_click(&mut self, trace: TraceId, at: DateTime<Utc>) -> Result<bool, StoreError> {
+    fn mark_clicked(&mut self, trace: TraceId, at: DateTime<Utc>) -> Result<bool, StoreError> {
         let Some(trace) = self.traces.get_mut(&trace) else {
             return Ok(false);
         };

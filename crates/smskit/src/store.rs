@@ -13,6 +13,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
+use crate::links::LinkStore;
 use crate::model::{
     BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing, MailingId,
     MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace, TraceId,
@@ -125,7 +126,10 @@ pub fn accepts(current: TraceStatus, failure: Option<FailureType>, next: TraceSt
 ///
 /// Reads that may return many rows visit them through a callback, so a store can stream them
 /// from a cursor. Every write is atomic: it happens whole or not at all.
-pub trait Store: fmt::Debug {
+///
+/// A store also keeps the tracked links and their clicks ([`LinkStore`]), in the same database
+/// as the traces they point to.
+pub trait Store: fmt::Debug + LinkStore {
     /// Creates a contact.
     fn insert_contact(
         &mut self,
@@ -271,7 +275,7 @@ pub trait Store: fmt::Debug {
 
     /// Records a click on `trace`: the first click's time, and the status `open` when
     /// [`accepts`] allows it. `false` when the trace does not exist.
-    fn record_click(&mut self, trace: TraceId, at: DateTime<Utc>) -> Result<bool, StoreError>;
+    fn mark_clicked(&mut self, trace: TraceId, at: DateTime<Utc>) -> Result<bool, StoreError>;
 
     /// The trace with this id.
     fn trace(&self, id: TraceId) -> Result<Option<Trace>, StoreError>;
