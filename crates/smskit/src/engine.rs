@@ -12,10 +12,12 @@ use crate::error::Error;
 use crate::exclude::Exclusions;
 use crate::filter::{FieldValue, Plan, Schema};
 use crate::model::{
-    Audience, Contact, ContactId, MailingId, MailingState, NewContact, NewMailing, Trace,
+    Audience, Contact, ContactId, MailingId, MailingState, NewContact, NewMailing, Trace, TraceId,
 };
 use crate::optout::OptOutLinks;
+use crate::phone::E164;
 use crate::phone::Region;
+use crate::preview::Tally;
 use crate::provider::{
     Clock, DeliveryReport, DispatchOptions, Dispatcher, ErrorClass, FailureType, Job,
     OutboundMessage, Provider, Sender, TraceStatus,
@@ -343,17 +345,21 @@ impl<S: Store> Engine<S> {
             .with_targeted(targeted_numbers);
         let mut prepared = Prepared::default();
         let mut canceled: HashMap<FailureType, usize> = HashMap::new();
-        let mut batch = Vec::with_capacity(PREPARE_BATCH);
-        for contact in &audience.contacts {
-            if already.contains(&contact.id) {
-                continue;
+        // Decided while the store streams its contacts (no copies), stored after in batches.
+        let mut decisions = Vec::new();
+        self.visit_audience(&audience, &mut |contact| {
+            if !already.contains(&contact.id) {
+                let decision = pass.decide(contact.id.0, &contact.phone, contact.country);
+                decisions.push((contact.id, decision));
             }
-            let decision = pass.decide(contact.id.0, &contact.phone, contact.country);
+        })?;
+        let mut batch = Vec::with_capacity(PREPARE_BATCH.min(decisions.len()));
+        for (contact, decision) in decisions {
             match decision.failure_type() {
                 None => prepared.outgoing += 1,
                 Some(failure) => *canceled.entry(failure).or_default() += 1,
             }
-            batch.push(Trace::prepared(mailing, contact.id, &decision));
+            batch.push(Trace::prepared(mailing, contact, &decision));
             if batch.len() == PREPARE_BATCH {
                 prepared.traces += self.store.insert_traces(&batch)?;
                 batch.clear();
@@ -476,19 +482,21 @@ impl<S: Store> Engine<S> {
             .mailing(mailing)?
             .ok_or(Error::UnknownMailing(mailing))?;
         let template = Template::parse(&record.body)?;
-        let mut outgoing = Vec::new();
+        // Outgoing traces by contact: the first in one map, the rare others (a transactional
+        // mailing sends a contact many messages) in another, so a million traces cost a
+        // million map entries and no per-contact allocation.
+        let mut first: HashMap<ContactId, (TraceId, Option<E164>)> = HashMap::new();
+        let mut more: HashMap<ContactId, Vec<(TraceId, Option<E164>)>> = HashMap::new();
         self.store.traces(mailing, &mut |trace| {
             if trace.status == TraceStatus::Outgoing {
-                outgoing.push((trace.id, trace.contact, trace.number));
+                let entry = (trace.id, trace.number);
+                if first.contains_key(&trace.contact) {
+                    more.entry(trace.contact).or_default().push(entry);
+                } else {
+                    first.insert(trace.contact, entry);
+                }
             }
         })?;
-        let prices = self.settings.prices.as_deref();
-        let mut estimate = Estimate {
-            messages: outgoing.len(),
-            segments: 0,
-            cost: prices.map(|table| crate::segment::Money::zero(table.currency())),
-            unpriced: 0,
-        };
         let campaign = match record.campaign {
             Some(id) => self.store.campaign(id)?,
             None => None,
@@ -502,34 +510,17 @@ impl<S: Store> Engine<S> {
             &tracking,
             &mut placeholders,
         )?;
-        let mut body = String::new();
-        for (trace, contact, number) in outgoing {
-            let Some(contact) = self.store.contact(contact)? else {
-                continue;
+        let mut tally = Tally::new(&self.settings, false);
+        self.store.contacts(&mut |contact| {
+            let Some(&(trace, number)) = first.get(&contact.id) else {
+                return;
             };
-            body.clear();
-            composer.compose_into(&contact, trace, &mut body)?;
-            let parts = self
-                .settings
-                .segmenter
-                .count(&body)
-                .map_or(1, |count| count.parts);
-            estimate.segments += parts as u64;
-            let (Some(table), Some(number)) = (prices, number) else {
-                continue;
-            };
-            match table.estimate(number.as_str(), parts) {
-                Ok(price) => {
-                    estimate.cost = match estimate.cost.map(|total| total.checked_add(price)) {
-                        Some(Ok(total)) => Some(total),
-                        Some(Err(error)) => return Err(Error::Unpriced(error.to_string())),
-                        None => None,
-                    };
-                }
-                Err(_) => estimate.unpriced += 1,
+            tally.add(&mut composer, contact, trace, number);
+            for &(trace, number) in more.get(&contact.id).into_iter().flatten() {
+                tally.add(&mut composer, contact, trace, number);
             }
-        }
-        Ok(estimate)
+        })?;
+        Ok(tally.finish()?.0)
     }
 
     /// The all-or-nothing credit check: the balance (when the settings have one) must cover
@@ -579,7 +570,31 @@ impl<S: Store> Engine<S> {
 
     /// The first contact of `audience`, to render a sample message for.
     pub(crate) fn sample_contact(&self, audience: &Audience) -> Result<Option<Contact>, Error> {
-        Ok(self.audience(audience)?.contacts.into_iter().next())
+        let resolved = self.audience(audience)?;
+        let mut first = None;
+        self.visit_audience(&resolved, &mut |contact| {
+            if first.is_none() {
+                first = Some(contact.clone());
+            }
+        })?;
+        Ok(first)
+    }
+
+    /// Visits the contacts of `audience` in Odoo's contact order.
+    pub(crate) fn visit_audience(
+        &self,
+        audience: &ResolvedAudience,
+        visit: &mut dyn FnMut(&Contact),
+    ) -> Result<(), Error> {
+        if audience.members.is_empty() {
+            return Ok(());
+        }
+        self.store.contacts(&mut |contact| {
+            if audience.members.contains(&contact.id) {
+                visit(contact);
+            }
+        })?;
+        Ok(())
     }
 
     /// Queues a draft mailing to be sent at `at` by [`Engine::run_due`]; `at` must be after
@@ -695,10 +710,7 @@ impl<S: Store> Engine<S> {
     /// Applies a provider's delivery report to the trace of its message, monotonically;
     /// returns the trace it changed (`None` for an unknown message or a report that brings no
     /// news).
-    pub fn apply_report(
-        &mut self,
-        report: &DeliveryReport,
-    ) -> Result<Option<crate::model::TraceId>, Error> {
+    pub fn apply_report(&mut self, report: &DeliveryReport) -> Result<Option<TraceId>, Error> {
         Ok(self.store.apply_status(&StatusUpdate {
             provider_message_id: report.message_id.clone(),
             status: report.status,
@@ -747,16 +759,12 @@ impl<S: Store> Engine<S> {
                         }
                     }
                 }
-                let members: HashSet<ContactId> = subscribed.union(&opted_out).copied().collect();
                 resolved.opted_out = opted_out
                     .difference(&subscribed)
                     .map(|contact| contact.0)
                     .collect();
-                self.store.contacts(&mut |contact| {
-                    if members.contains(&contact.id) {
-                        resolved.contacts.push(contact.clone());
-                    }
-                })?;
+                subscribed.extend(opted_out);
+                resolved.members = subscribed;
             }
             Audience::Domain(text) => {
                 let mut contacts = Vec::new();
@@ -784,10 +792,7 @@ impl<S: Store> Engine<S> {
                 }
                 let records = ContactRecords::new(&contacts, &memberships, &lists);
                 let matching: HashSet<i64> = plan.filter(&records).into_iter().collect();
-                resolved.contacts = contacts
-                    .into_iter()
-                    .filter(|contact| matching.contains(&contact.id.0))
-                    .collect();
+                resolved.members = matching.into_iter().map(ContactId).collect();
             }
             Audience::Transactional => {}
         }
@@ -798,9 +803,11 @@ impl<S: Store> Engine<S> {
 /// Traces written per store call while preparing: one transaction each in a SQL store.
 const PREPARE_BATCH: usize = 10_000;
 
+/// Who an audience targets: the contacts themselves stay in the store, which visits them in
+/// Odoo's contact order.
 #[derive(Debug, Default)]
 pub(crate) struct ResolvedAudience {
-    pub(crate) contacts: Vec<Contact>,
+    pub(crate) members: HashSet<ContactId>,
     pub(crate) opted_out: HashSet<i64>,
 }
 
@@ -808,7 +815,7 @@ pub(crate) struct ResolvedAudience {
 /// `error` with the provider's failure type; unknown → `error` / `unknown`, stamped as sent
 /// since it may have left.
 pub(crate) fn outcome_of(
-    trace: crate::model::TraceId,
+    trace: TraceId,
     segments: u32,
     result: Result<crate::provider::Receipt, crate::provider::Error>,
     now: DateTime<Utc>,
