@@ -490,10 +490,13 @@ impl<S: Store> Engine<S> {
         self.store.traces(mailing, &mut |trace| {
             if trace.status == TraceStatus::Outgoing {
                 let entry = (trace.id, trace.number);
-                if first.contains_key(&trace.contact) {
-                    more.entry(trace.contact).or_default().push(entry);
-                } else {
-                    first.insert(trace.contact, entry);
+                match first.entry(trace.contact) {
+                    std::collections::hash_map::Entry::Occupied(_) => {
+                        more.entry(trace.contact).or_default().push(entry);
+                    }
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(entry);
+                    }
                 }
             }
         })?;
