@@ -329,47 +329,31 @@ impl<S: Store> Engine<S> {
             });
         }
         let audience = self.audience(&record.audience)?;
-        let blacklist = self.store.active_blacklist()?;
         let mut already: HashSet<ContactId> = HashSet::new();
         let mut targeted_numbers = Vec::new();
-        self.store.traces(mailing, &mut |trace| {
+        let mut note = |trace: &Trace| {
             already.insert(trace.contact);
             if trace.status != TraceStatus::Cancel
                 && let Some(number) = trace.number
             {
                 targeted_numbers.push(number);
             }
-        })?;
-        let mut pass = Exclusions::new(&blacklist, &audience.opted_out)
-            .with_default_region(self.settings.default_region)
-            .with_targeted(targeted_numbers);
-        let mut prepared = Prepared::default();
-        let mut canceled: HashMap<FailureType, usize> = HashMap::new();
-        // Decided while the store streams its contacts (no copies), stored after in batches.
-        let mut decisions = Vec::new();
-        self.visit_audience(&audience, &mut |contact| {
-            if !already.contains(&contact.id) {
-                let decision = pass.decide(contact.id.0, &contact.phone, contact.country);
-                decisions.push((contact.id, decision));
+        };
+        self.store.traces(mailing, &mut note)?;
+        if let Some(test) = record.ab_test {
+            let test = self
+                .store
+                .ab_test(test)?
+                .ok_or(Error::UnknownAbTest(test))?;
+            if test.versions.contains(&mailing) {
+                return self.prepare_versions(&test, mailing, &audience);
             }
-        })?;
-        let mut batch = Vec::with_capacity(PREPARE_BATCH.min(decisions.len()));
-        for (contact, decision) in decisions {
-            match decision.failure_type() {
-                None => prepared.outgoing += 1,
-                Some(failure) => *canceled.entry(failure).or_default() += 1,
-            }
-            batch.push(Trace::prepared(mailing, contact, &decision));
-            if batch.len() == PREPARE_BATCH {
-                prepared.traces += self.store.insert_traces(&batch)?;
-                batch.clear();
+            // The final mailing of a test: whoever a version reached is not sent to again.
+            for version in &test.versions {
+                self.store.traces(*version, &mut note)?;
             }
         }
-        prepared.traces += self.store.insert_traces(&batch)?;
-        prepared.canceled = FailureType::ALL
-            .into_iter()
-            .filter_map(|failure| canceled.get(&failure).map(|&n| (failure, n)))
-            .collect();
+        let prepared = self.prepare_traces(mailing, &audience, &already, targeted_numbers, None)?;
         if matches!(record.state, MailingState::Draft | MailingState::InQueue) {
             self.store
                 .set_mailing_state(mailing, MailingState::Sending, None)?;
@@ -583,6 +567,52 @@ impl<S: Store> Engine<S> {
         Ok(first)
     }
 
+    /// Runs the exclusion pass over the contacts of `audience` (only those in `only`, when
+    /// given) that have no trace in `already`, with `targeted` numbers counted as sent to, and
+    /// stores one trace each for `mailing`.
+    pub(crate) fn prepare_traces(
+        &mut self,
+        mailing: MailingId,
+        audience: &ResolvedAudience,
+        already: &HashSet<ContactId>,
+        targeted: Vec<E164>,
+        only: Option<&HashSet<ContactId>>,
+    ) -> Result<Prepared, Error> {
+        let blacklist = self.store.active_blacklist()?;
+        let mut pass = Exclusions::new(&blacklist, &audience.opted_out)
+            .with_default_region(self.settings.default_region)
+            .with_targeted(targeted);
+        let mut prepared = Prepared::default();
+        let mut canceled: HashMap<FailureType, usize> = HashMap::new();
+        // Decided while the store streams its contacts (no copies), stored after in batches.
+        let mut decisions = Vec::new();
+        self.visit_audience(audience, &mut |contact| {
+            if !already.contains(&contact.id) && only.is_none_or(|only| only.contains(&contact.id))
+            {
+                let decision = pass.decide(contact.id.0, &contact.phone, contact.country);
+                decisions.push((contact.id, decision));
+            }
+        })?;
+        let mut batch = Vec::with_capacity(PREPARE_BATCH.min(decisions.len()));
+        for (contact, decision) in decisions {
+            match decision.failure_type() {
+                None => prepared.outgoing += 1,
+                Some(failure) => *canceled.entry(failure).or_default() += 1,
+            }
+            batch.push(Trace::prepared(mailing, contact, &decision));
+            if batch.len() == PREPARE_BATCH {
+                prepared.traces += self.store.insert_traces(&batch)?;
+                batch.clear();
+            }
+        }
+        prepared.traces += self.store.insert_traces(&batch)?;
+        prepared.canceled = FailureType::ALL
+            .into_iter()
+            .filter_map(|failure| canceled.get(&failure).map(|&n| (failure, n)))
+            .collect();
+        Ok(prepared)
+    }
+
     /// Visits the contacts of `audience` in Odoo's contact order.
     pub(crate) fn visit_audience(
         &self,
@@ -682,13 +712,16 @@ impl<S: Store> Engine<S> {
 
     /// Prepares and sends every mailing that is due: queued without a schedule or with one at or
     /// before `now`, and those still sending. One mailing's failure (not enough credit, say) does
-    /// not stop the others; each gets its own result, in id order.
+    /// not stop the others; each gets its own result, in id order. A/B tests whose
+    /// `final_at` has come and whose winner is chosen by clicks get their winner first, and
+    /// its final mailing is sent in the same run.
     pub fn run_due(
         &mut self,
         provider: &dyn Provider,
         clock: &dyn Clock,
         now: DateTime<Utc>,
     ) -> Result<Vec<DueRun>, Error> {
+        self.choose_due_winners(now)?;
         let due: Vec<MailingId> = self
             .store
             .mailings()?

@@ -69,6 +69,21 @@ pub enum Error {
     /// ([`LinkError::is_not_found`](crate::links::LinkError::is_not_found): answer 404).
     #[error(transparent)]
     Links(#[from] crate::links::LinkError),
+    /// No A/B test with this id.
+    #[error("A/B test {0} does not exist")]
+    UnknownAbTest(crate::model::AbTestId),
+    /// An A/B test cannot do what was asked: no version finished, a share outside 1..=100,
+    /// metric values that do not match the versions...
+    #[error("A/B test: {0}")]
+    AbTest(#[from] crate::abtest::AbtestError),
+    /// A winner chosen by metric needs one value per version.
+    #[error("the A/B test has {versions} versions but {values} metric values were given")]
+    MetricValues {
+        /// Versions of the test.
+        versions: usize,
+        /// Values given.
+        values: usize,
+    },
     /// No campaign with this id.
     #[error("campaign {0} does not exist")]
     UnknownCampaign(crate::model::CampaignId),

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use crate::model::{
-    BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing, MailingId,
-    MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace, TraceId,
+    AbTest, AbTestId, BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing,
+    MailingId, MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace,
+    TraceId,
 };
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -43,6 +44,7 @@ pub struct MemoryStore {
     blacklist: HashMap<E164, BlacklistEntry>,
     mailings: BTreeMap<MailingId, Mailing>,
     campaigns: BTreeMap<CampaignId, Campaign>,
+    ab_tests: BTreeMap<AbTestId, AbTest>,
     traces: BTreeMap<TraceId, Trace>,
     /// The trace of each mailing and contact: at most one.
     trace_keys: HashMap<(MailingId, ContactId), TraceId>,
@@ -76,6 +78,7 @@ impl MemoryStore {
             blacklist: HashMap::new(),
             mailings: BTreeMap::new(),
             campaigns: BTreeMap::new(),
+            ab_tests: BTreeMap::new(),
             traces: BTreeMap::new(),
             trace_keys: HashMap::new(),
             outgoing: HashMap::new(),
@@ -315,6 +318,7 @@ impl Store for MemoryStore {
                 campaign: mailing.campaign,
                 responsible: mailing.responsible,
                 tags: mailing.tags,
+                ab_test: mailing.ab_test,
                 state: MailingState::Draft,
                 scheduled_at: None,
                 created_at: now,
@@ -621,6 +625,29 @@ impl Store for MemoryStore {
             .get_mut(&id)
             .ok_or_else(|| StoreError::not_found(format_args!("campaign {id}")))?;
         campaign.stage = stage.to_owned();
+        Ok(())
+    }
+
+    fn insert_ab_test(&mut self, test: AbTest) -> Result<AbTestId, StoreError> {
+        let id = AbTestId(self.next_id());
+        self.ab_tests.insert(id, AbTest { id, ..test });
+        Ok(id)
+    }
+
+    fn ab_test(&self, id: AbTestId) -> Result<Option<AbTest>, StoreError> {
+        Ok(self.ab_tests.get(&id).cloned())
+    }
+
+    fn ab_tests(&self) -> Result<Vec<AbTest>, StoreError> {
+        Ok(self.ab_tests.values().cloned().collect())
+    }
+
+    fn update_ab_test(&mut self, test: &AbTest) -> Result<(), StoreError> {
+        let stored = self
+            .ab_tests
+            .get_mut(&test.id)
+            .ok_or_else(|| StoreError::not_found(format_args!("A/B test {}", test.id)))?;
+        *stored = test.clone();
         Ok(())
     }
 }
