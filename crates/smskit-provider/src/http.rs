@@ -235,15 +235,17 @@ pub(crate) fn check_api_base(api_base: &str) -> Result<String, Error> {
     }
 }
 
-/// The classification of an HTTP error status when the body does not say more.
+/// The classification of an HTTP error status (the table of [`ErrorClass`](crate::ErrorClass)).
+///
+/// Only 429 and 503 say the server did not process the request. Any other 5xx may come from a
+/// gateway or a crash after the provider accepted the message, so it is unknown; other 4xx are
+/// permanent (408 included: the server refused our request as it arrived).
 pub(crate) fn error_for_status(status: u16, message: String) -> Error {
     let error = match status {
         429 => Error::retryable(ErrorKind::RateLimited, message),
-        // A gateway timeout: the upstream may have processed the request.
+        503 => Error::retryable(ErrorKind::ServerError, message),
         504 => Error::unknown(ErrorKind::Timeout, message),
-        // 408: the server gave up waiting for our request, so it did not process it.
-        408 => Error::retryable(ErrorKind::Timeout, message),
-        500..=599 => Error::retryable(ErrorKind::ServerError, message),
+        500..=599 => Error::unknown(ErrorKind::ServerError, message),
         401 | 403 => Error::permanent(ErrorKind::Unauthorized, message),
         404 => Error::permanent(ErrorKind::InvalidConfig, message),
         300..=399 => Error::permanent(
@@ -337,39 +339,35 @@ mod tests {
         assert_eq!(huge.retry_after(), None);
     }
 
+    /// Each row of the `ErrorClass` table for HTTP statuses.
     #[test]
     fn status_classes() {
-        assert_eq!(
-            error_for_status(429, String::new()).class(),
-            ErrorClass::Retryable
-        );
-        assert_eq!(
-            error_for_status(500, String::new()).class(),
-            ErrorClass::Retryable
-        );
-        assert_eq!(
-            error_for_status(503, String::new()).class(),
-            ErrorClass::Retryable
-        );
-        assert_eq!(
-            error_for_status(504, String::new()).class(),
-            ErrorClass::Unknown
-        );
-        assert_eq!(
-            error_for_status(400, String::new()).class(),
-            ErrorClass::Permanent
-        );
+        use ErrorClass::{Permanent, Retryable, Unknown};
+        for (status, class) in [
+            (429, Retryable),
+            (503, Retryable),
+            (500, Unknown),
+            (502, Unknown),
+            (504, Unknown),
+            (501, Unknown),
+            (599, Unknown),
+            (400, Permanent),
+            (401, Permanent),
+            (403, Permanent),
+            (404, Permanent),
+            (408, Permanent),
+            (409, Permanent),
+            (422, Permanent),
+            (302, Permanent),
+            (199, Unknown),
+        ] {
+            let error = error_for_status(status, String::new());
+            assert_eq!(error.class(), class, "HTTP {status}");
+            assert_eq!(error.http_status(), Some(status));
+        }
         assert_eq!(
             error_for_status(401, String::new()).kind(),
             ErrorKind::Unauthorized
-        );
-        assert_eq!(
-            error_for_status(302, String::new()).class(),
-            ErrorClass::Permanent
-        );
-        assert_eq!(
-            error_for_status(302, String::new()).http_status(),
-            Some(302)
         );
     }
 

@@ -236,9 +236,10 @@ impl VonageConfig {
 
 /// What a Vonage per-part `status` means: its class, kind and failure type.
 ///
-/// `0` is success (not an error). 1 (throttled), 5 (internal error) and 10 (too many
-/// connections) are retryable; every other status is permanent — 2, 3, 4, 6, 7, 8, 9, 15 as the
-/// spec says, 9 being no credit and 7 a barred (opted-out) number.
+/// `0` is success (not an error). 1 (throttled) and 10 (too many connections) are retryable:
+/// Vonage refused the part before processing it. 5 (internal error) is unknown: the platform
+/// failed while processing, perhaps after the part left. Every other status is permanent — 2,
+/// 3, 4, 6, 7, 8, 9, 15 as the spec says, 9 being no credit and 7 a barred (opted-out) number.
 ///
 /// ```
 /// use smskit_provider::{ErrorClass, ErrorKind, FailureType};
@@ -249,10 +250,10 @@ impl VonageConfig {
 /// ```
 #[must_use]
 pub const fn status_meaning(status: u32) -> (ErrorClass, ErrorKind, FailureType) {
-    use ErrorClass::{Permanent, Retryable};
+    use ErrorClass::{Permanent, Retryable, Unknown};
     let (class, kind) = match status {
         1 => (Retryable, ErrorKind::RateLimited),
-        5 => (Retryable, ErrorKind::ServerError),
+        5 => (Unknown, ErrorKind::ServerError),
         10 => (Retryable, ErrorKind::RateLimited),
         2 | 3 | 12 | 22 | 23 => (Permanent, ErrorKind::InvalidRequest),
         4 | 14 | 32 => (Permanent, ErrorKind::Unauthorized),
@@ -273,7 +274,8 @@ pub const fn status_meaning(status: u32) -> (ErrorClass, ErrorKind, FailureType)
 /// parts accepted (`status` "0") → a [`Receipt`] with the first part's id as message id, every
 /// part's id, the part count and the summed `message-price` (in `currency`, which Vonage does
 /// not state). No part accepted → the error of the first failed part ([`status_meaning`],
-/// with its `error-text`), retryable only if every part is. Some parts accepted → an
+/// with its `error-text`): unknown if any part is, else retryable only if every part is, else
+/// permanent. Some parts accepted → an
 /// [`ErrorKind::PartiallySent`] [`ErrorClass::Unknown`] error: a retry would send the
 /// accepted parts twice. Any other HTTP status is classified by status; an unreadable 200 is
 /// unknown.
@@ -345,13 +347,17 @@ pub fn parse_send_response(
     }
 
     if let Some((status, text)) = failed.first() {
-        let (mut class, kind, failure) = status_meaning(*status);
-        if failed
-            .iter()
-            .any(|(s, _)| status_meaning(*s).0 != ErrorClass::Retryable)
-        {
-            class = ErrorClass::Permanent;
-        }
+        let (_, kind, failure) = status_meaning(*status);
+        let classes = || failed.iter().map(|(s, _)| status_meaning(*s).0);
+        // One part that may have left makes the message unknown; one refusal makes it
+        // permanent; only a message refused whole before processing may be sent again.
+        let class = if classes().any(|c| c == ErrorClass::Unknown) {
+            ErrorClass::Unknown
+        } else if classes().all(|c| c == ErrorClass::Retryable) {
+            ErrorClass::Retryable
+        } else {
+            ErrorClass::Permanent
+        };
         if !accepted.is_empty() {
             let ids: Vec<&str> = accepted.iter().map(|(id, _)| id.as_str()).collect();
             return Err(Error::unknown(
@@ -701,9 +707,10 @@ mod tests {
 
     #[test]
     fn status_classes_are_the_spec() {
-        for status in [1, 5] {
+        for status in [1, 10] {
             assert_eq!(status_meaning(status).0, ErrorClass::Retryable, "{status}");
         }
+        assert_eq!(status_meaning(5).0, ErrorClass::Unknown, "may have left");
         for status in [2, 3, 4, 6, 7, 8, 9, 15] {
             assert_eq!(status_meaning(status).0, ErrorClass::Permanent, "{status}");
         }
@@ -734,8 +741,13 @@ mod tests {
                     proptest::prop_assert_eq!(error.kind(), ErrorKind::PartiallySent);
                 }
                 Err(error) => {
-                    let all_retryable = statuses.iter().all(|s| matches!(s, 1 | 5 | 10));
-                    let expected = if all_retryable { ErrorClass::Retryable } else { ErrorClass::Permanent };
+                    let expected = if statuses.contains(&5) {
+                        ErrorClass::Unknown
+                    } else if statuses.iter().all(|s| matches!(s, 1 | 10)) {
+                        ErrorClass::Retryable
+                    } else {
+                        ErrorClass::Permanent
+                    };
                     proptest::prop_assert_eq!(error.class(), expected);
                 }
             }
@@ -781,9 +793,39 @@ mod tests {
             "one permanent part makes it permanent"
         );
 
-        let body = r#"{"messages": [{"status": "1", "error-text": "x"}, {"status": "5"}]}"#;
+        let body = r#"{"messages": [{"status": "1", "error-text": "x"}, {"status": "10"}]}"#;
         let error = parse_send_response(&HttpResponse::new(200, body), eur()).unwrap_err();
         assert_eq!(error.class(), ErrorClass::Retryable);
+
+        let body = r#"{"messages": [{"status": "1", "error-text": "x"}, {"status": "5"}]}"#;
+        let error = parse_send_response(&HttpResponse::new(200, body), eur()).unwrap_err();
+        assert_eq!(
+            error.class(),
+            ErrorClass::Unknown,
+            "an internal error may have sent it"
+        );
+    }
+
+    /// The HTTP rows of the `ErrorClass` table, for Vonage.
+    #[test]
+    fn http_statuses_of_vonage() {
+        use ErrorClass::{Permanent, Retryable, Unknown};
+        for (status, class) in [
+            (429, Retryable),
+            (503, Retryable),
+            (500, Unknown),
+            (502, Unknown),
+            (504, Unknown),
+            (400, Permanent),
+            (401, Permanent),
+            (408, Permanent),
+        ] {
+            let response = HttpResponse::new(status, "").with_header("Retry-After", "2");
+            let error = parse_send_response(&response, eur()).unwrap_err();
+            assert_eq!(error.class(), class, "HTTP {status}");
+            let delay = (class == Retryable).then_some(Duration::from_secs(2));
+            assert_eq!(error.retry_after(), delay, "HTTP {status}");
+        }
     }
 
     #[test]
