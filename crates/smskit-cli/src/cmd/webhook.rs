@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use smskit::provider::parse_form;
-use smskit::provider::twilio::validate_signature;
+use smskit::provider::twilio::SignatureValidator;
 
 use crate::failure::Failure;
 
@@ -69,20 +69,22 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
 /// Runs a `smskit webhook` subcommand.
 pub(crate) fn run(command: WebhookCommand) -> Result<ExitCode, Failure> {
     match command {
-        WebhookCommand::Verify(VerifyCommand::Twilio(args)) => Ok(verify_twilio(args)),
+        WebhookCommand::Verify(VerifyCommand::Twilio(args)) => verify_twilio(args),
     }
 }
 
-fn verify_twilio(args: TwilioVerifyArgs) -> ExitCode {
+fn verify_twilio(args: TwilioVerifyArgs) -> Result<ExitCode, Failure> {
+    let validator = SignatureValidator::new(&args.token)
+        .map_err(|error| Failure::with_code(format!("--token: {}", error.message()), 2))?;
     let mut params = args.params;
     if let Some(body) = &args.body {
         params.extend(parse_form(body.as_bytes()));
     }
-    if validate_signature(&args.token, &args.url, &params, &args.signature) {
+    if validator.is_valid(&args.url, &params, &args.signature) {
         println!("valid");
-        ExitCode::SUCCESS
+        Ok(ExitCode::SUCCESS)
     } else {
         println!("invalid");
-        ExitCode::from(1)
+        Ok(ExitCode::from(1))
     }
 }
