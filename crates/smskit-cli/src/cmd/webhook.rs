@@ -6,6 +6,7 @@ use smskit::provider::parse_form;
 use smskit::provider::twilio::SignatureValidator;
 
 use crate::failure::Failure;
+use crate::output;
 
 const VERIFY_TWILIO_EXAMPLES: &str = "\
 Examples:
@@ -81,10 +82,10 @@ fn verify_twilio(args: TwilioVerifyArgs) -> Result<ExitCode, Failure> {
         params.extend(parse_form(body.as_bytes()));
     }
     if validator.is_valid(&args.url, &params, &args.signature) {
-        println!("valid");
+        output::line("valid")?;
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("invalid");
+        output::line("invalid")?;
         Ok(ExitCode::from(1))
     }
 }
