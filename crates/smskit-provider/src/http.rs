@@ -219,20 +219,30 @@ pub(crate) fn query_of(url: &str) -> &str {
     query.split_once('#').map_or(query, |(query, _)| query)
 }
 
-/// Checks a provider's API base URL (absolute `http`/`https`) and drops trailing slashes.
+/// Checks a provider's API base URL — absolute `http`/`https`, with a host, without query,
+/// fragment or credentials (a request path is appended to it, so a query or fragment would
+/// send the request somewhere else) — and drops trailing slashes.
 pub(crate) fn check_api_base(api_base: &str) -> Result<String, Error> {
     let trimmed = api_base.trim_end_matches('/');
-    match url::Url::parse(trimmed) {
-        Ok(url)
-            if matches!(url.scheme(), "http" | "https")
-                && url.host_str().is_some_and(|h| !h.is_empty()) =>
-        {
-            Ok(trimmed.to_owned())
-        }
-        _ => Err(config_error(format!(
-            "invalid API base URL `{api_base}`: expected an absolute http or https URL"
-        ))),
+    let invalid = |why: &str| {
+        Err(config_error(format!(
+            "invalid API base URL `{}`: {why}",
+            value_excerpt(api_base)
+        )))
+    };
+    let Ok(url) = url::Url::parse(trimmed) else {
+        return invalid("expected an absolute http or https URL");
+    };
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return invalid("expected an absolute http or https URL");
     }
+    if url.query().is_some() || url.fragment().is_some() {
+        return invalid("a base URL has no query or fragment (the request path is appended to it)");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return invalid("a base URL has no credentials");
+    }
+    Ok(trimmed.to_owned())
 }
 
 /// The classification of an HTTP error status (the table of [`ErrorClass`](crate::ErrorClass)).
@@ -369,6 +379,28 @@ mod tests {
             error_for_status(401, String::new()).kind(),
             ErrorKind::Unauthorized
         );
+    }
+
+    #[test]
+    fn api_bases_with_a_query_fragment_or_credentials_are_refused() {
+        assert_eq!(
+            check_api_base("http://127.0.0.1:8080/proxy/").unwrap(),
+            "http://127.0.0.1:8080/proxy"
+        );
+        for bad in [
+            "https://api.example.com/?x=1",
+            "https://api.example.com/v1?",
+            "https://api.example.com/#frag",
+            "https://api.example.com#",
+            "https://user:pw@api.example.com",
+            "https://user@api.example.com",
+            "api.example.com",
+            "ftp://api.example.com",
+            "",
+        ] {
+            let error = check_api_base(bad).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidConfig, "{bad}");
+        }
     }
 
     #[test]

@@ -88,16 +88,32 @@ impl fmt::Display for AccountSid {
     }
 }
 
-/// Checks a SID of that prefix; the error names the input (cut to 40 characters).
+/// Checks a SID of that prefix. The error shows at most the first four characters of the
+/// input: a secret put in the wrong variable (an auth token as the account SID) must not reach
+/// a log or a terminal.
 fn check_sid(text: &str, prefix: &str, what: &str) -> Result<(), Error> {
     if is_sid(text, prefix) {
         Ok(())
     } else {
         Err(config_error(format!(
-            "invalid Twilio {what} `{}`: expected {prefix} followed by 32 letters or digits",
-            text.chars().take(40).collect::<String>()
+            "invalid Twilio {what} {}: expected {prefix} followed by 32 letters or digits",
+            redacted(text)
         )))
     }
+}
+
+/// A credential as an error may show it: its first four characters and its length.
+fn redacted(text: &str) -> String {
+    let count = text.chars().count();
+    if count == 0 {
+        return "(empty)".to_owned();
+    }
+    let prefix: String = text
+        .chars()
+        .take(4.min(count / 2))
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    format!("`{prefix}…` ({count} characters)")
 }
 
 /// How requests authenticate.
@@ -500,6 +516,14 @@ mod tests {
             assert_eq!(error.kind(), ErrorKind::InvalidConfig, "{bad}");
         }
         assert!(TwilioConfig::new("ACnope", "token").is_err());
+        // A token in the SID's place is never echoed.
+        let token = "5e1f0c2a9b8d7e6f5a4b3c2d1e0f9a8b";
+        let error = TwilioConfig::new(token, "token").unwrap_err();
+        assert!(!error.message().contains(token), "{error}");
+        assert!(!error.message().contains(&token[..8]), "{error}");
+        assert!(error.message().contains("5e1f…"), "{error}");
+        let error = TwilioConfig::with_api_key(SID, token, "secret").unwrap_err();
+        assert!(!error.message().contains(&token[..8]), "{error}");
         assert!(TwilioConfig::new(SID, "").is_err());
     }
 

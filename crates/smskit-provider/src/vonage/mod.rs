@@ -45,6 +45,7 @@ mod signature;
 
 pub use signature::{
     DEFAULT_TOLERANCE, MAX_WEBHOOK_BYTES, SignatureMethod, SignatureVerifier, SignedParams,
+    webhook_params,
 };
 
 /// Vonage's API base URL.

@@ -393,9 +393,14 @@ fn hex(bytes: &[u8], upper: bool) -> String {
     text
 }
 
-/// The parameters of a webhook request: the query of a `GET` (or of a request without a
-/// body), else a JSON object or form body.
-pub(super) fn webhook_params(request: &HttpRequest) -> Result<Vec<(String, String)>, Error> {
+/// The parameters of a Vonage webhook as the web server received it: the query of a `GET`
+/// (or of a request without a body), else a JSON object (numbers as their text) or a form
+/// body. Unverified: give them to [`SignatureVerifier::verify`] before reading them.
+///
+/// # Errors
+/// A permanent [`ErrorKind::InvalidWebhook`] error for a body over [`MAX_WEBHOOK_BYTES`] or a
+/// JSON body that is not an object.
+pub fn webhook_params(request: &HttpRequest) -> Result<Vec<(String, String)>, Error> {
     if request.body.len() > MAX_WEBHOOK_BYTES {
         return Err(invalid(format!(
             "Vonage webhook body of {} bytes exceeds {MAX_WEBHOOK_BYTES}",
