@@ -3,6 +3,9 @@
 //! - `links/rewrite/100k`: rewrite 100,000 SMS bodies (`workload.jsonl` when `SMSKIT_BENCH_DATA`
 //!   is set, else a generated equivalent) with one rewriting session (as a mailing does for its
 //!   rendered bodies) into a fresh in-memory store.
+//! - `links/rewrite/distinct_40k`: rewrite one text holding 40,000 distinct URLs (what
+//!   `smskit links rewrite` gets from a catalogue export) into a fresh in-memory store; linear in
+//!   the number of distinct URLs.
 //! - `links/personalize/1m`: personalise one rewritten body for 1,000,000 trace ids into a
 //!   reusable buffer.
 //! - `links/personalize/format_baseline`: only format the same output strings with `write!`
@@ -20,6 +23,7 @@ use smskit_links::{MemoryLinkStore, Shortener, TraceId, Tracking};
 
 const BODIES: usize = 100_000;
 const RECIPIENTS: usize = 1_000_000;
+const DISTINCT_URLS: usize = 40_000;
 
 /// The benches' SplitMix64 as a `rand_core` generator for the link store.
 struct Rng(SplitMix64);
@@ -161,6 +165,20 @@ fn rewrite(c: &mut Criterion) {
                 black_box(rewritten);
             }
             replaced
+        });
+    });
+    let catalogue = (0..DISTINCT_URLS)
+        .map(|i| format!("https://ex.com/p{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    group.throughput(Throughput::Elements(DISTINCT_URLS as u64));
+    group.bench_function("distinct_40k", |b| {
+        b.iter(|| {
+            let mut store = MemoryLinkStore::new(Rng(SplitMix64::new(7)));
+            let rewritten = shortener
+                .rewrite(&catalogue, &tracking, &mut store)
+                .expect("memory store");
+            black_box(rewritten).links().len()
         });
     });
     group.finish();

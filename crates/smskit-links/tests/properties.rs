@@ -236,3 +236,42 @@ proptest! {
         prop_assert!(shortener.resolve(&store, &path).is_err());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Every distinct URL gets exactly one link (one code), whatever its spelling and however
+    /// many distinct URLs the text holds; every byte outside the URLs is kept.
+    #[test]
+    fn every_distinct_url_gets_one_code(
+        picks in prop::collection::vec((0usize..400, any::<bool>()), 0..600),
+        seed in any::<u64>(),
+    ) {
+        let (shortener, mut store, tracking) = setup(seed);
+        let text: String = picks
+            .iter()
+            .map(|&(k, upper)| {
+                if upper { format!("HTTPS://A.EXAMPLE/p{k} ") } else { format!("https://a.example/p{k} ") }
+            })
+            .collect();
+        let rewritten = shortener.rewrite(&text, &tracking, &mut store).unwrap();
+        prop_assert_eq!(restore(&text, &rewritten), text.clone());
+        prop_assert_eq!(rewritten.occurrences().len(), picks.len());
+
+        let distinct: std::collections::HashSet<usize> = picks.iter().map(|&(k, _)| k).collect();
+        prop_assert_eq!(rewritten.links().len(), distinct.len());
+        let codes: std::collections::HashSet<&str> =
+            rewritten.links().iter().map(|l| l.link.code().as_str()).collect();
+        prop_assert_eq!(codes.len(), distinct.len());
+
+        // One link per page, the same for both spellings; links in order of first appearance.
+        let mut link_of = std::collections::HashMap::new();
+        let mut next = 0;
+        for (occurrence, &(k, _)) in rewritten.occurrences().iter().zip(&picks) {
+            let link = *link_of.entry(k).or_insert_with(|| { next += 1; next - 1 });
+            prop_assert_eq!(occurrence.link, link);
+            let entry = &rewritten.links()[occurrence.link];
+            prop_assert_eq!(entry.link.url(), format!("https://a.example/p{k}"));
+        }
+    }
+}

@@ -93,7 +93,8 @@ fn rewrite(args: RewriteArgs) -> Result<ExitCode, Failure> {
     for warning in rewritten.warnings() {
         eprintln!("smskit: warning: {}", describe(warning));
     }
-    let mut out = io::stdout().lock();
+    // Buffered: a table of tens of thousands of links is one write, not one per line.
+    let mut out = io::BufWriter::new(io::stdout().lock());
     if args.json {
         print_json(&mut out, &rewritten)?;
     } else {
