@@ -4,6 +4,8 @@ use std::fmt::Display;
 use std::io;
 use std::process::ExitCode;
 
+use crate::output;
+
 /// A failed command: what to print on stderr and which exit code to return.
 #[derive(Debug)]
 pub(crate) struct Failure {
@@ -25,10 +27,17 @@ impl Failure {
         }
     }
 
-    /// Prints the message on stderr (prefixed `smskit: `) and returns the exit code.
+    /// Standard output was closed by its reader (`smskit ... | head`): exit 141 (128 + SIGPIPE,
+    /// what a shell reports for a command killed by the signal) without a message.
+    pub(crate) fn closed_stdout() -> Self {
+        Self::with_code("", 141)
+    }
+
+    /// Prints the message on stderr (prefixed `smskit: `) and returns the exit code, which is
+    /// kept when stderr is closed too.
     pub(crate) fn report(self) -> ExitCode {
         if !self.message.is_empty() {
-            eprintln!("smskit: {}", self.message);
+            output::error(&self.message);
         }
         ExitCode::from(self.exit_code)
     }
@@ -36,9 +45,9 @@ impl Failure {
 
 impl From<io::Error> for Failure {
     fn from(error: io::Error) -> Self {
-        // A closed pipe (`smskit ... | head`) is not an error worth reporting.
+        // Only stdout is written with `?`: stderr writes ignore their errors (see `output`).
         if error.kind() == io::ErrorKind::BrokenPipe {
-            return Self::with_code("", 0);
+            return Self::closed_stdout();
         }
         Self::new(format_args!("I/O error: {error}"))
     }

@@ -3,8 +3,12 @@
 //! Every subcommand is a thin layer over the library crates: it parses arguments, calls the
 //! library, and prints a human-readable report or JSON. Errors go to stderr with a non-zero exit.
 
+// Every byte printed goes through `output`, whose writes report a closed pipe.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 mod cmd;
 mod failure;
+mod output;
 
 use std::process::ExitCode;
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::audience::{ContactRecords, contact_schema};
+use crate::compose::{Composer, PlaceholderLinks};
 use crate::credit::{Balance, Estimate};
 use crate::error::Error;
 use crate::exclude::Exclusions;
@@ -13,26 +14,31 @@ use crate::filter::{FieldValue, Plan, Schema};
 use crate::model::{
     Audience, Contact, ContactId, MailingId, MailingState, NewContact, NewMailing, Trace,
 };
+use crate::optout::OptOutLinks;
 use crate::phone::Region;
 use crate::provider::{
     Clock, DeliveryReport, DispatchOptions, Dispatcher, ErrorClass, FailureType, Job,
     OutboundMessage, Provider, Sender, TraceStatus,
 };
+use crate::reply::StopKeywords;
 use crate::segment::{PriceTable, Segmenter};
-use crate::stats::{Counts, TraceFacts};
+use crate::stats::Counts;
 use crate::store::{Outcome, StatusUpdate, Store};
 use crate::template::Template;
 
 /// How the engine prepares and sends.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    default_region: Option<Region>,
-    segmenter: Segmenter,
-    batch_size: usize,
-    dispatch: DispatchOptions,
-    sender: Option<Sender>,
-    prices: Option<Arc<PriceTable>>,
-    balance: Option<Arc<dyn Balance>>,
+    pub(crate) default_region: Option<Region>,
+    pub(crate) segmenter: Segmenter,
+    pub(crate) batch_size: usize,
+    pub(crate) dispatch: DispatchOptions,
+    pub(crate) sender: Option<Sender>,
+    pub(crate) prices: Option<Arc<PriceTable>>,
+    pub(crate) balance: Option<Arc<dyn Balance>>,
+    pub(crate) opt_out: Option<OptOutLinks>,
+    pub(crate) shortener: Option<crate::links::Shortener>,
+    pub(crate) stop_keywords: StopKeywords,
 }
 
 impl Default for Settings {
@@ -45,6 +51,9 @@ impl Default for Settings {
             sender: None,
             prices: None,
             balance: None,
+            opt_out: None,
+            shortener: None,
+            stop_keywords: StopKeywords::default(),
         }
     }
 }
@@ -107,6 +116,32 @@ impl Settings {
     #[must_use]
     pub fn with_balance(mut self, balance: Arc<dyn Balance>) -> Self {
         self.balance = Some(balance);
+        self
+    }
+
+    /// The opt-out links appended to the messages of mailings created
+    /// [`with_opt_out_link`](crate::model::NewMailing::with_opt_out_link), and checked by
+    /// [`Engine::opt_out`].
+    #[must_use]
+    pub fn with_opt_out_links(mut self, links: OptOutLinks) -> Self {
+        self.opt_out = Some(links);
+        self
+    }
+
+    /// Tracks the links of every message: each URL becomes `<base>/r/<code>/s/<trace>` with
+    /// the mailing's UTM values on its target (`utm_campaign` = the campaign's name,
+    /// `utm_source` = the mailing's name, `utm_medium` = `sms`), and [`Engine::click`]
+    /// resolves a click to the target and the recipient.
+    #[must_use]
+    pub fn with_links(mut self, shortener: crate::links::Shortener) -> Self {
+        self.shortener = Some(shortener);
+        self
+    }
+
+    /// The words that, sent back alone, blacklist the sender (else [`StopKeywords::default`]).
+    #[must_use]
+    pub fn with_stop_keywords(mut self, keywords: StopKeywords) -> Self {
+        self.stop_keywords = keywords;
         self
     }
 }
@@ -177,8 +212,8 @@ pub struct DueRun {
 /// ```
 #[derive(Debug)]
 pub struct Engine<S> {
-    store: S,
-    settings: Settings,
+    pub(crate) store: S,
+    pub(crate) settings: Settings,
 }
 
 impl<S: Store> Engine<S> {
@@ -248,6 +283,14 @@ impl<S: Store> Engine<S> {
         mailing: NewMailing,
         now: DateTime<Utc>,
     ) -> Result<MailingId, Error> {
+        if mailing.include_opt_out_link && self.settings.opt_out.is_none() {
+            return Err(Error::NotConfigured("opt-out links"));
+        }
+        if let Some(campaign) = mailing.campaign {
+            self.store
+                .campaign(campaign)?
+                .ok_or(Error::UnknownCampaign(campaign))?;
+        }
         let schema = self.contact_schema()?;
         let template = Template::parse(&mailing.body)?;
         template.check(&schema, crate::audience::CONTACT_MODEL)?;
@@ -262,6 +305,7 @@ impl<S: Store> Engine<S> {
                 let domain = crate::filter::parse(text)?;
                 Plan::new(&schema, crate::audience::CONTACT_MODEL, &domain)?;
             }
+            Audience::Transactional => {}
         }
         Ok(self.store.insert_mailing(mailing, now)?)
     }
@@ -275,6 +319,13 @@ impl<S: Store> Engine<S> {
             .store
             .mailing(mailing)?
             .ok_or(Error::UnknownMailing(mailing))?;
+        if record.audience == Audience::Transactional {
+            return Err(Error::WrongState {
+                mailing,
+                state: record.state,
+                action: "prepare a transactional mailing (send it with send_transactional)",
+            });
+        }
         let audience = self.audience(&record.audience)?;
         let blacklist = self.store.active_blacklist()?;
         let mut already: HashSet<ContactId> = HashSet::new();
@@ -338,16 +389,28 @@ impl<S: Store> Engine<S> {
             .ok_or(Error::UnknownMailing(mailing))?;
         let template = Template::parse(&record.body)?;
         self.check_credit(mailing)?;
+        let campaign = match record.campaign {
+            Some(id) => self.store.campaign(id)?,
+            None => None,
+        };
+        let tracking = crate::compose::tracking(&record, campaign.as_ref());
         let dispatcher =
             Dispatcher::new(provider, clock).with_options(self.settings.dispatch.clone());
         let mut sent = Sent::default();
-        let mut contacts: HashMap<ContactId, Contact> = HashMap::new();
         loop {
             let claimed = self
                 .store
                 .claim_outgoing(mailing, self.settings.batch_size, now)?;
             if claimed.is_empty() {
                 break;
+            }
+            let mut contacts: HashMap<ContactId, Contact> = HashMap::new();
+            for trace in &claimed {
+                if !contacts.contains_key(&trace.contact)
+                    && let Some(contact) = self.store.contact(trace.contact)?
+                {
+                    contacts.insert(contact.id, contact);
+                }
             }
             let mut jobs = Vec::with_capacity(claimed.len());
             let mut kept = Vec::with_capacity(claimed.len());
@@ -356,25 +419,28 @@ impl<S: Store> Engine<S> {
                 sent.failed += 1;
                 outcomes.push(failed(trace, failure, reason));
             };
+            let mut composer = Composer::new(
+                &self.settings,
+                &record,
+                &template,
+                &tracking,
+                &mut self.store,
+            )?;
             for trace in &claimed {
-                let contact = match contacts.get(&trace.contact) {
-                    Some(contact) => contact.clone(),
-                    None => match self.store.contact(trace.contact)? {
-                        Some(contact) => {
-                            contacts.insert(contact.id, contact.clone());
-                            contact
-                        }
-                        None => {
-                            refuse(trace, FailureType::NumberMissing, "the contact was deleted");
-                            continue;
-                        }
-                    },
+                let Some(contact) = contacts.get(&trace.contact) else {
+                    refuse(trace, FailureType::NumberMissing, "the contact was deleted");
+                    continue;
                 };
                 let Some(number) = trace.number else {
                     refuse(trace, FailureType::NumberMissing, "no number");
                     continue;
                 };
-                let body = render(&template, &contact);
+                let mut body = String::new();
+                if let Err(error) = composer.compose_into(contact, trace.id, &mut body) {
+                    // Claimed and not sent: an error the author can retry once it is fixed.
+                    refuse(trace, FailureType::Server, &error.to_string());
+                    continue;
+                }
                 let segments = match self.settings.segmenter.count(&body) {
                     Ok(count) => u32::try_from(count.parts).unwrap_or(u32::MAX),
                     Err(error) => {
@@ -387,45 +453,13 @@ impl<S: Store> Engine<S> {
                 if let Some(sender) = &self.settings.sender {
                     message = message.with_from(sender.clone());
                 }
-                jobs.push(Job::new(message).with_segments(segments));
+                jobs.push(Job::new(message, segments));
                 kept.push((trace.id, segments));
             }
+            drop(composer);
             let results = dispatcher.dispatch(jobs);
             for ((trace, segments), dispatched) in kept.into_iter().zip(results) {
-                let outcome = match dispatched.result {
-                    Ok(receipt) => {
-                        sent.accepted += 1;
-                        sent.segments += u64::from(receipt.segments.unwrap_or(segments));
-                        Outcome {
-                            trace,
-                            status: TraceStatus::Pending,
-                            failure_type: None,
-                            failure_reason: None,
-                            provider_message_id: Some(receipt.message_id),
-                            sent_at: Some(now),
-                        }
-                    }
-                    Err(error) => {
-                        let unknown = error.class() == ErrorClass::Unknown;
-                        if unknown {
-                            sent.unknown += 1;
-                        } else {
-                            sent.failed += 1;
-                        }
-                        Outcome {
-                            trace,
-                            status: TraceStatus::Error,
-                            failure_type: Some(if unknown {
-                                FailureType::Unknown
-                            } else {
-                                error.failure_type()
-                            }),
-                            failure_reason: Some(error.message().to_owned()),
-                            provider_message_id: None,
-                            sent_at: unknown.then_some(now),
-                        }
-                    }
-                };
+                let outcome = outcome_of(trace, segments, dispatched.result, now, &mut sent);
                 outcomes.push(outcome);
             }
             self.store.record_outcomes(&outcomes)?;
@@ -445,7 +479,7 @@ impl<S: Store> Engine<S> {
         let mut outgoing = Vec::new();
         self.store.traces(mailing, &mut |trace| {
             if trace.status == TraceStatus::Outgoing {
-                outgoing.push((trace.contact, trace.number));
+                outgoing.push((trace.id, trace.contact, trace.number));
             }
         })?;
         let prices = self.settings.prices.as_deref();
@@ -455,13 +489,26 @@ impl<S: Store> Engine<S> {
             cost: prices.map(|table| crate::segment::Money::zero(table.currency())),
             unpriced: 0,
         };
+        let campaign = match record.campaign {
+            Some(id) => self.store.campaign(id)?,
+            None => None,
+        };
+        let tracking = crate::compose::tracking(&record, campaign.as_ref());
+        let mut placeholders = PlaceholderLinks;
+        let mut composer = Composer::new(
+            &self.settings,
+            &record,
+            &template,
+            &tracking,
+            &mut placeholders,
+        )?;
         let mut body = String::new();
-        for (contact, number) in outgoing {
+        for (trace, contact, number) in outgoing {
             let Some(contact) = self.store.contact(contact)? else {
                 continue;
             };
             body.clear();
-            render_into(&template, &contact, &mut body);
+            composer.compose_into(&contact, trace, &mut body)?;
             let parts = self
                 .settings
                 .segmenter
@@ -489,18 +536,25 @@ impl<S: Store> Engine<S> {
     /// every message still to send. Runs before anything is claimed, so an error or a panic in
     /// the application's balance leaves every trace as it was.
     fn check_credit(&self, mailing: MailingId) -> Result<(), Error> {
+        if self.settings.balance.is_none() {
+            return Ok(());
+        }
+        self.check_cost(&self.estimate(mailing)?)
+    }
+
+    /// Checks that the balance (when the settings have one) covers `estimate`.
+    pub(crate) fn check_cost(&self, estimate: &Estimate) -> Result<(), Error> {
         let Some(balance) = &self.settings.balance else {
             return Ok(());
         };
-        let estimate = self.estimate(mailing)?;
         let needed = match (estimate.cost, estimate.unpriced) {
             (Some(cost), 0) => cost,
-            (None, _) => {
+            (None, _) if self.settings.prices.is_none() => {
                 return Err(Error::Unpriced(
                     "the settings have a balance but no price table".to_owned(),
                 ));
             }
-            (Some(_), unpriced) => {
+            (_, unpriced) => {
                 return Err(Error::Unpriced(format!(
                     "{unpriced} of {} messages go to destinations without a price",
                     estimate.messages
@@ -512,6 +566,20 @@ impl<S: Store> Engine<S> {
             return Err(Error::InsufficientCredit { needed, available });
         }
         Ok(())
+    }
+
+    /// The parts of `body` as the settings' segmenter counts them (a text it cannot encode
+    /// counts one part: the provider will refuse it).
+    pub(crate) fn parts(&self, body: &str) -> u32 {
+        self.settings
+            .segmenter
+            .count(body)
+            .map_or(1, |count| u32::try_from(count.parts).unwrap_or(u32::MAX))
+    }
+
+    /// The first contact of `audience`, to render a sample message for.
+    pub(crate) fn sample_contact(&self, audience: &Audience) -> Result<Option<Contact>, Error> {
+        Ok(self.audience(audience)?.contacts.into_iter().next())
     }
 
     /// Queues a draft mailing to be sent at `at` by [`Engine::run_due`]; `at` must be after
@@ -644,11 +712,7 @@ impl<S: Store> Engine<S> {
     pub fn counts(&self, mailing: MailingId) -> Result<Counts, Error> {
         let mut counts = Counts::default();
         self.store.traces(mailing, &mut |trace| {
-            counts.add(TraceFacts {
-                status: trace.status,
-                sent: trace.sent_at.is_some(),
-                clicked: trace.clicked_at.is_some(),
-            });
+            counts.add(crate::report::facts(trace))
         })?;
         Ok(counts)
     }
@@ -667,7 +731,7 @@ impl<S: Store> Engine<S> {
     }
 
     /// The contacts of an audience in Odoo's contact order, and the opted-out ones.
-    fn audience(&self, audience: &Audience) -> Result<ResolvedAudience, Error> {
+    pub(crate) fn audience(&self, audience: &Audience) -> Result<ResolvedAudience, Error> {
         let mut resolved = ResolvedAudience::default();
         match audience {
             Audience::Lists(lists) => {
@@ -725,6 +789,7 @@ impl<S: Store> Engine<S> {
                     .filter(|contact| matching.contains(&contact.id.0))
                     .collect();
             }
+            Audience::Transactional => {}
         }
         Ok(resolved)
     }
@@ -734,9 +799,55 @@ impl<S: Store> Engine<S> {
 const PREPARE_BATCH: usize = 10_000;
 
 #[derive(Debug, Default)]
-struct ResolvedAudience {
-    contacts: Vec<Contact>,
-    opted_out: HashSet<i64>,
+pub(crate) struct ResolvedAudience {
+    pub(crate) contacts: Vec<Contact>,
+    pub(crate) opted_out: HashSet<i64>,
+}
+
+/// The outcome of a dispatched message, tallied in `sent`: accepted → `pending`; refused →
+/// `error` with the provider's failure type; unknown → `error` / `unknown`, stamped as sent
+/// since it may have left.
+pub(crate) fn outcome_of(
+    trace: crate::model::TraceId,
+    segments: u32,
+    result: Result<crate::provider::Receipt, crate::provider::Error>,
+    now: DateTime<Utc>,
+    sent: &mut Sent,
+) -> Outcome {
+    match result {
+        Ok(receipt) => {
+            sent.accepted += 1;
+            sent.segments += u64::from(receipt.segments.unwrap_or(segments));
+            Outcome {
+                trace,
+                status: TraceStatus::Pending,
+                failure_type: None,
+                failure_reason: None,
+                provider_message_id: Some(receipt.message_id),
+                sent_at: Some(now),
+            }
+        }
+        Err(error) => {
+            let unknown = error.class() == ErrorClass::Unknown;
+            if unknown {
+                sent.unknown += 1;
+            } else {
+                sent.failed += 1;
+            }
+            Outcome {
+                trace,
+                status: TraceStatus::Error,
+                failure_type: Some(if unknown {
+                    FailureType::Unknown
+                } else {
+                    error.failure_type()
+                }),
+                failure_reason: Some(error.message().to_owned()),
+                provider_message_id: None,
+                sent_at: unknown.then_some(now),
+            }
+        }
+    }
 }
 
 fn failed(trace: &Trace, failure: FailureType, reason: &str) -> Outcome {
@@ -750,15 +861,8 @@ fn failed(trace: &Trace, failure: FailureType, reason: &str) -> Outcome {
     }
 }
 
-/// The body of `template` for `contact`.
-fn render(template: &Template, contact: &Contact) -> String {
-    let mut body = String::new();
-    render_into(template, contact, &mut body);
-    body
-}
-
 /// Appends the body of `template` for `contact` to `out`.
-fn render_into(template: &Template, contact: &Contact, out: &mut String) {
+pub(crate) fn render_into(template: &Template, contact: &Contact, out: &mut String) {
     template.render_into(out, |path| match path {
         ["name"] => FieldValue::Str(&contact.name),
         ["phone"] => FieldValue::Str(&contact.phone),

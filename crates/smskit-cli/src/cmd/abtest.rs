@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use smskit::abtest::{Alpha, Proportion, SampleSizePlan, compare_rates, wilson_interval};
 
 use crate::failure::Failure;
+use crate::output;
 
 /// A/B test statistics.
 #[derive(Debug, clap::Subcommand)]
@@ -136,8 +137,7 @@ fn significance(args: &SignificanceArgs) -> Result<ExitCode, Failure> {
     let p_value = comparison.test.p_value;
     let significant = comparison.significant();
 
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = output::stdout();
     if args.json {
         let versions = args
             .versions
@@ -264,8 +264,7 @@ fn sample_size(args: &SampleSizeArgs) -> Result<ExitCode, Failure> {
         .with_alpha(args.alpha)
         .with_power(args.power);
     let per_version = plan.per_version().map_err(|e| Failure::with_code(e, 2))?;
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = output::stdout();
     if args.json {
         writeln!(out, "{}", serde_json::json!({ "per_version": per_version }))?;
     } else {

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use smskit::filter::{CheckOptions, Dataset, Domain, Plan};
 
 use crate::failure::Failure;
+use crate::output;
 
 /// Select the records of a model that match a recipient filter (an Odoo domain), or
 /// print the domain normalised.
@@ -55,13 +56,15 @@ pub(crate) fn run(args: FilterArgs) -> Result<ExitCode, Failure> {
         args.domain
     };
     let domain: Domain = smskit::filter::parse(&text).map_err(|e| Failure::with_code(e, 2))?;
-    let mut out = io::stdout().lock();
+    let mut out = output::stdout();
     if args.normalize {
         writeln!(out, "{}", domain.normalize())?;
+        out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
     if args.distribute_not {
         writeln!(out, "{}", domain.distribute_not())?;
+        out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
     let (Some(path), Some(model)) = (&args.data, &args.model) else {
@@ -91,6 +94,7 @@ pub(crate) fn run(args: FilterArgs) -> Result<ExitCode, Failure> {
     let line = serde_json::to_string(&ids)
         .map_err(|e| Failure::new(format_args!("cannot print the ids: {e}")))?;
     writeln!(out, "{line}")?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

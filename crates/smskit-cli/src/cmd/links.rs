@@ -8,6 +8,7 @@ use rand::rngs::StdRng;
 use smskit::links::{LinkError, MemoryLinkStore, Rewritten, Shortener, Tracking, Warning};
 
 use crate::failure::Failure;
+use crate::output;
 
 /// Tracked short links.
 #[derive(Debug, clap::Subcommand)]
@@ -91,10 +92,9 @@ fn rewrite(args: RewriteArgs) -> Result<ExitCode, Failure> {
         .map_err(Failure::new)?;
 
     for warning in rewritten.warnings() {
-        eprintln!("smskit: warning: {}", describe(warning));
+        output::warning(describe(warning));
     }
-    // Buffered: a table of tens of thousands of links is one write, not one per line.
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut out = output::stdout();
     if args.json {
         print_json(&mut out, &rewritten)?;
     } else {

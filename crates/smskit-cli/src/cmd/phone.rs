@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use smskit::phone::{self, E164, PhoneError, Region};
 
 use crate::failure::Failure;
+use crate::output;
 
 /// Phone number tools.
 #[derive(Debug, clap::Subcommand)]
@@ -41,8 +42,7 @@ pub(crate) fn run(command: PhoneCommand) -> Result<ExitCode, Failure> {
 }
 
 fn normalize(args: &NormalizeArgs) -> Result<ExitCode, Failure> {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = output::stdout();
     let mut all_valid = true;
     let mut emit = |raw: &str| -> io::Result<()> {
         let result = phone::parse(raw, args.country);

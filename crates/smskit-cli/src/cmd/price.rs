@@ -1,6 +1,6 @@
 //! `smskit price`: parts and price of a text to one or more destinations.
 
-use std::io::{self, BufWriter, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,6 +9,7 @@ use smskit::segment::{Encoding, Money, PriceTable};
 
 use crate::cmd::segment::{SegmentOptions, text_or_stdin};
 use crate::failure::Failure;
+use crate::output;
 
 const PRICE_EXAMPLES: &str = "\
 Examples:
@@ -82,9 +83,10 @@ pub(crate) fn run(args: PriceArgs) -> Result<ExitCode, Failure> {
         let (prefix, price_per_part) = table
             .longest_prefix(to)
             .map_err(|error| Failure::with_code(error, 2))?;
+        // An overflow comes from the price table or the text: bad input, not a failure.
         let total = price_per_part
             .checked_mul(count.parts)
-            .map_err(Failure::new)?;
+            .map_err(|error| Failure::with_code(format_args!("{to}: {error}"), 2))?;
         destinations.push(Destination {
             to,
             prefix,
@@ -92,12 +94,11 @@ pub(crate) fn run(args: PriceArgs) -> Result<ExitCode, Failure> {
             total,
         });
     }
-    let total = destinations
-        .iter()
-        .try_fold(Money::zero(table.currency()), |sum, destination| {
-            sum.checked_add(destination.total)
-        })
-        .map_err(Failure::new)?;
+    let total = Money::checked_sum(
+        table.currency(),
+        destinations.iter().map(|destination| destination.total),
+    )
+    .map_err(|error| Failure::with_code(error, 2))?;
     let report = Report {
         encoding: count.encoding,
         segments: count.parts,
@@ -106,7 +107,7 @@ pub(crate) fn run(args: PriceArgs) -> Result<ExitCode, Failure> {
         total,
     };
 
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = output::stdout();
     if args.json {
         serde_json::to_writer(&mut out, &report)
             .map_err(|error| Failure::new(format_args!("cannot write JSON: {error}")))?;

@@ -1,7 +1,7 @@
 //! `smskit segment`: encoding, parts and units of a text, or of JSON lines.
 
 use std::fmt::Write as _;
-use std::io::{self, BufRead, BufWriter, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::process::ExitCode;
 
 use serde::{Deserialize, Serialize};
@@ -12,6 +12,7 @@ use smskit::segment::{
 };
 
 use crate::failure::Failure;
+use crate::output;
 
 const SEGMENT_EXAMPLES: &str = "\
 Examples:
@@ -165,7 +166,7 @@ pub(crate) fn run(args: SegmentArgs) -> Result<ExitCode, Failure> {
     let split = segmenter
         .split(&text)
         .map_err(|error| Failure::with_code(error, 2))?;
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = output::stdout();
     if args.json {
         serde_json::to_writer(&mut out, &JsonReport::new(&split))
             .map_err(|error| Failure::new(format_args!("cannot write JSON: {error}")))?;
@@ -399,7 +400,7 @@ struct JsonlError<'a> {
 
 fn run_jsonl(segmenter: &Segmenter) -> Result<ExitCode, Failure> {
     let stdin = io::stdin().lock();
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = output::stdout();
     let mut failed = 0usize;
     let mut lines = 0usize;
     for (index, line) in stdin.split(b'\n').enumerate() {

@@ -15,6 +15,7 @@ use smskit::provider::{
 };
 
 use crate::failure::Failure;
+use crate::output;
 
 const SEND_EXAMPLES: &str = "\
 Examples:
@@ -113,7 +114,7 @@ pub(crate) fn run(args: SendArgs) -> Result<ExitCode, Failure> {
         Ok(receipt) => {
             let json = serde_json::to_string_pretty(&receipt)
                 .map_err(|error| Failure::new(format!("cannot print the receipt: {error}")))?;
-            println!("{json}");
+            output::line(json)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => Err(Failure::new(format!(

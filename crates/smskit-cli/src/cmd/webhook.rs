@@ -6,6 +6,7 @@ use smskit::provider::parse_form;
 use smskit::provider::twilio::validate_signature;
 
 use crate::failure::Failure;
+use crate::output;
 
 const VERIFY_TWILIO_EXAMPLES: &str = "\
 Examples:
@@ -69,20 +70,20 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
 /// Runs a `smskit webhook` subcommand.
 pub(crate) fn run(command: WebhookCommand) -> Result<ExitCode, Failure> {
     match command {
-        WebhookCommand::Verify(VerifyCommand::Twilio(args)) => Ok(verify_twilio(args)),
+        WebhookCommand::Verify(VerifyCommand::Twilio(args)) => verify_twilio(args),
     }
 }
 
-fn verify_twilio(args: TwilioVerifyArgs) -> ExitCode {
+fn verify_twilio(args: TwilioVerifyArgs) -> Result<ExitCode, Failure> {
     let mut params = args.params;
     if let Some(body) = &args.body {
         params.extend(parse_form(body.as_bytes()));
     }
     if validate_signature(&args.token, &args.url, &params, &args.signature) {
-        println!("valid");
-        ExitCode::SUCCESS
+        output::line("valid")?;
+        Ok(ExitCode::SUCCESS)
     } else {
-        println!("invalid");
-        ExitCode::from(1)
+        output::line("invalid")?;
+        Ok(ExitCode::from(1))
     }
 }

@@ -7,13 +7,15 @@ use std::process::{Command, Output, Stdio};
 
 /// A run of the `smskit` binary under test, built up before it starts.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     command: Command,
     stdin: Option<Vec<u8>>,
+    stdout_closed: bool,
+    stderr_closed: bool,
 }
 
 /// Starts describing a run of `smskit` with these arguments.
-pub fn smskit(args: &[&str]) -> Run {
+pub(crate) fn smskit(args: &[&str]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_smskit"));
     command.args(args);
     // Credentials of the developer's shell must not leak into a test.
@@ -31,29 +33,52 @@ pub fn smskit(args: &[&str]) -> Run {
     Run {
         command,
         stdin: None,
+        stdout_closed: false,
+        stderr_closed: false,
     }
 }
 
 impl Run {
     /// Sets an environment variable for the run.
-    pub fn env(mut self, name: &str, value: &str) -> Self {
+    pub(crate) fn env(mut self, name: &str, value: &str) -> Self {
         self.command.env(name, value);
         self
     }
 
     /// Feeds these bytes on standard input (otherwise standard input is empty).
-    pub fn stdin(mut self, input: impl AsRef<[u8]>) -> Self {
+    pub(crate) fn stdin(mut self, input: impl AsRef<[u8]>) -> Self {
         self.stdin = Some(input.as_ref().to_vec());
         self
     }
 
+    /// Gives the run a standard output whose reader is already gone (`smskit ... | head -c0`):
+    /// every write to it fails with a broken pipe. The captured stdout is then empty.
+    pub(crate) fn stdout_closed(mut self) -> Self {
+        self.stdout_closed = true;
+        self
+    }
+
+    /// Gives the run a standard error whose reader is already gone. The captured stderr is
+    /// then empty.
+    pub(crate) fn stderr_closed(mut self) -> Self {
+        self.stderr_closed = true;
+        self
+    }
+
     /// Runs to completion and captures stdout and stderr.
-    pub fn output(mut self) -> Output {
+    pub(crate) fn output(mut self) -> Output {
+        let stream = |closed| {
+            if closed {
+                closed_pipe()
+            } else {
+                Stdio::piped()
+            }
+        };
         let mut child = self
             .command
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stdout(stream(self.stdout_closed))
+            .stderr(stream(self.stderr_closed))
             .spawn()
             .expect("the smskit binary starts");
         let input = self.stdin.take().unwrap_or_default();
@@ -68,7 +93,7 @@ impl Run {
     }
 
     /// Runs and returns stdout, asserting the run succeeded.
-    pub fn ok(self) -> String {
+    pub(crate) fn ok(self) -> String {
         let output = self.output();
         assert!(
             output.status.success(),
@@ -80,7 +105,7 @@ impl Run {
     }
 
     /// Runs and parses stdout as one JSON document.
-    pub fn json(self) -> serde_json::Value {
+    pub(crate) fn json(self) -> serde_json::Value {
         let output = self.output();
         serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
             panic!(
@@ -92,18 +117,26 @@ impl Run {
     }
 }
 
+/// The write end of a pipe whose read end is closed before the child starts, so the closing
+/// cannot race with the child's first write.
+fn closed_pipe() -> Stdio {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    Stdio::from(writer)
+}
+
 /// Standard output as text.
-pub fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
 }
 
 /// Standard error as text.
-pub fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
 }
 
 /// The exit code, asserting the process was not killed by a signal.
-pub fn code(output: &Output) -> i32 {
+pub(crate) fn code(output: &Output) -> i32 {
     output
         .status
         .code()
