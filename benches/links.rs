@@ -12,41 +12,16 @@
 //!   from pre-split pieces, for the same trace ids — the floor personalising is compared with.
 #![allow(missing_docs)]
 
-use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use smskit_benches::{SplitMix64, read_workload_texts};
-use smskit_links::rand_core::TryRng;
 use smskit_links::{MemoryLinkStore, Shortener, TraceId, Tracking};
 
 const BODIES: usize = 100_000;
 const RECIPIENTS: usize = 1_000_000;
 const DISTINCT_URLS: usize = 40_000;
-
-/// The benches' SplitMix64 as a `rand_core` generator for the link store.
-struct Rng(SplitMix64);
-
-impl TryRng for Rng {
-    type Error = Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        Ok((self.0.next_u64() >> 32) as u32)
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        Ok(self.0.next_u64())
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        for chunk in dst.chunks_mut(8) {
-            let bytes = self.0.next_u64().to_le_bytes();
-            chunk.copy_from_slice(&bytes[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
 
 /// The 100,000 bodies. `workload.jsonl` writes its links without a scheme
 /// (`www.shop.example/x`, in about 27% of the bodies); tracked links are http(s) URLs
@@ -141,10 +116,10 @@ fn generated_bodies() -> Vec<String> {
 
 fn tracking() -> Tracking {
     Tracking::new()
-        .campaign("spring")
-        .source("newsletter")
-        .medium("sms")
-        .mailing("m-2025-03")
+        .with_campaign("spring")
+        .with_source("newsletter")
+        .with_medium("sms")
+        .with_mailing("m-2025-03")
 }
 
 fn rewrite(c: &mut Criterion) {
@@ -156,7 +131,7 @@ fn rewrite(c: &mut Criterion) {
     group.throughput(Throughput::Elements(bodies.len() as u64));
     group.bench_function("100k", |b| {
         b.iter(|| {
-            let mut store = MemoryLinkStore::new(Rng(SplitMix64::new(7)));
+            let mut store = MemoryLinkStore::seeded(7);
             let mut rewriter = shortener.rewriter(&tracking, &mut store);
             let mut replaced = 0;
             for body in &bodies {
@@ -174,7 +149,7 @@ fn rewrite(c: &mut Criterion) {
     group.throughput(Throughput::Elements(DISTINCT_URLS as u64));
     group.bench_function("distinct_40k", |b| {
         b.iter(|| {
-            let mut store = MemoryLinkStore::new(Rng(SplitMix64::new(7)));
+            let mut store = MemoryLinkStore::seeded(7);
             let rewritten = shortener
                 .rewrite(&catalogue, &tracking, &mut store)
                 .expect("memory store");
@@ -186,7 +161,7 @@ fn rewrite(c: &mut Criterion) {
 
 fn personalize(c: &mut Criterion) {
     let shortener = Shortener::new("https://sho.rt").expect("valid base");
-    let mut store = MemoryLinkStore::new(Rng(SplitMix64::new(7)));
+    let mut store = MemoryLinkStore::seeded(7);
     let rewritten = shortener
         .rewrite(
             "Spring sale: 30% off everything until Sunday! Shop now https://shop.example/spring?ref=sms. Reply STOP to opt out",

@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::find::{quote_before, runs_into};
 use crate::rewritten::{Occurrence, RewrittenLink, Warning};
-use crate::{Code, LinkError, LinkStore, Rewritten, Shortener, Tracking, find_urls};
+use crate::{Code, Error, LinkStore, Rewritten, Shortener, Tracking, find_urls};
 
 /// Distinct URLs remembered by a [`Rewriter`]; past this the cache starts over, which keeps
 /// memory bounded on hostile input and costs only recomputation.
@@ -66,7 +66,7 @@ impl<'a, S: LinkStore + ?Sized> Rewriter<'a, S> {
     }
 
     /// Rewrites `text`; see [`Shortener::rewrite`].
-    pub fn rewrite(&mut self, text: &str) -> Result<Rewritten, LinkError> {
+    pub fn rewrite(&mut self, text: &str) -> Result<Rewritten, Error> {
         let mut out = String::with_capacity(text.len());
         let mut links = Links::default();
         let mut occurrences: Vec<Occurrence> = Vec::new();
@@ -119,7 +119,7 @@ impl<'a, S: LinkStore + ?Sized> Rewriter<'a, S> {
         offset: usize,
         links: &mut Links,
         warnings: &mut Vec<Warning>,
-    ) -> Result<Option<usize>, LinkError> {
+    ) -> Result<Option<usize>, Error> {
         // Borrowed from the cache: the entry is cloned only when this text gets it.
         let planned = match self.cache.get(as_written) {
             Some(planned) => planned,

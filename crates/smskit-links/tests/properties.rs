@@ -1,11 +1,8 @@
 //! Property tests for the invariants the spec states.
 
-mod common;
-
-use common::SplitMix64;
 use proptest::prelude::*;
 use smskit_links::{
-    Code, LinkRequest, LinkStore, MemoryLinkStore, Rewritten, Shortener, TraceId, Tracking,
+    Code, LinkRequest, LinkStore, MemoryLinkStore, Rewritten, Shortener, StdRng, TraceId, Tracking,
     find_urls,
 };
 
@@ -56,11 +53,14 @@ fn trace() -> impl Strategy<Value = TraceId> {
     "[A-Za-z0-9_-]{1,64}".prop_map(|s| TraceId::new(s).unwrap())
 }
 
-fn setup(seed: u64) -> (Shortener, MemoryLinkStore<SplitMix64>, Tracking) {
+fn setup(seed: u64) -> (Shortener, MemoryLinkStore<StdRng>, Tracking) {
     (
         Shortener::new("https://sho.rt").unwrap(),
-        MemoryLinkStore::new(SplitMix64::new(seed)),
-        Tracking::new().campaign("c").source("s").medium("sms"),
+        MemoryLinkStore::seeded(seed),
+        Tracking::new()
+            .with_campaign("c")
+            .with_source("s")
+            .with_medium("sms"),
     )
 }
 
@@ -207,7 +207,7 @@ proptest! {
 
     #[test]
     fn codes_are_unique_base62_and_at_least_three_long(n in 1usize..300, seed in any::<u64>()) {
-        let mut store = MemoryLinkStore::new(SplitMix64::new(seed));
+        let mut store = MemoryLinkStore::seeded(seed);
         let mut codes = std::collections::HashSet::new();
         for i in 0..n {
             let request = LinkRequest::new(&format!("https://a.example/{i}"), &Tracking::new()).unwrap();

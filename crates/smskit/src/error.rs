@@ -66,9 +66,9 @@ pub enum Error {
         path: String,
     },
     /// Tracked links: a link could not be stored, or a short-link path is not one of ours
-    /// ([`LinkError::is_not_found`](crate::links::LinkError::is_not_found): answer 404).
+    /// ([`links::Error::is_not_found`](crate::links::Error::is_not_found): answer 404).
     #[error(transparent)]
-    Links(#[from] crate::links::LinkError),
+    Links(#[from] crate::links::Error),
     /// No campaign with this id.
     #[error("campaign {0} does not exist")]
     UnknownCampaign(crate::model::CampaignId),
