@@ -7,7 +7,7 @@
 /// the slice the caller passed (0-based).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
-pub enum AbtestError {
+pub enum Error {
     /// The test share `pc` is outside 1..=100.
     #[error("invalid A/B test share {pc}%: it must be an integer percentage from 1 to 100")]
     InvalidShare {
@@ -116,3 +116,6 @@ pub enum AbtestError {
     #[error("the inputs are too large: the test statistic overflows")]
     NumericOverflow,
 }
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -46,7 +46,7 @@
 //! let comparison = compare_rates(&rates, Alpha::FIVE_PERCENT)?;
 //! assert!(comparison.significant());
 //! assert!(comparison.test.p_value < 0.01);
-//! # Ok::<(), smskit_abtest::AbtestError>(())
+//! # Ok::<(), smskit_abtest::Error>(())
 //! ```
 //!
 //! # Features
@@ -73,7 +73,7 @@ pub mod stats;
 pub mod winner;
 
 pub use bayes::probability_best;
-pub use error::AbtestError;
+pub use error::{Error, Result};
 pub use sample::{
     Assignment, SAMPLE_KEY_TAG, SampleId, SamplePlan, Seed, TestShare, remaining_recipients,
     sample_hash, sample_size,

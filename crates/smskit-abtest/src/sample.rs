@@ -32,7 +32,7 @@
 
 use siphasher::sip::SipHasher24;
 
-use crate::error::AbtestError;
+use crate::error::Error;
 
 /// The second half of the SipHash key: the bytes `smskitab` read as a little-endian `u64`.
 ///
@@ -80,7 +80,7 @@ impl TestShare {
     /// A share of `pc` percent.
     ///
     /// # Errors
-    /// [`AbtestError::InvalidShare`] unless `1 <= pc <= 100`.
+    /// [`Error::InvalidShare`] unless `1 <= pc <= 100`.
     ///
     /// ```
     /// use smskit_abtest::TestShare;
@@ -88,10 +88,10 @@ impl TestShare {
     /// assert!(TestShare::new(0).is_err());
     /// assert!(TestShare::new(101).is_err());
     /// ```
-    pub fn new(pc: u32) -> Result<Self, AbtestError> {
+    pub fn new(pc: u32) -> Result<Self, Error> {
         match u8::try_from(pc) {
             Ok(p) if (1..=100).contains(&p) => Ok(Self(p)),
-            _ => Err(AbtestError::InvalidShare { pc }),
+            _ => Err(Error::InvalidShare { pc }),
         }
     }
 
@@ -109,8 +109,8 @@ impl Default for TestShare {
 }
 
 impl TryFrom<u32> for TestShare {
-    type Error = AbtestError;
-    fn try_from(pc: u32) -> Result<Self, AbtestError> {
+    type Error = Error;
+    fn try_from(pc: u32) -> Result<Self, Error> {
         Self::new(pc)
     }
 }
@@ -219,10 +219,10 @@ impl SamplePlan {
     /// A plan for `versions` versions with the default 10% share.
     ///
     /// # Errors
-    /// [`AbtestError::NoVersions`] when `versions` is zero.
-    pub fn new(seed: Seed, versions: usize) -> Result<Self, AbtestError> {
+    /// [`Error::NoVersions`] when `versions` is zero.
+    pub fn new(seed: Seed, versions: usize) -> Result<Self, Error> {
         if versions == 0 {
-            return Err(AbtestError::NoVersions);
+            return Err(Error::NoVersions);
         }
         Ok(Self {
             seed,
@@ -257,7 +257,7 @@ impl SamplePlan {
     /// // Version B drawn later, after version A was traced, gets the same recipients.
     /// let later = SamplePlan::new(Seed::new(2024), 1)?.assign(&audience, &drawn.samples[0]);
     /// assert_eq!(later.samples[0], drawn.samples[1]);
-    /// # Ok::<(), smskit_abtest::AbtestError>(())
+    /// # Ok::<(), smskit_abtest::Error>(())
     /// ```
     #[must_use]
     pub fn assign<I, T>(&self, audience: &[I], traced: T) -> Assignment<I>
@@ -505,9 +505,6 @@ mod tests {
 
     #[test]
     fn zero_versions_is_an_error() {
-        assert_eq!(
-            SamplePlan::new(Seed::new(1), 0),
-            Err(AbtestError::NoVersions)
-        );
+        assert_eq!(SamplePlan::new(Seed::new(1), 0), Err(Error::NoVersions));
     }
 }

@@ -16,7 +16,7 @@
 
 use std::cmp::Ordering;
 
-use crate::error::AbtestError;
+use crate::error::Error;
 
 /// Whether a version has finished sending its sample.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -158,12 +158,12 @@ pub struct Winner {
 /// Chooses the winner among the finished versions.
 ///
 /// # Errors
-/// - [`AbtestError::NoVersions`] for an empty slice, [`AbtestError::NoFinishedVersion`] when no
+/// - [`Error::NoVersions`] for an empty slice, [`Error::NoFinishedVersion`] when no
 ///   version finished;
-/// - [`AbtestError::UnknownVersion`] / [`AbtestError::VersionNotFinished`] for a bad manual choice;
-/// - [`AbtestError::SuccessesExceedTrials`] when a finished version reports more clicks than
+/// - [`Error::UnknownVersion`] / [`Error::VersionNotFinished`] for a bad manual choice;
+/// - [`Error::SuccessesExceedTrials`] when a finished version reports more clicks than
 ///   messages (clicks ratio);
-/// - [`AbtestError::MissingMetric`] / [`AbtestError::MixedMetrics`] for a metric selection whose
+/// - [`Error::MissingMetric`] / [`Error::MixedMetrics`] for a metric selection whose
 ///   values are absent or of different kinds.
 ///
 /// ```
@@ -177,14 +177,11 @@ pub struct Winner {
 /// let winner = select_winner(&versions, Selection::ClicksRatio)?;
 /// assert_eq!(winner.version, 1);
 /// assert_eq!(winner.competitors, 2);
-/// # Ok::<(), smskit_abtest::AbtestError>(())
+/// # Ok::<(), smskit_abtest::Error>(())
 /// ```
-pub fn select_winner(
-    versions: &[VersionOutcome],
-    selection: Selection,
-) -> Result<Winner, AbtestError> {
+pub fn select_winner(versions: &[VersionOutcome], selection: Selection) -> Result<Winner, Error> {
     if versions.is_empty() {
-        return Err(AbtestError::NoVersions);
+        return Err(Error::NoVersions);
     }
     let finished: Vec<usize> = versions
         .iter()
@@ -193,12 +190,12 @@ pub fn select_winner(
         .map(|(i, _)| i)
         .collect();
     if let Selection::Manual(version) = selection {
-        let chosen = versions.get(version).ok_or(AbtestError::UnknownVersion {
+        let chosen = versions.get(version).ok_or(Error::UnknownVersion {
             version,
             versions: versions.len(),
         })?;
         if chosen.state != VersionState::Finished {
-            return Err(AbtestError::VersionNotFinished { version });
+            return Err(Error::VersionNotFinished { version });
         }
         return Ok(Winner {
             version,
@@ -207,7 +204,7 @@ pub fn select_winner(
         });
     }
     if finished.is_empty() {
-        return Err(AbtestError::NoFinishedVersion);
+        return Err(Error::NoFinishedVersion);
     }
 
     match selection {
@@ -217,10 +214,10 @@ pub fn select_winner(
             for &i in &finished {
                 let value = versions[i]
                     .metric
-                    .ok_or(AbtestError::MissingMetric { version: i })?;
+                    .ok_or(Error::MissingMetric { version: i })?;
                 match kind {
                     Some(k) if k != value.kind() => {
-                        return Err(AbtestError::MixedMetrics {
+                        return Err(Error::MixedMetrics {
                             version: i,
                             expected: k,
                             found: value.kind(),
@@ -246,7 +243,7 @@ pub fn select_winner(
             for &i in &finished {
                 let v = &versions[i];
                 if v.clicked > v.sent {
-                    return Err(AbtestError::SuccessesExceedTrials {
+                    return Err(Error::SuccessesExceedTrials {
                         successes: v.clicked,
                         trials: v.sent,
                     });

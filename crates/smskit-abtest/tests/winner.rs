@@ -3,7 +3,7 @@
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use proptest::prelude::*;
 use smskit_abtest::{
-    AbtestError, FinalSchedule, FinalSendStatus, Goal, MetricValue, Selection, VersionOutcome,
+    Error, FinalSchedule, FinalSendStatus, Goal, MetricValue, Selection, VersionOutcome,
     select_winner,
 };
 
@@ -81,7 +81,7 @@ fn metric_errors_are_typed() {
     ];
     assert_eq!(
         select_winner(&missing, Selection::Metric(Goal::Maximize)),
-        Err(AbtestError::MissingMetric { version: 1 })
+        Err(Error::MissingMetric { version: 1 })
     );
     let mixed = [
         finished(1, 0).with_metric(MetricValue::Count(1)),
@@ -90,7 +90,7 @@ fn metric_errors_are_typed() {
     let err = select_winner(&mixed, Selection::Metric(Goal::Maximize)).unwrap_err();
     assert_eq!(
         err,
-        AbtestError::MixedMetrics {
+        Error::MixedMetrics {
             version: 1,
             expected: "count",
             found: "amount"
@@ -118,11 +118,11 @@ fn no_finished_version_is_an_error() {
     ];
     assert_eq!(
         select_winner(&versions, Selection::ClicksRatio),
-        Err(AbtestError::NoFinishedVersion)
+        Err(Error::NoFinishedVersion)
     );
     assert_eq!(
         select_winner(&[], Selection::ClicksRatio),
-        Err(AbtestError::NoVersions)
+        Err(Error::NoVersions)
     );
 }
 
@@ -133,11 +133,11 @@ fn manual_choice_must_exist_and_be_finished() {
     assert_eq!((w.version, w.competitors), (0, 1));
     assert_eq!(
         select_winner(&versions, Selection::Manual(1)),
-        Err(AbtestError::VersionNotFinished { version: 1 })
+        Err(Error::VersionNotFinished { version: 1 })
     );
     assert_eq!(
         select_winner(&versions, Selection::Manual(5)),
-        Err(AbtestError::UnknownVersion {
+        Err(Error::UnknownVersion {
             version: 5,
             versions: 2
         })
@@ -149,7 +149,7 @@ fn impossible_counts_are_rejected() {
     let versions = [finished(10, 11)];
     assert_eq!(
         select_winner(&versions, Selection::ClicksRatio),
-        Err(AbtestError::SuccessesExceedTrials {
+        Err(Error::SuccessesExceedTrials {
             successes: 11,
             trials: 10
         })
@@ -170,7 +170,7 @@ proptest! {
             .collect();
         match select_winner(&versions, Selection::ClicksRatio) {
             Err(e) => {
-                prop_assert_eq!(e, AbtestError::NoFinishedVersion);
+                prop_assert_eq!(e, Error::NoFinishedVersion);
                 prop_assert!(raw.iter().all(|r| !r.2));
             }
             Ok(w) => {
