@@ -1,5 +1,7 @@
 //! The crate's error type.
 
+use smskit_segment::Currency;
+
 /// Everything that can go wrong in this crate.
 ///
 /// Every variant names the offending input so that a caller can act on it (show it to the user,
@@ -57,6 +59,19 @@ pub enum Error {
         expected: &'static str,
         /// The kind of this version.
         found: &'static str,
+    },
+    /// Versions report amounts in different currencies, which cannot be compared.
+    #[error(
+        "version {version} reports its amount in {found}, but earlier versions in {expected}: \
+         amounts in different currencies cannot be compared"
+    )]
+    MixedCurrencies {
+        /// Position of the first version whose currency differs.
+        version: usize,
+        /// The currency of the earlier versions.
+        expected: Currency,
+        /// The currency of this version.
+        found: Currency,
     },
     /// More successes (clicks) than trials (messages).
     #[error("{successes} successes out of {trials} trials: successes cannot exceed trials")]

@@ -79,6 +79,9 @@ pub use sample::{
     sample_hash, sample_size,
 };
 pub use schedule::{FinalSchedule, FinalSendStatus};
+/// The money type of amount metrics, re-exported so that callers need not depend on
+/// `smskit-segment` (and match its version) themselves.
+pub use smskit_segment::{Currency, Money};
 pub use stats::{
     Alpha, Interval, MeanSummary, Proportion, ProportionTest, RateComparison, RateSummary,
     SampleSizePlan, WelchTest, compare_rates, two_proportion_z_test, welch_t_test, wilson_interval,

@@ -16,7 +16,9 @@ fn plans_and_outcomes_round_trip() {
     assert_eq!(json, r#"{"seed":77,"versions":3,"share":15}"#);
     assert_eq!(serde_json::from_str::<SamplePlan>(&json).unwrap(), plan);
 
-    let outcome = VersionOutcome::finished(100, 7).with_metric(MetricValue::Amount(1999));
+    let outcome = VersionOutcome::finished(100, 7).with_metric(MetricValue::Amount(
+        smskit_abtest::Money::from_micros(19_990_000, smskit_abtest::Currency::new("EUR").unwrap()),
+    ));
     let json = serde_json::to_string(&outcome).unwrap();
     assert_eq!(
         serde_json::from_str::<VersionOutcome>(&json).unwrap(),
