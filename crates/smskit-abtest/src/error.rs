@@ -19,6 +19,14 @@ pub enum Error {
     /// An A/B test, a comparison or a winner selection was given no version at all.
     #[error("an A/B test needs at least one version, got none")]
     NoVersions,
+    /// An A/B test with more versions than [`MAX_VERSIONS`](crate::MAX_VERSIONS).
+    #[error("an A/B test has at most {max} versions, got {versions}")]
+    TooManyVersions {
+        /// How many versions were given.
+        versions: usize,
+        /// The most allowed.
+        max: usize,
+    },
     /// A comparison between versions was given fewer than two.
     #[error("a comparison needs at least two versions, got {versions}")]
     TooFewVersions {

@@ -75,8 +75,8 @@ pub mod winner;
 pub use bayes::probability_best;
 pub use error::{Error, Result};
 pub use sample::{
-    Assignment, SAMPLE_KEY_TAG, SampleId, SamplePlan, Seed, TestShare, remaining_recipients,
-    sample_hash, sample_size,
+    Assignment, MAX_VERSIONS, SAMPLE_KEY_TAG, SampleId, SamplePlan, Seed, TestShare,
+    remaining_recipients, sample_hash, sample_size,
 };
 pub use schedule::{FinalSchedule, FinalSendStatus};
 /// The money type of amount metrics, re-exported so that callers need not depend on

@@ -80,3 +80,16 @@ fn invalid_stored_values_are_rejected() {
         r#"{"successes":4,"trials":5}"#
     );
 }
+
+#[test]
+fn stored_plans_are_validated() {
+    // A stored plan used to be taken as is: zero versions were silently drawn as one, and
+    // usize::MAX versions aborted the draw.
+    for json in [
+        r#"{"seed":1,"versions":0,"share":10}"#,
+        r#"{"seed":1,"versions":18446744073709551615,"share":10}"#,
+        r#"{"seed":1,"versions":2,"share":0}"#,
+    ] {
+        assert!(serde_json::from_str::<SamplePlan>(json).is_err(), "{json}");
+    }
+}
