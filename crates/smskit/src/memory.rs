@@ -14,8 +14,8 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::links::{
-    Click, ClickScope, ClickStats, Code, Link, LinkError, LinkRequest, LinkStore, MemoryLinkStore,
-    RecordedClick,
+    Click, ClickScope, ClickStats, Code, Error as LinkError, Link, LinkRequest, LinkStore,
+    MemoryLinkStore, RecordedClick,
 };
 use crate::phone::E164;
 use crate::provider::{FailureType, TraceStatus};
