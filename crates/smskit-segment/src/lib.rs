@@ -81,7 +81,9 @@ pub use options::{
     Concatenation, EncodingChoice, LineEndings, Segmenter, SplitPolicy, Transliteration,
 };
 pub use price::{BatchEstimate, MessageEstimate, PriceTable};
-pub use result::{Count, Encoding, NonGsmChar, Part, Segmentation, Substitution};
+pub use result::{
+    CharTally, Count, Encoding, NonGsmChar, Part, Segmentation, Substitution, SubstitutionTally,
+};
 pub use translit::gsm7_replacement;
 
 /// Encoding, parts and units of `text` with the standard options, without allocating.
