@@ -123,7 +123,7 @@ pub use check::CheckOptions;
 pub use error::{At, Error, Location, Span};
 pub use eval::{Bound, Record, Records};
 pub use memory::{Dataset, DatasetRecord};
-pub use parse::{DEFAULT_NEST_LIMIT, DEFAULT_SIZE_LIMIT, ParseOptions, parse};
+pub use parse::{DEFAULT_NEST_LIMIT, DEFAULT_PATH_LIMIT, DEFAULT_SIZE_LIMIT, ParseOptions, parse};
 pub use plan::Plan;
 pub use schema::{Field, FieldType, Model, ModelBuilder, Schema};
 pub use values::FieldValue;
