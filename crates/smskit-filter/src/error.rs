@@ -476,6 +476,9 @@ impl Error {
     }
 }
 
+/// The result of this crate's fallible operations.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
 #[cfg(test)]
 mod tests {
     use super::*;

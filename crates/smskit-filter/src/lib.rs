@@ -120,7 +120,7 @@ pub use chrono;
 pub use ast::{Condition, Domain, Item, Items, Literal, Operator, Seq, SeqIter, SubDomain, Value};
 pub use builder::{FieldPath, field};
 pub use check::CheckOptions;
-pub use error::{At, Error, Location, Span};
+pub use error::{At, Error, Location, Result, Span};
 pub use eval::{Bound, Record, Records};
 pub use memory::{Dataset, DatasetRecord};
 pub use parse::{DEFAULT_NEST_LIMIT, DEFAULT_PATH_LIMIT, DEFAULT_SIZE_LIMIT, ParseOptions, parse};

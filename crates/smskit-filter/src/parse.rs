@@ -563,7 +563,7 @@ fn build_domain(
                 }
                 let path = std::mem::take(path);
                 let op = match &lits[e1] {
-                    Lit::Str(op) => Operator::parse(op),
+                    Lit::Str(op) => Operator::from_text(op),
                     _ => None,
                 };
                 let Some(op) = op else {

@@ -345,7 +345,7 @@ fn items_expose_the_ast() {
         panic!("expected a condition");
     };
     assert_eq!(cond.path(), "a");
-    assert_eq!(cond.operator(), Operator::In);
+    assert_eq!(cond.operator(), Some(Operator::In));
     assert_eq!(cond.span().start, 6);
     assert_eq!(cond.path_span().start, 7);
     assert_eq!(cond.operator_span().start, 12);

@@ -111,3 +111,6 @@ fn list_characters(characters: &[NonGsmChar]) -> String {
     }
     text
 }
+
+/// The result of this crate's fallible operations.
+pub type Result<T, E = Error> = core::result::Result<T, E>;

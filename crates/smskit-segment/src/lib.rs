@@ -75,7 +75,7 @@ mod tables_check;
 mod translit;
 
 pub use charset::{Language, LanguageSet, ShiftTables, is_gsm7, is_gsm7_basic};
-pub use error::Error;
+pub use error::{Error, Result};
 pub use money::{Currency, Money};
 pub use options::{
     Concatenation, EncodingChoice, LineEndings, Segmenter, SplitPolicy, Transliteration,

@@ -3,7 +3,7 @@
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
-use smskit::phone::{self, E164, PhoneError, Region};
+use smskit::phone::{self, E164, Error as PhoneError, Region};
 
 use crate::failure::Failure;
 
