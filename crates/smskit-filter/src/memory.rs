@@ -459,6 +459,20 @@ mod json {
 
     /// Builds the schema (models and fields by name) and moves the rows into its tables.
     fn assemble(models: BTreeMap<String, ModelData>) -> Result<Dataset, String> {
+        // A relational field must lead somewhere: said here, at the dataset, rather than
+        // later at the first domain that follows the field.
+        for (name, data) in &models {
+            let Some(fields) = &data.fields else { continue };
+            for (field, field_type) in fields.names.iter().zip(&fields.types) {
+                if let Some(comodel) = field_type.comodel()
+                    && !models.contains_key(comodel)
+                {
+                    return Err(format!(
+                        "field {name}.{field}: its comodel {comodel:?} is not a model of the dataset (add it under \"models\", with its fields)"
+                    ));
+                }
+            }
+        }
         let mut schema = Schema::new();
         let mut tables = Vec::with_capacity(models.len());
         for (name, mut data) in models {
