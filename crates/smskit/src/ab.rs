@@ -141,7 +141,7 @@ impl<S: Store> Engine<S> {
         now: DateTime<Utc>,
     ) -> Result<AbTestId, Error> {
         if test.versions.len() < 2 {
-            return Err(crate::abtest::AbtestError::TooFewVersions {
+            return Err(crate::abtest::Error::TooFewVersions {
                 versions: test.versions.len(),
             }
             .into());

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use smskit::ab::{Choice, NewAbTest};
-use smskit::abtest::{AbtestError, Goal, MetricValue};
+use smskit::abtest::{Error as AbtestError, Goal, MetricValue};
 use smskit::chrono::{DateTime, Duration, Utc};
 use smskit::links::Shortener;
 use smskit::model::{
