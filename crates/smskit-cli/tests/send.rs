@@ -443,3 +443,26 @@ fn unreachable_server_is_retryable() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("retryable"), "{}", stderr(&output));
 }
+
+#[test]
+fn control_characters_in_a_provider_message_are_escaped() {
+    let server = FakeServer::start(vec![(
+        400,
+        vec![("Content-Type", "application/json")],
+        r#"{"code": 21211, "message": "bad\u001b[2J\u0007 number\r\nsmskit: sent\u202e\u009b", "status": 400}"#,
+        Duration::ZERO,
+    )]);
+    let output = send_twilio(&server.base, "+32460200000", "Hi", &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(
+        err.contains(r"bad\x1b[2J\x07 number\r\nsmskit: sent\u{202e}\u{9b}"),
+        "{err:?}"
+    );
+    assert!(
+        !err.trim_end_matches('\n')
+            .chars()
+            .any(|c| c.is_control() || c == '\u{202e}'),
+        "{err:?}"
+    );
+}

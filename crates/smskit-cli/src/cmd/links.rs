@@ -162,7 +162,7 @@ fn print_json(out: &mut impl Write, rewritten: &Rewritten) -> io::Result<()> {
 }
 
 fn print_table(out: &mut impl Write, rewritten: &Rewritten) -> io::Result<()> {
-    let text = rewritten.text();
+    let text = output::printable_lines(rewritten.text());
     if text.ends_with('\n') {
         write!(out, "{text}")?;
     } else {
