@@ -1,8 +1,11 @@
 //! `smskit send` end to end, against a fake provider server on 127.0.0.1.
 
+mod common;
+use common::{Run, code, smskit, stderr, stdout};
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -16,9 +19,6 @@ type Canned = (
     &'static str,
     Duration,
 );
-
-/// A usage-error case: arguments, environment, what stderr must mention.
-type UsageCase<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
 
 /// A one-shot HTTP server: answers each connection with the next canned response (after an
 /// optional delay) and records the requests (request line and body).
@@ -89,56 +89,29 @@ fn read_request(stream: &TcpStream) -> Option<(String, String)> {
     ))
 }
 
-fn smskit(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_smskit"));
-    command.args(args);
-    for name in [
-        "TWILIO_ACCOUNT_SID",
-        "TWILIO_AUTH_TOKEN",
-        "VONAGE_API_KEY",
-        "VONAGE_API_SECRET",
-    ] {
-        command.env_remove(name);
-    }
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command.output().unwrap()
+/// `smskit send --provider PROVIDER --to TO --body BODY` and `extra`.
+fn send(provider: &str, to: &str, body: &str, extra: &[&str]) -> Run {
+    let args = ["send", "--provider", provider, "--to", to, "--body", body];
+    smskit(&[&args[..], extra].concat())
 }
 
-fn twilio_env() -> [(&'static str, &'static str); 2] {
-    [
-        ("TWILIO_ACCOUNT_SID", SID),
-        ("TWILIO_AUTH_TOKEN", "secret-token"),
-    ]
+/// Twilio credentials in the environment.
+fn with_twilio_env(run: Run) -> Run {
+    run.env("TWILIO_ACCOUNT_SID", SID)
+        .env("TWILIO_AUTH_TOKEN", "secret-token")
 }
 
 /// `smskit send --provider twilio --to +32470123456 --from FROM --body BODY --api-base BASE`
 /// and `extra`, with Twilio credentials in the environment.
 fn send_twilio(base: &str, from: &str, body: &str, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "send",
-        "--provider",
+    let args = ["--from", from, "--api-base", base];
+    with_twilio_env(send(
         "twilio",
-        "--to",
         "+32470123456",
-        "--from",
-        from,
-        "--body",
         body,
-        "--api-base",
-        base,
-    ];
-    args.extend_from_slice(extra);
-    smskit(&args, &twilio_env())
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+        &[&args[..], extra].concat(),
+    ))
+    .output()
 }
 
 #[test]
@@ -183,7 +156,7 @@ fn twilio_error_prints_class_code_and_message() {
         Duration::ZERO,
     )]);
     let output = send_twilio(&server.base, "+32460200000", "Hi", &[]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(code(&output), 1);
     assert!(stdout(&output).is_empty());
     let err = stderr(&output);
     assert!(err.contains("permanent"), "{err}");
@@ -204,7 +177,7 @@ fn rate_limited_is_retryable() {
         Duration::ZERO,
     )]);
     let output = send_twilio(&server.base, "ACME", "Hi", &[]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(code(&output), 1);
     let err = stderr(&output);
     assert!(err.contains("retryable") && err.contains("20429"), "{err}");
 }
@@ -218,7 +191,7 @@ fn timeout_is_unknown() {
         Duration::from_millis(2500),
     )]);
     let output = send_twilio(&server.base, "ACME", "Hi", &["--timeout", "0.5"]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(code(&output), 1);
     let err = stderr(&output);
     assert!(err.contains("unknown error"), "{err}");
 }
@@ -231,25 +204,15 @@ fn vonage_parts() {
         r#"{"message-count": "1", "messages": [{"to": "447400123456", "message-id": "0A0000000123ABCD1", "status": "0", "remaining-balance": "3.14159265", "message-price": "0.03330000", "network": "12345"}]}"#,
         Duration::ZERO,
     )]);
-    let output = smskit(
-        &[
-            "send",
-            "--provider",
-            "vonage",
-            "--to",
-            "+447400123456",
-            "--from",
-            "ACME",
-            "--body",
-            "Hi",
-            "--api-base",
-            &server.base,
-        ],
-        &[
-            ("VONAGE_API_KEY", "abcd1234"),
-            ("VONAGE_API_SECRET", "s3cr3t"),
-        ],
-    );
+    let output = send(
+        "vonage",
+        "+447400123456",
+        "Hi",
+        &["--from", "ACME", "--api-base", &server.base],
+    )
+    .env("VONAGE_API_KEY", "abcd1234")
+    .env("VONAGE_API_SECRET", "s3cr3t")
+    .output();
     assert!(output.status.success(), "{}", stderr(&output));
     let receipt: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(receipt["message_id"], "0A0000000123ABCD1");
@@ -266,20 +229,13 @@ fn vonage_parts() {
 fn file_provider_writes_the_outbox() {
     let dir = std::env::temp_dir().join(format!("smskit-cli-send-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let output = smskit(
-        &[
-            "send",
-            "--provider",
-            "file",
-            "--outbox",
-            dir.to_str().unwrap(),
-            "--to",
-            "0032470123456",
-            "--body",
-            "Hello",
-        ],
-        &[],
-    );
+    let output = send(
+        "file",
+        "0032470123456",
+        "Hello",
+        &["--outbox", dir.to_str().unwrap()],
+    )
+    .output();
     assert!(output.status.success(), "{}", stderr(&output));
     let receipt: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(receipt["provider"], "file");
@@ -294,18 +250,7 @@ fn file_provider_writes_the_outbox() {
 
 #[test]
 fn stub_accepts() {
-    let output = smskit(
-        &[
-            "send",
-            "--provider",
-            "stub",
-            "--to",
-            "+32470123456",
-            "--body",
-            "Hello",
-        ],
-        &[],
-    );
+    let output = send("stub", "+32470123456", "Hello", &[]).output();
     assert!(output.status.success(), "{}", stderr(&output));
     let receipt: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(receipt["provider"], "stub");
@@ -314,121 +259,40 @@ fn stub_accepts() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let cases: [UsageCase<'_>; 6] = [
+    let twilio = || send("twilio", "+32470123456", "x", &["--from", "ACME"]);
+    let cases: [(Run, &str); 6] = [
+        (twilio(), "TWILIO_ACCOUNT_SID"),
         (
-            &[
-                "send",
-                "--provider",
-                "twilio",
-                "--to",
-                "+32470123456",
-                "--from",
-                "ACME",
-                "--body",
-                "x",
-            ],
-            &[],
-            "TWILIO_ACCOUNT_SID",
-        ),
-        (
-            &[
-                "send",
-                "--provider",
-                "twilio",
-                "--to",
-                "+32470123456",
-                "--from",
-                "ACME",
-                "--body",
-                "x",
-            ],
-            &[("TWILIO_ACCOUNT_SID", "ACnope"), ("TWILIO_AUTH_TOKEN", "t")],
+            twilio()
+                .env("TWILIO_ACCOUNT_SID", "ACnope")
+                .env("TWILIO_AUTH_TOKEN", "t"),
             "account SID",
         ),
         (
-            &[
-                "send",
-                "--provider",
-                "vonage",
-                "--to",
-                "+447400123456",
-                "--body",
-                "x",
-            ],
-            &[("VONAGE_API_KEY", "k"), ("VONAGE_API_SECRET", "s")],
+            send("vonage", "+447400123456", "x", &[])
+                .env("VONAGE_API_KEY", "k")
+                .env("VONAGE_API_SECRET", "s"),
             "--from",
         ),
+        (send("stub", "not a number", "x", &[]), "--to"),
         (
-            &[
-                "send",
-                "--provider",
-                "stub",
-                "--to",
-                "not a number",
-                "--body",
-                "x",
-            ],
-            &[],
-            "--to",
-        ),
-        (
-            &[
-                "send",
-                "--provider",
-                "stub",
-                "--to",
-                "+32470123456",
-                "--from",
-                "bad sender!",
-                "--body",
-                "x",
-            ],
-            &[],
+            send("stub", "+32470123456", "x", &["--from", "bad sender!"]),
             "--from",
         ),
-        (
-            &[
-                "send",
-                "--provider",
-                "file",
-                "--to",
-                "+32470123456",
-                "--body",
-                "x",
-            ],
-            &[],
-            "--outbox",
-        ),
+        (send("file", "+32470123456", "x", &[]), "--outbox"),
     ];
-    for (args, env, needle) in cases {
-        let output = smskit(args, env);
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{args:?}: {}",
-            stderr(&output)
-        );
+    for (run, needle) in cases {
+        let what = format!("{run:?}");
+        let output = run.output();
+        assert_eq!(code(&output), 2, "{what}: {}", stderr(&output));
         assert!(
             stderr(&output).contains(needle),
-            "{args:?}: {}",
+            "{what}: {}",
             stderr(&output)
         );
     }
-    let output = smskit(
-        &[
-            "send",
-            "--provider",
-            "stub",
-            "--to",
-            "+32470123456",
-            "--body",
-            "x",
-            "--timeout",
-            "0",
-        ],
-        &[],
-    );
-    assert_eq!(output.status.code(), Some(2));
+    let output = send("stub", "+32470123456", "x", &["--timeout", "0"]).output();
+    assert_eq!(code(&output), 2);
 }
 
 #[test]
@@ -440,7 +304,7 @@ fn unreachable_server_is_retryable() {
         .port();
     let base = format!("http://127.0.0.1:{port}");
     let output = send_twilio(&base, "ACME", "Hi", &[]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(code(&output), 1);
     assert!(stderr(&output).contains("retryable"), "{}", stderr(&output));
 }
 
@@ -453,7 +317,7 @@ fn control_characters_in_a_provider_message_are_escaped() {
         Duration::ZERO,
     )]);
     let output = send_twilio(&server.base, "+32460200000", "Hi", &[]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(code(&output), 1);
     let err = stderr(&output);
     assert!(
         err.contains(r"bad\x1b[2J\x07 number\r\nsmskit: sent\u{202e}\u{9b}"),

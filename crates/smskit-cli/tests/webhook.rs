@@ -1,6 +1,9 @@
 //! `smskit webhook verify twilio`.
 
-use std::process::{Command, Output};
+mod common;
+use common::{Run, code, smskit, stderr, stdout};
+
+use std::process::Output;
 
 const URL: &str = "https://mycompany.com/myapp.php?foo=1&bar=2";
 const SIGNATURE: &str = "0/KCTR6DLpKmkAf8muzZqo1nDgQ=";
@@ -12,9 +15,9 @@ const PARAMS: [&str; 5] = [
     "To=+18005551212",
 ];
 
-fn verify(url: &str, token: &str, signature: &str, params: &[&str], body: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_smskit"));
-    command.args([
+/// `smskit webhook verify twilio` with these arguments, a `--param` per entry of `params`.
+fn verify(url: &str, token: &str, signature: &str, params: &[&str], body: Option<&str>) -> Run {
+    let mut args = vec![
         "webhook",
         "verify",
         "twilio",
@@ -24,25 +27,26 @@ fn verify(url: &str, token: &str, signature: &str, params: &[&str], body: Option
         token,
         "--signature",
         signature,
-    ]);
+    ];
     for param in params {
-        command.args(["--param", param]);
+        args.extend(["--param", param]);
     }
     if let Some(body) = body {
-        command.args(["--body", body]);
+        args.extend(["--body", body]);
     }
-    command.output().unwrap()
+    smskit(&args)
 }
 
+/// What the run printed, without the line end.
 fn printed(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    stdout(output).trim().to_owned()
 }
 
 #[test]
 fn the_spec_vector_is_valid() {
-    let output = verify(URL, "12345", SIGNATURE, &PARAMS, None);
+    let output = verify(URL, "12345", SIGNATURE, &PARAMS, None).output();
     assert_eq!(printed(&output), "valid");
-    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(code(&output), 0);
 }
 
 #[test]
@@ -53,40 +57,42 @@ fn default_port_variant_is_valid() {
         SIGNATURE,
         &PARAMS,
         None,
-    );
+    )
+    .output();
     assert_eq!(printed(&output), "valid");
 }
 
 #[test]
 fn params_from_a_form_body() {
     let body = "CallSid=CA1234567890ABCDE&Caller=%2B12349013030&Digits=1234&From=%2B12349013030&To=%2B18005551212";
-    let output = verify(URL, "12345", SIGNATURE, &[], Some(body));
+    let output = verify(URL, "12345", SIGNATURE, &[], Some(body)).output();
     assert_eq!(printed(&output), "valid");
 }
 
 #[test]
 fn wrong_inputs_are_invalid() {
     let cases = [
-        verify(URL, "54321", SIGNATURE, &PARAMS, None),
-        verify(URL, "12345", SIGNATURE, &PARAMS[..4], None),
-        verify(URL, "12345", "AAAA", &PARAMS, None),
+        verify(URL, "54321", SIGNATURE, &PARAMS, None).output(),
+        verify(URL, "12345", SIGNATURE, &PARAMS[..4], None).output(),
+        verify(URL, "12345", "AAAA", &PARAMS, None).output(),
         verify(
             "https://mycompany.com/myapp.php?foo=1&bar=3",
             "12345",
             SIGNATURE,
             &PARAMS,
             None,
-        ),
+        )
+        .output(),
     ];
     for output in cases {
         assert_eq!(printed(&output), "invalid");
-        assert_eq!(output.status.code(), Some(1));
+        assert_eq!(code(&output), 1);
     }
 }
 
 #[test]
 fn malformed_param_is_a_usage_error() {
-    let output = verify(URL, "12345", SIGNATURE, &["no-equals-sign"], None);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("NAME=VALUE"));
+    let output = verify(URL, "12345", SIGNATURE, &["no-equals-sign"], None).output();
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("NAME=VALUE"));
 }
