@@ -273,3 +273,79 @@ fn price_errors_name_the_problem() {
         stderr(&output)
     );
 }
+
+/// The shared runner, under its own name so that it does not clash with a `mod common` above.
+#[path = "common/mod.rs"]
+pub mod shared_runner;
+
+/// Regressions of issue 9 (hostile input), on the shared runner.
+mod hardening {
+    use super::shared_runner::{code, smskit, stderr, stdout};
+
+    /// A file under the system temporary directory, removed on drop.
+    struct Scratch(std::path::PathBuf);
+
+    impl Scratch {
+        fn new(name: &str, content: &[u8]) -> Self {
+            let path = std::env::temp_dir().join(format!(
+                "smskit-segment-hardening-{}-{name}",
+                std::process::id()
+            ));
+            std::fs::write(&path, content).unwrap();
+            Scratch(path)
+        }
+
+        fn path(&self) -> &str {
+            self.0.to_str().unwrap()
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    #[test]
+    fn price_overflow_is_an_input_error_naming_the_price() {
+        let prices = Scratch::new("overflow.csv", b"1,9223372036854.775807,USD\n");
+        let text = "x".repeat(200);
+        let output = smskit(&["price", "--prices", prices.path(), "--to", "+1202", &text]).output();
+        assert_eq!(code(&output), 2, "{}", stdout(&output));
+        let message = stderr(&output);
+        assert!(
+            message.contains("9223372036854.775807 USD x 2"),
+            "{message}"
+        );
+
+        // Each destination fits, their sum does not.
+        let prices = Scratch::new("sum.csv", b"1,5000000000000,USD\n");
+        let output = smskit(&[
+            "price",
+            "--prices",
+            prices.path(),
+            "--to",
+            "+1202",
+            "--to",
+            "+1203",
+            "hi",
+        ])
+        .output();
+        assert_eq!(code(&output), 2, "{}", stdout(&output));
+        assert!(
+            stderr(&output).contains("amount too large"),
+            "{}",
+            stderr(&output)
+        );
+
+        // One micro-unit more than the largest amount does not wrap to a negative price.
+        let prices = Scratch::new("parse.csv", b"1,9223372036854.775808,USD\n");
+        let output = smskit(&["price", "--prices", prices.path(), "--to", "+1202", "hi"]).output();
+        assert_eq!(code(&output), 2, "{}", stdout(&output));
+        assert!(
+            stderr(&output).contains("\"9223372036854.775808\": too large"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}

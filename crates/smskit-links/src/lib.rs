@@ -20,7 +20,8 @@
 //!   [`LinkStore::record_click`] stores the click and returns the [`Attribution`] (the trace
 //!   moves to `open`); [`LinkStore::click_stats`] counts clicks per link, mailing or campaign.
 //!
-//! Short links contain only GSM-7 basic characters (the base is checked when the
+//! Short links contain only GSM-7 basic characters (the base is checked against
+//! [`smskit_segment::is_gsm7_basic`], the one alphabet of the workspace, when the
 //! [`Shortener`] is built), so rewriting never forces UCS-2. The crate is pure: randomness comes
 //! from the generator given to the store, time from the caller.
 //!
@@ -88,7 +89,6 @@
 mod code;
 mod error;
 mod find;
-mod gsm;
 mod memory;
 mod rewriter;
 mod rewritten;

@@ -110,7 +110,10 @@ impl Shortener {
         }
         let host = host.to_owned();
         let normalised = url.as_str().trim_end_matches('/').to_owned();
-        if let Some(character) = crate::gsm::first_non_basic(&normalised) {
+        if let Some(character) = normalised
+            .chars()
+            .find(|&c| !smskit_segment::is_gsm7_basic(c))
+        {
             return Err(LinkError::BaseNotGsm {
                 base: normalised,
                 character,
@@ -488,6 +491,30 @@ mod tests {
             "https://sho.rt/%7Ba%7D"
         );
         assert!(Shortener::new("https://sho.rt/_go").is_ok());
+    }
+
+    #[test]
+    fn base_alphabet_is_segment_gsm7_basic() {
+        // GSM-7 basic punctuation that URL normalisation keeps is accepted...
+        for ok in [
+            "https://sho.rt/_a",
+            "https://sho.rt/a@b",
+            "https://sho.rt/$!*'()",
+        ] {
+            assert!(Shortener::new(ok).is_ok(), "{ok}");
+        }
+        // ...extension characters (two septets) that it keeps are refused.
+        for (bad, c) in [
+            ("https://sho.rt/a~b", '~'),
+            ("https://sho.rt/a^b", '^'),
+            ("https://sho.rt/a|b", '|'),
+            ("https://sho.rt/a[b]", '['),
+        ] {
+            match Shortener::new(bad) {
+                Err(LinkError::BaseNotGsm { character, .. }) => assert_eq!(character, c, "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
     }
 
     #[test]

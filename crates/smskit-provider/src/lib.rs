@@ -40,7 +40,7 @@
 //! );
 //! let jobs: Vec<Job> = [flaky, stopped, E164::parse("+32470000003").unwrap()]
 //!     .into_iter()
-//!     .map(|to| Job::new(OutboundMessage::new(to, "Spring sale: -20% today")))
+//!     .map(|to| Job::new(OutboundMessage::new(to, "Spring sale: -20% today"), 1))
 //!     .collect();
 //!
 //! let clock = SimulatedClock::new();
@@ -77,7 +77,6 @@
 mod dispatch;
 mod error;
 mod file;
-mod gsm;
 mod http;
 mod json;
 mod message;
@@ -97,9 +96,12 @@ pub use dispatch::{
 pub use error::{Error, ErrorClass, ErrorKind};
 pub use file::{FileProvider, StoredMessage};
 pub use http::{HttpRequest, HttpResponse, Method, Transport, parse_form};
-pub use message::{DeliveryReport, OutboundMessage, Price, Receipt, Sender};
+pub use message::{DeliveryReport, OutboundMessage, Receipt, Sender, parse_price};
 pub use provider::Provider;
 pub use sender::{SenderNumber, SenderPool};
+/// The one money type of smskit (exact micro-units of a validated currency), re-exported so
+/// that prices need no second dependency.
+pub use smskit_segment::{Currency, Money};
 pub use status::{FailureType, TraceStatus, UnknownName};
 pub use stub::StubProvider;
 #[cfg(feature = "ureq")]

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use smskit_phone::E164;
+use smskit_segment::{Currency, Money};
 
 use crate::error::{Error, ErrorKind};
 use crate::status::{FailureType, TraceStatus};
@@ -311,147 +312,53 @@ mod validity_secs {
     }
 }
 
-/// An exact decimal amount of money with its ISO 4217 currency: the price a provider charged.
-///
-/// Providers quote SMS prices below the currency's minor unit (Twilio `-0.00750` USD, Vonage
-/// `0.03330000` EUR), so the amount is an integer with a decimal scale rather than minor units;
-/// [`Price::to_minor_units`] converts exactly when possible. Never floating point. Trailing
-/// zeros are dropped, so equal amounts compare equal.
+/// Parses a price as a provider writes it — a decimal amount, signed or not (Twilio reports a
+/// charge as `-0.00750`), with at most 6 decimals after trailing zeros are dropped — into the
+/// one money type, [`Money`]: exact micro-units of a validated currency. The sign is kept.
 ///
 /// ```
-/// use smskit_provider::Price;
+/// use smskit_provider::{Currency, parse_price};
 ///
-/// let price = Price::parse("-0.00750", "USD").unwrap(); // Twilio charges are negative
-/// assert_eq!(price.to_string(), "0.0075 USD");
-/// assert_eq!(price.units(), 75);
-/// assert_eq!(price.scale(), 4);
-/// assert_eq!(Price::parse("0.10", "EUR").unwrap().to_minor_units(2), Some(10));
-/// assert_eq!(price.to_minor_units(2), None); // 0.75 cent
+/// let usd = Currency::new("USD").unwrap();
+/// let charge = parse_price("-0.00750", usd).unwrap(); // Twilio charges are negative
+/// assert_eq!(charge.micros(), -7_500);
+/// assert_eq!(charge.to_string(), "-0.0075 USD");
+/// assert!(parse_price("0.0000001", usd).is_err()); // finer than a micro-unit: not rounded
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Price {
-    units: u64,
-    scale: u32,
-    currency: String,
-}
-
-/// The largest decimal scale kept (digits after the point).
-const MAX_SCALE: u32 = 18;
-
-impl Price {
-    /// Parses a decimal string (`12`, `0.0075`, `-0.00750`, `+1.5`); the sign is dropped
-    /// because a price is a cost (Twilio reports charges as negative amounts). `None` for
-    /// anything else, or more than 18 decimals, or an amount that does not fit 64 bits.
-    #[must_use]
-    pub fn parse(text: &str, currency: &str) -> Option<Self> {
-        let text = text.trim();
-        let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-        if whole.is_empty() && fraction.is_empty() {
-            return None;
-        }
-        if !whole
-            .bytes()
-            .chain(fraction.bytes())
-            .all(|b| b.is_ascii_digit())
-        {
-            return None;
-        }
-        let fraction = fraction.trim_end_matches('0');
-        let scale = u32::try_from(fraction.len())
-            .ok()
-            .filter(|s| *s <= MAX_SCALE)?;
-        let mut units: u64 = 0;
-        for b in whole.bytes().chain(fraction.bytes()) {
-            units = units.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-        }
-        Some(Self {
-            units,
-            scale,
-            currency: currency.trim().to_ascii_uppercase(),
-        })
-    }
-
-    /// The amount as an integer: the price is `units / 10^scale`.
-    #[must_use]
-    pub const fn units(&self) -> u64 {
-        self.units
-    }
-
-    /// The number of decimals of [`Price::units`].
-    #[must_use]
-    pub const fn scale(&self) -> u32 {
-        self.scale
-    }
-
-    /// The ISO 4217 currency code (upper case).
-    #[must_use]
-    pub fn currency(&self) -> &str {
-        &self.currency
-    }
-
-    /// The amount in minor units of `minor_digits` decimals (2 for USD/EUR), when that is
-    /// exact; `None` when the amount has finer digits or does not fit.
-    #[must_use]
-    pub fn to_minor_units(&self, minor_digits: u32) -> Option<u64> {
-        if self.scale <= minor_digits {
-            self.units
-                .checked_mul(10u64.checked_pow(minor_digits - self.scale)?)
-        } else {
-            let divisor = 10u64.checked_pow(self.scale - minor_digits)?;
-            self.units
-                .is_multiple_of(divisor)
-                .then_some(self.units / divisor)
-        }
-    }
-
-    /// The sum of two prices in the same currency; `None` when the currencies differ or the
-    /// sum does not fit.
-    #[must_use]
-    pub fn checked_add(&self, other: &Self) -> Option<Self> {
-        if self.currency != other.currency {
-            return None;
-        }
-        let scale = self.scale.max(other.scale);
-        let a = self
-            .units
-            .checked_mul(10u64.checked_pow(scale - self.scale)?)?;
-        let b = other
-            .units
-            .checked_mul(10u64.checked_pow(scale - other.scale)?)?;
-        let mut units = a.checked_add(b)?;
-        let mut scale = scale;
-        while scale > 0 && units % 10 == 0 {
-            units /= 10;
-            scale -= 1;
-        }
-        Some(Self {
-            units,
-            scale,
-            currency: self.currency.clone(),
-        })
+///
+/// # Errors
+/// A permanent [`ErrorKind::InvalidResponse`] error naming the amount when it is not such a
+/// decimal or does not fit.
+pub fn parse_price(amount: &str, currency: Currency) -> Result<Money, Error> {
+    let text = amount.trim();
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let invalid = |why: String| {
+        Error::permanent(
+            ErrorKind::InvalidResponse,
+            format!(
+                "invalid price `{}`: {why}",
+                crate::http::value_excerpt(amount)
+            ),
+        )
+    };
+    let magnitude = Money::parse(digits, currency).map_err(|error| invalid(error.to_string()))?;
+    if negative {
+        // The magnitude is non-negative, so its negation always fits.
+        Ok(Money::from_micros(-magnitude.micros(), currency))
+    } else {
+        Ok(magnitude)
     }
 }
 
-impl fmt::Display for Price {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Some(pow) = 10u64.checked_pow(self.scale) else {
-            return write!(f, "{}e-{} {}", self.units, self.scale, self.currency);
-        };
-        if self.scale == 0 {
-            write!(f, "{} {}", self.units, self.currency)
-        } else {
-            let width = self.scale as usize;
-            write!(
-                f,
-                "{}.{:0width$} {}",
-                self.units / pow,
-                self.units % pow,
-                self.currency
-            )
-        }
-    }
+/// The price of a provider's amount and currency code when both are usable: a price without
+/// a valid currency is no price (never an assumed currency).
+pub(crate) fn price_of(amount: &str, currency: Option<&str>) -> Option<Money> {
+    let currency = Currency::new(currency?.trim()).ok()?;
+    parse_price(amount, currency).ok()
 }
 
 /// What a provider answered when it accepted a message.
@@ -488,7 +395,7 @@ pub struct Receipt {
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub price: Option<Price>,
+    pub price: Option<Money>,
     /// When the provider created the message, when it said.
     #[cfg_attr(
         feature = "serde",
@@ -534,7 +441,7 @@ impl Receipt {
 
     /// Sets the price.
     #[must_use]
-    pub fn with_price(mut self, price: Price) -> Self {
+    pub fn with_price(mut self, price: Money) -> Self {
         self.price = Some(price);
         self
     }
@@ -604,7 +511,7 @@ pub struct DeliveryReport {
         feature = "serde",
         serde(default, skip_serializing_if = "Option::is_none")
     )]
-    pub price: Option<Price>,
+    pub price: Option<Money>,
     /// When the status happened: the provider's timestamp when it gives one, else the time the
     /// caller received the report.
     pub at: DateTime<Utc>,
@@ -710,61 +617,54 @@ mod tests {
     }
 
     #[test]
-    fn price_parse_exact() {
-        let price = Price::parse("0.03330000", "eur").unwrap();
+    fn price_keeps_its_sign_and_is_exact() {
+        let usd = Currency::new("USD").unwrap();
+        let eur = Currency::new("eur").unwrap();
+        assert_eq!(parse_price("-0.00750", usd).unwrap().micros(), -7_500);
+        assert_eq!(parse_price("+1.5", usd).unwrap().micros(), 1_500_000);
         assert_eq!(
-            (price.units(), price.scale(), price.currency()),
-            (333, 4, "EUR")
+            parse_price(" 0.03330000 ", eur).unwrap().to_string(),
+            "0.0333 EUR"
         );
-        assert_eq!(price.to_string(), "0.0333 EUR");
-        assert_eq!(Price::parse("12", "USD").unwrap().to_string(), "12 USD");
-        assert_eq!(
-            Price::parse("-0.00750", "USD"),
-            Price::parse("0.0075", "USD")
-        );
-        assert_eq!(
-            Price::parse(".5", "USD").unwrap().to_minor_units(2),
-            Some(50)
-        );
-        assert_eq!(Price::parse("0.000", "USD").unwrap().to_string(), "0 USD");
+        assert_eq!(parse_price(".5", usd).unwrap().micros(), 500_000);
         for bad in [
             "",
             "-",
+            "--1",
+            "-+1",
             ".",
             "1.2.3",
             "abc",
             "1e5",
-            "0.0000000000000000001",
+            "0.0000001",
             "99999999999999999999",
         ] {
-            assert_eq!(Price::parse(bad, "USD"), None, "{bad}");
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn price_display_round_trips(units in 0u64..u64::MAX / 10, scale in 0u32..12) {
-            let text = if scale == 0 {
-                units.to_string()
-            } else {
-                let digits = format!("{units:0>width$}", width = scale as usize + 1);
-                let (whole, fraction) = digits.split_at(digits.len() - scale as usize);
-                format!("{whole}.{fraction}")
-            };
-            let price = Price::parse(&text, "usd").unwrap();
-            let shown = price.to_string();
-            let amount = shown.strip_suffix(" USD").unwrap();
-            proptest::prop_assert_eq!(Price::parse(amount, "USD"), Some(price.clone()));
-            proptest::prop_assert!(price.scale() <= scale);
+            let error = parse_price(bad, usd).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidResponse, "{bad}");
+            assert!(error.message().contains(bad), "{bad}: {error}");
         }
     }
 
     #[test]
-    fn price_sum() {
-        let a = Price::parse("0.0333", "EUR").unwrap();
-        let b = Price::parse("0.0667", "EUR").unwrap();
-        assert_eq!(a.checked_add(&b).unwrap().to_string(), "0.1 EUR");
-        assert_eq!(a.checked_add(&Price::parse("1", "USD").unwrap()), None);
+    fn a_price_without_a_currency_is_no_price() {
+        assert_eq!(price_of("0.0075", None), None);
+        assert_eq!(price_of("0.0075", Some("")), None);
+        assert_eq!(price_of("0.0075", Some("US")), None);
+        assert_eq!(
+            price_of("-0.0075", Some("usd")).map(|m| m.to_string()),
+            Some("-0.0075 USD".to_owned())
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn price_round_trips_through_display(micros in -(i64::MAX / 2)..i64::MAX / 2) {
+            let eur = Currency::new("EUR").unwrap();
+            let money = Money::from_micros(micros, eur);
+            let shown = money.to_string();
+            let amount = shown.strip_suffix(" EUR").unwrap();
+            proptest::prop_assert_eq!(parse_price(amount, eur).unwrap(), money);
+        }
     }
 
     #[cfg(feature = "serde")]

@@ -16,7 +16,8 @@
 //! let body = r#"{"message-count": "1", "messages": [{"to": "447700900000",
 //!     "message-id": "0A0000000123ABCD1", "status": "0", "remaining-balance": "3.14159265",
 //!     "message-price": "0.03330000", "network": "12345"}]}"#;
-//! let receipt = parse_send_response(&HttpResponse::new(200, body), "EUR").unwrap();
+//! let eur = smskit_provider::Currency::new("EUR").unwrap();
+//! let receipt = parse_send_response(&HttpResponse::new(200, body), Some(eur)).unwrap();
 //! assert_eq!(receipt.message_id, "0A0000000123ABCD1");
 //! assert_eq!(receipt.price.unwrap().to_string(), "0.0333 EUR");
 //! ```
@@ -27,15 +28,15 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::Value;
 use smskit_phone::E164;
+use smskit_segment::{Currency, Money};
 
 use crate::error::{Error, ErrorClass, ErrorKind, config_error};
-use crate::gsm::is_gsm7;
 use crate::http::{
     HttpRequest, HttpResponse, Method, Transport, body_excerpt, check_api_base, error_for_status,
     form_body, parse_form, query_of, status_message, value_excerpt,
 };
 use crate::json::{number_of, text_of};
-use crate::message::{DeliveryReport, OutboundMessage, Price, Receipt, Sender};
+use crate::message::{DeliveryReport, OutboundMessage, Receipt, Sender, parse_price};
 use crate::provider::Provider;
 use crate::sender::SenderPool;
 use crate::status::{FailureType, TraceStatus};
@@ -58,7 +59,7 @@ pub struct VonageConfig {
     from: Option<Sender>,
     senders: SenderPool,
     callback: Option<String>,
-    currency: String,
+    currency: Option<Currency>,
 }
 
 impl fmt::Debug for VonageConfig {
@@ -92,7 +93,7 @@ impl VonageConfig {
             from: None,
             senders: SenderPool::new(),
             callback: None,
-            currency: "EUR".to_owned(),
+            currency: None,
         })
     }
 
@@ -130,18 +131,18 @@ impl VonageConfig {
         Ok(self)
     }
 
-    /// The account's currency, which Vonage prices are in (its responses do not say);
-    /// default `EUR`.
+    /// The account's currency, which Vonage prices are in (its responses and receipts do not
+    /// say). Without it, receipts and reports carry no price: a currency is never assumed.
     #[must_use]
-    pub fn with_currency(mut self, currency: &str) -> Self {
-        self.currency = currency.trim().to_ascii_uppercase();
+    pub fn with_currency(mut self, currency: Currency) -> Self {
+        self.currency = Some(currency);
         self
     }
 
-    /// The account currency.
+    /// The account currency, when configured.
     #[must_use]
-    pub fn currency(&self) -> &str {
-        &self.currency
+    pub fn currency(&self) -> Option<Currency> {
+        self.currency
     }
 
     fn sender(&self, message: &OutboundMessage) -> Result<String, Error> {
@@ -212,7 +213,7 @@ impl VonageConfig {
             ("to", message.to.digits()),
             ("text", &message.body),
         ];
-        if !is_gsm7(&message.body) {
+        if !message.body.chars().all(smskit_segment::is_gsm7) {
             fields.push(("type", "unicode"));
         }
         if let Some(url) = message.status_callback.as_ref().or(self.callback.as_ref()) {
@@ -279,7 +280,10 @@ pub const fn status_meaning(status: u32) -> (ErrorClass, ErrorKind, FailureType)
 ///
 /// # Errors
 /// A classified [`Error`] as above.
-pub fn parse_send_response(response: &HttpResponse, currency: &str) -> Result<Receipt, Error> {
+pub fn parse_send_response(
+    response: &HttpResponse,
+    currency: Option<Currency>,
+) -> Result<Receipt, Error> {
     if !response.is_success() {
         let message = status_message("Vonage", response);
         let mut error = error_for_status(response.status, message);
@@ -310,7 +314,7 @@ pub fn parse_send_response(response: &HttpResponse, currency: &str) -> Result<Re
         .filter(|parts| !parts.is_empty())
         .ok_or_else(|| unknown("the body has no `messages`"))?;
 
-    let mut accepted: Vec<(String, Option<Price>)> = Vec::new();
+    let mut accepted: Vec<(String, Option<Money>)> = Vec::new();
     let mut failed: Vec<(u32, String)> = Vec::new();
     for part in parts {
         let status = part.get("status").and_then(number_of);
@@ -325,7 +329,8 @@ pub fn parse_send_response(response: &HttpResponse, currency: &str) -> Result<Re
                 let price = part
                     .get("message-price")
                     .and_then(text_of)
-                    .and_then(|price| Price::parse(&price, currency));
+                    .zip(currency)
+                    .and_then(|(price, currency)| parse_price(&price, currency).ok());
                 accepted.push((id.to_owned(), price));
             }
             Some(status) => {
@@ -379,16 +384,13 @@ pub fn parse_send_response(response: &HttpResponse, currency: &str) -> Result<Re
     let mut receipt = Receipt::new("vonage", first, TraceStatus::Pending, "0")
         .with_part_ids(ids)
         .with_segments(segments);
-    let mut total: Option<Price> = None;
-    let mut complete = true;
-    for (_, price) in &accepted {
-        match (price, &total) {
-            (Some(price), None) => total = Some(price.clone()),
-            (Some(price), Some(sum)) => total = sum.checked_add(price),
-            (None, _) => complete = false,
-        }
-    }
-    if let (true, Some(total)) = (complete, total) {
+    // The message's price is the sum of every part's, or none when a part has none.
+    let total = accepted
+        .iter()
+        .map(|(_, price)| *price)
+        .reduce(|sum, price| sum?.checked_add(price?).ok())
+        .flatten();
+    if let Some(total) = total {
         receipt = receipt.with_price(total);
     }
     Ok(receipt)
@@ -478,7 +480,8 @@ fn receipt_error_failure(code: u32) -> Option<FailureType> {
 ///     ("scts", "2001011400"), ("err-code", "0"), ("client-ref", "trace-42"),
 ///     ("message-timestamp", "2020-01-01 14:00:00"),
 /// ];
-/// let report = parse_delivery_receipt(&params, "EUR", DateTime::<Utc>::UNIX_EPOCH).unwrap();
+/// let eur = smskit_provider::Currency::new("EUR").unwrap();
+/// let report = parse_delivery_receipt(&params, Some(eur), DateTime::<Utc>::UNIX_EPOCH).unwrap();
 /// assert_eq!(report.status, TraceStatus::Sent);
 /// assert_eq!(report.client_ref.as_deref(), Some("trace-42"));
 /// assert_eq!(report.to.unwrap().as_str(), "+447700900000");
@@ -490,7 +493,7 @@ fn receipt_error_failure(code: u32) -> Option<FailureType> {
 /// with an unknown status.
 pub fn parse_delivery_receipt<N: AsRef<str>, V: AsRef<str>>(
     params: &[(N, V)],
-    currency: &str,
+    currency: Option<Currency>,
     received_at: DateTime<Utc>,
 ) -> Result<DeliveryReport, Error> {
     let get = |name: &str| -> Option<&str> {
@@ -533,7 +536,9 @@ pub fn parse_delivery_receipt<N: AsRef<str>, V: AsRef<str>>(
         .and_then(|digits| E164::parse(&format!("+{}", digits.trim_start_matches('+'))).ok());
     report.from = get("to").map(str::to_owned);
     report.client_ref = get("client-ref").map(str::to_owned);
-    report.price = get("price").and_then(|price| Price::parse(price, currency));
+    report.price = get("price")
+        .zip(currency)
+        .and_then(|(price, currency)| parse_price(price, currency).ok());
     Ok(report)
 }
 
@@ -544,7 +549,7 @@ pub fn parse_delivery_receipt<N: AsRef<str>, V: AsRef<str>>(
 /// As [`parse_delivery_receipt`]; an oversized body is refused.
 pub fn parse_delivery_receipt_request(
     request: &HttpRequest,
-    currency: &str,
+    currency: Option<Currency>,
     received_at: DateTime<Utc>,
 ) -> Result<DeliveryReport, Error> {
     if request.body.len() > MAX_RECEIPT_BYTES {
@@ -610,7 +615,7 @@ impl Provider for Vonage {
     fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
         let request = self.config.build_request(message)?;
         let response = self.transport.execute(&request)?;
-        parse_send_response(&response, &self.config.currency)
+        parse_send_response(&response, self.config.currency)
     }
 
     fn parse_delivery_report(
@@ -618,7 +623,7 @@ impl Provider for Vonage {
         request: &HttpRequest,
         received_at: DateTime<Utc>,
     ) -> Result<DeliveryReport, Error> {
-        parse_delivery_receipt_request(request, &self.config.currency, received_at)
+        parse_delivery_receipt_request(request, self.config.currency, received_at)
     }
 }
 
@@ -627,6 +632,10 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+
+    fn eur() -> Option<Currency> {
+        Some(Currency::new("EUR").unwrap())
+    }
 
     fn message(body: &str) -> OutboundMessage {
         OutboundMessage::new(E164::parse("+447700900000").unwrap(), body)
@@ -713,7 +722,7 @@ mod tests {
                 .map(|(i, status)| serde_json::json!({"message-id": format!("id{i}"), "status": status.to_string(), "message-price": "0.01"}))
                 .collect();
             let body = serde_json::json!({"message-count": parts.len().to_string(), "messages": parts}).to_string();
-            let outcome = parse_send_response(&HttpResponse::new(200, body), "EUR");
+            let outcome = parse_send_response(&HttpResponse::new(200, body), eur());
             let accepted = statuses.iter().filter(|s| **s == 0).count();
             match outcome {
                 Ok(receipt) => {
@@ -734,17 +743,38 @@ mod tests {
     }
 
     #[test]
+    fn no_account_currency_no_price() {
+        let body = r#"{"message-count": "1", "messages": [{"message-id": "A1", "status": "0",
+            "message-price": "0.03330000"}]}"#;
+        let receipt = parse_send_response(&HttpResponse::new(200, body), None).unwrap();
+        assert_eq!(
+            receipt.price, None,
+            "Vonage does not say; EUR is not assumed"
+        );
+        let receipt = parse_send_response(&HttpResponse::new(200, body), eur()).unwrap();
+        assert_eq!(receipt.price.unwrap().micros(), 33_300);
+        let params = [
+            ("messageId", "X"),
+            ("status", "delivered"),
+            ("price", "0.0333"),
+        ];
+        let report = parse_delivery_receipt(&params, None, DateTime::<Utc>::UNIX_EPOCH).unwrap();
+        assert_eq!(report.price, None);
+        assert_eq!(VonageConfig::new("k", "s").unwrap().currency(), None);
+    }
+
+    #[test]
     fn mixed_parts() {
         let body = r#"{"message-count": "2", "messages": [
             {"message-id": "A1", "status": "0", "message-price": "0.03"},
             {"status": "1", "error-text": "Throughput Rate Exceeded"}]}"#;
-        let error = parse_send_response(&HttpResponse::new(200, body), "EUR").unwrap_err();
+        let error = parse_send_response(&HttpResponse::new(200, body), eur()).unwrap_err();
         assert_eq!(error.class(), ErrorClass::Unknown);
         assert_eq!(error.kind(), ErrorKind::PartiallySent);
         assert!(error.message().contains("A1"));
 
         let body = r#"{"messages": [{"status": "1", "error-text": "x"}, {"status": "9", "error-text": "y"}]}"#;
-        let error = parse_send_response(&HttpResponse::new(200, body), "EUR").unwrap_err();
+        let error = parse_send_response(&HttpResponse::new(200, body), eur()).unwrap_err();
         assert_eq!(
             error.class(),
             ErrorClass::Permanent,
@@ -752,7 +782,7 @@ mod tests {
         );
 
         let body = r#"{"messages": [{"status": "1", "error-text": "x"}, {"status": "5"}]}"#;
-        let error = parse_send_response(&HttpResponse::new(200, body), "EUR").unwrap_err();
+        let error = parse_send_response(&HttpResponse::new(200, body), eur()).unwrap_err();
         assert_eq!(error.class(), ErrorClass::Retryable);
     }
 
@@ -766,7 +796,7 @@ mod tests {
             r#"{"messages": [{"status": "0"}]}"#,
             r#"{"messages": [{}]}"#,
         ] {
-            let error = parse_send_response(&HttpResponse::new(200, body), "EUR").unwrap_err();
+            let error = parse_send_response(&HttpResponse::new(200, body), eur()).unwrap_err();
             assert_eq!(error.class(), ErrorClass::Unknown, "{body}");
         }
     }
@@ -778,7 +808,7 @@ mod tests {
             Method::Get,
             "https://example.com/dlr?messageId=X1&status=expired&err-code=1",
         );
-        let report = parse_delivery_receipt_request(&get, "EUR", at).unwrap();
+        let report = parse_delivery_receipt_request(&get, eur(), at).unwrap();
         assert_eq!(
             (report.status, report.failure),
             (TraceStatus::Error, Some(FailureType::Expired))
@@ -786,20 +816,20 @@ mod tests {
         let json = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body(
             r#"{"messageId": "X2", "status": "failed", "err-code": "9", "price": 0.05}"#,
         );
-        let report = parse_delivery_receipt_request(&json, "EUR", at).unwrap();
+        let report = parse_delivery_receipt_request(&json, eur(), at).unwrap();
         assert!(report.is_opt_out());
         assert_eq!(report.price.unwrap().to_string(), "0.05 EUR");
         let form = HttpRequest::new(Method::Post, "https://example.com/dlr")
             .with_body("messageId=X3&status=buffered");
         assert_eq!(
-            parse_delivery_receipt_request(&form, "EUR", at)
+            parse_delivery_receipt_request(&form, eur(), at)
                 .unwrap()
                 .status,
             TraceStatus::Pending
         );
         let bad = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body("{not json");
         assert_eq!(
-            parse_delivery_receipt_request(&bad, "EUR", at)
+            parse_delivery_receipt_request(&bad, eur(), at)
                 .unwrap_err()
                 .kind(),
             ErrorKind::InvalidWebhook
@@ -814,13 +844,13 @@ mod tests {
             ("status", "delivered"),
             ("scts", "2001011400"),
         ];
-        let report = parse_delivery_receipt(&params, "EUR", at).unwrap();
+        let report = parse_delivery_receipt(&params, eur(), at).unwrap();
         assert_eq!(report.at.to_rfc3339(), "2020-01-01T14:00:00+00:00");
         let params = [
             ("messageId", "X"),
             ("status", "delivered"),
             ("scts", "garbage"),
         ];
-        assert_eq!(parse_delivery_receipt(&params, "EUR", at).unwrap().at, at);
+        assert_eq!(parse_delivery_receipt(&params, eur(), at).unwrap().at, at);
     }
 }

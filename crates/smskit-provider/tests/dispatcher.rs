@@ -10,6 +10,7 @@ use smskit_provider::{
     OutboundMessage, Provider, Rate, Receipt, RetryPolicy, Sender, SenderNumber, SenderPool,
     SimulatedClock, StubProvider,
 };
+use smskit_segment::{Language, LanguageSet, Segmenter, Transliteration};
 
 fn number(i: usize) -> E164 {
     E164::parse(&format!("+3247{i:07}")).unwrap()
@@ -17,7 +18,7 @@ fn number(i: usize) -> E164 {
 
 fn jobs(count: usize) -> Vec<Job> {
     (0..count)
-        .map(|i| Job::new(OutboundMessage::new(number(i), format!("Hello {i}"))))
+        .map(|i| Job::new(OutboundMessage::new(number(i), format!("Hello {i}")), 1))
         .collect()
 }
 
@@ -143,8 +144,8 @@ fn refused_messages_never_reach_the_provider() {
     let stub = StubProvider::new();
     let clock = SimulatedClock::new();
     let batch = vec![
-        Job::new(OutboundMessage::new(number(0), "")),
-        Job::new(OutboundMessage::new(number(1), "ok")),
+        Job::new(OutboundMessage::new(number(0), ""), 1),
+        Job::new(OutboundMessage::new(number(1), "ok"), 1),
     ];
     let results = Dispatcher::new(&stub, &clock).dispatch(batch);
     assert_eq!(results[0].attempts, 0);
@@ -223,9 +224,13 @@ fn rate_counts_segments_per_sender() {
         };
         let parts = 1 + (i % 3) as u32;
         let body = "x".repeat(153 * parts as usize);
-        batch.push(Job::new(
-            OutboundMessage::new(number(i), body).with_from(from),
-        ));
+        batch.push(
+            Job::segmented(
+                OutboundMessage::new(number(i), body).with_from(from),
+                &Segmenter::new(),
+            )
+            .unwrap(),
+        );
         segments.push(parts);
     }
     assert_eq!(batch[2].segments, 3, "jobs count their segments");
@@ -369,21 +374,22 @@ fn sender_pool_assigns_senders_before_rate_limits() {
     let stub = StubProvider::new();
     let clock = SimulatedClock::new();
     let batch = vec![
-        Job::new(OutboundMessage::new(
-            E164::parse("+32470123456").unwrap(),
-            "be",
-        )),
-        Job::new(OutboundMessage::new(
-            E164::parse("+33612345678").unwrap(),
-            "fr",
-        )),
-        Job::new(OutboundMessage::new(
-            E164::parse("+4915112345678").unwrap(),
-            "de",
-        )),
+        Job::new(
+            OutboundMessage::new(E164::parse("+32470123456").unwrap(), "be"),
+            1,
+        ),
+        Job::new(
+            OutboundMessage::new(E164::parse("+33612345678").unwrap(), "fr"),
+            1,
+        ),
+        Job::new(
+            OutboundMessage::new(E164::parse("+4915112345678").unwrap(), "de"),
+            1,
+        ),
         Job::new(
             OutboundMessage::new(E164::parse("+32470123457").unwrap(), "own")
                 .with_from(Sender::parse("ACME").unwrap()),
+            1,
         ),
     ];
     let results = Dispatcher::new(&stub, &clock)
@@ -463,4 +469,28 @@ proptest! {
             }
         }
     }
+}
+
+/// A job counts the segments of the options the message was composed with, never a second
+/// GSM-7 table of its own: a Turkish text with the Turkish shift tables and a curly quote
+/// under Smart Encoding both stay 7-bit.
+#[test]
+fn jobs_count_with_the_segmenter_of_the_message() {
+    let turkish = Segmenter::new().with_languages(LanguageSet::EMPTY.with(Language::Turkish));
+    let body = "Güzel bir gün: şimdi %20 indirim! ".repeat(4); // 136 chars, 7-bit with the tables
+    let expected = turkish.count(&body).unwrap().parts;
+    let job = Job::segmented(OutboundMessage::new(number(0), body.clone()), &turkish).unwrap();
+    assert_eq!(job.segments as usize, expected);
+    assert_eq!(job.segments, 1, "UCS-2 would need 3 parts");
+
+    let smart = Segmenter::new().with_transliteration(Transliteration::Smart);
+    let body = format!("Don’t miss it {}", "a".repeat(100));
+    let job = Job::segmented(OutboundMessage::new(number(1), body.clone()), &smart).unwrap();
+    assert_eq!(job.segments, 1);
+    let standard = Job::segmented(OutboundMessage::new(number(1), body), &Segmenter::new());
+    assert_eq!(standard.unwrap().segments, 2);
+
+    let forced = Segmenter::new().with_encoding(smskit_segment::EncodingChoice::Gsm7);
+    let error = Job::segmented(OutboundMessage::new(number(2), "ç"), &forced).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
 }

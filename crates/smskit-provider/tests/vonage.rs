@@ -7,10 +7,17 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use common::{assert_report, assert_send_fixture, fixtures, jsonl, response_from, str_of};
 use smskit_provider::vonage::{Vonage, VonageConfig};
-use smskit_provider::{HttpRequest, Method, Provider};
+use smskit_provider::{Currency, HttpRequest, Method, Provider};
 
 const KEY: &str = "abcd1234";
 const SECRET: &str = "Sx8Yq2Lm4Nz6Pw0R";
+
+/// The account of the fixtures: its prices are in EUR.
+fn config() -> VonageConfig {
+    VonageConfig::new(KEY, SECRET)
+        .unwrap()
+        .with_currency(Currency::new("EUR").unwrap())
+}
 
 #[test]
 fn send_fixtures() {
@@ -18,17 +25,14 @@ fn send_fixtures() {
     assert!(fixtures.len() >= 15, "the fixtures are missing");
     for (name, fixture) in fixtures {
         let transport = Arc::new(common::Replay::new(response_from(&fixture["response"])));
-        let vonage = Vonage::new(VonageConfig::new(KEY, SECRET).unwrap(), transport.clone());
+        let vonage = Vonage::new(config(), transport.clone());
         assert_send_fixture(&name, &fixture, &vonage, &transport, "vonage");
     }
 }
 
 #[test]
 fn receipt_fixtures() {
-    let vonage = Vonage::new(
-        VonageConfig::new(KEY, SECRET).unwrap(),
-        common::Replay::unused(),
-    );
+    let vonage = Vonage::new(config(), common::Replay::unused());
     let received_at = DateTime::<Utc>::UNIX_EPOCH;
     let lines = jsonl("vonage/receipts.jsonl");
     assert!(lines.len() >= 15);

@@ -70,9 +70,13 @@ pub enum Error {
         /// The price's currency.
         found: Currency,
     },
-    /// An amount too large to represent (over about 9.2 trillion in the major unit).
-    #[error("amount overflow while computing a price")]
-    AmountOverflow,
+    /// A sum or product of amounts too large to represent (over 9,223,372,036,854.775807 in
+    /// the major unit).
+    #[error("amount too large: {expression} exceeds 9223372036854.775807")]
+    AmountOverflow {
+        /// The computation that overflowed, with its operands (`0.5 EUR x 3`).
+        expression: String,
+    },
     /// A malformed price-table CSV line.
     #[error("price table line {line}, column {column} (byte {offset}): {message}")]
     PriceTableSyntax {

@@ -139,12 +139,17 @@ impl Money {
                 .and_then(|value| value.checked_add(i64::from(byte - b'0')))
                 .ok_or_else(overflow)?;
         }
-        micros = micros.checked_mul(MICROS_PER_UNIT).ok_or_else(overflow)?;
+        // At most 6 digits: below one unit, so only the final addition can overflow.
+        let mut fraction_micros = 0;
         let mut scale = MICROS_PER_UNIT / 10;
         for byte in fraction.bytes() {
-            micros += i64::from(byte - b'0') * scale;
+            fraction_micros += i64::from(byte - b'0') * scale;
             scale /= 10;
         }
+        let micros = micros
+            .checked_mul(MICROS_PER_UNIT)
+            .and_then(|whole| whole.checked_add(fraction_micros))
+            .ok_or_else(overflow)?;
         Ok(Money::from_micros(micros, currency))
     }
 
@@ -166,20 +171,46 @@ impl Money {
                 found: other.currency,
             });
         }
-        let micros = self
-            .micros
-            .checked_add(other.micros)
-            .ok_or(Error::AmountOverflow)?;
+        let micros =
+            self.micros
+                .checked_add(other.micros)
+                .ok_or_else(|| Error::AmountOverflow {
+                    expression: format!("{self} + {other}"),
+                })?;
         Ok(Money::from_micros(micros, self.currency))
+    }
+
+    /// The sum of `amounts`, all in `currency` (zero when there are none), or an error at the
+    /// first amount in another currency or when the sum overflows.
+    ///
+    /// The currency is given rather than taken from the first amount so that an empty sum
+    /// has one and a mailing priced in the wrong currency fails at its first message.
+    ///
+    /// ```
+    /// use smskit_segment::{Currency, Money};
+    /// let eur = Currency::new("EUR")?;
+    /// let prices = [Money::parse("0.0752", eur)?, Money::parse("0.0698", eur)?];
+    /// assert_eq!(Money::checked_sum(eur, prices)?.to_string(), "0.145 EUR");
+    /// let usd = Money::parse("0.0079", Currency::new("USD")?)?;
+    /// assert!(Money::checked_sum(eur, [prices[0], usd]).is_err());
+    /// # Ok::<(), smskit_segment::Error>(())
+    /// ```
+    pub fn checked_sum(
+        currency: Currency,
+        amounts: impl IntoIterator<Item = Money>,
+    ) -> Result<Money, Error> {
+        amounts
+            .into_iter()
+            .try_fold(Money::zero(currency), Money::checked_add)
     }
 
     /// `count` times this amount, or an error on overflow.
     pub fn checked_mul(self, count: usize) -> Result<Money, Error> {
-        let count = i64::try_from(count).map_err(|_| Error::AmountOverflow)?;
-        let micros = self
-            .micros
-            .checked_mul(count)
-            .ok_or(Error::AmountOverflow)?;
+        let overflow = || Error::AmountOverflow {
+            expression: format!("{self} x {count}"),
+        };
+        let factor = i64::try_from(count).map_err(|_| overflow())?;
+        let micros = self.micros.checked_mul(factor).ok_or_else(overflow)?;
         Ok(Money::from_micros(micros, self.currency))
     }
 
@@ -273,6 +304,63 @@ mod tests {
         ] {
             assert_eq!(Money::from_micros(micros, eur()).to_string(), shown);
         }
+    }
+
+    #[test]
+    fn parse_refuses_amounts_over_the_largest_in_the_fraction_too() {
+        // The whole part fits, the fraction pushes the sum over i64::MAX micro-units.
+        assert_eq!(
+            Money::parse("9223372036854.775807", eur())
+                .unwrap()
+                .micros(),
+            i64::MAX
+        );
+        for text in ["9223372036854.775808", "9223372036854.999999"] {
+            match Money::parse(text, eur()) {
+                Err(Error::InvalidAmount { input, reason }) => {
+                    assert_eq!(input, text);
+                    assert_eq!(reason, "too large");
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn overflow_errors_name_the_operands() {
+        let largest = Money::from_micros(i64::MAX, eur());
+        let message = largest.checked_mul(2).unwrap_err().to_string();
+        assert!(message.contains("9223372036854.775807 EUR"), "{message}");
+        assert!(message.contains("x 2"), "{message}");
+        let message = largest
+            .checked_add(Money::from_micros(1, eur()))
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("+ 0.000001 EUR"), "{message}");
+    }
+
+    #[test]
+    fn checked_sum_adds_one_currency_only() {
+        let usd = Currency::new("USD").unwrap();
+        let amounts = [75_200, 1, 24_799].map(|micros| Money::from_micros(micros, eur()));
+        assert_eq!(
+            Money::checked_sum(eur(), amounts).unwrap(),
+            Money::from_micros(100_000, eur())
+        );
+        assert_eq!(Money::checked_sum(eur(), []).unwrap(), Money::zero(eur()));
+        assert!(matches!(
+            Money::checked_sum(eur(), [Money::zero(eur()), Money::zero(usd)]),
+            Err(Error::CurrencyMismatch { .. })
+        ));
+        // The currency asked for is checked even for the first amount.
+        assert!(matches!(
+            Money::checked_sum(eur(), [Money::zero(usd)]),
+            Err(Error::CurrencyMismatch { .. })
+        ));
+        assert!(matches!(
+            Money::checked_sum(eur(), [Money::from_micros(i64::MAX, eur()); 2]),
+            Err(Error::AmountOverflow { .. })
+        ));
     }
 
     #[test]

@@ -204,7 +204,9 @@ impl PriceTable {
             batch.parts = batch
                 .parts
                 .checked_add(parts)
-                .ok_or(Error::AmountOverflow)?;
+                .ok_or_else(|| Error::AmountOverflow {
+                    expression: format!("{} + {parts} parts", batch.parts),
+                })?;
         }
         Ok(batch)
     }

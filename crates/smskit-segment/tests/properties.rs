@@ -97,3 +97,39 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Parsing is exact on every representable amount and refuses, never wraps, the rest.
+    #[test]
+    fn money_parse_is_exact_or_refuses(whole in 0u64..=u64::MAX, fraction in 0u32..1_000_000) {
+        use smskit_segment::{Currency, Money};
+        let eur = Currency::new("EUR").unwrap();
+        let text = format!("{whole}.{fraction:06}");
+        let exact = i128::from(whole) * 1_000_000 + i128::from(fraction);
+        match Money::parse(&text, eur) {
+            Ok(money) => prop_assert_eq!(i128::from(money.micros()), exact),
+            Err(_) => prop_assert!(exact > i128::from(i64::MAX), "{} refused", text),
+        }
+    }
+
+    /// A product or sum is the exact one, or an error: never a wrapped amount.
+    #[test]
+    fn money_arithmetic_is_exact_or_refuses(a in 0i64..=i64::MAX, b in 0i64..=i64::MAX, n: u32) {
+        use smskit_segment::{Currency, Money};
+        let usd = Currency::new("USD").unwrap();
+        let (a_money, b_money) = (Money::from_micros(a, usd), Money::from_micros(b, usd));
+        match a_money.checked_add(b_money) {
+            Ok(sum) => prop_assert_eq!(i128::from(sum.micros()), i128::from(a) + i128::from(b)),
+            Err(_) => prop_assert!(i128::from(a) + i128::from(b) > i128::from(i64::MAX)),
+        }
+        let count = usize::try_from(n).unwrap();
+        match a_money.checked_mul(count) {
+            Ok(product) => {
+                prop_assert_eq!(i128::from(product.micros()), i128::from(a) * i128::from(n));
+            }
+            Err(_) => prop_assert!(i128::from(a) * i128::from(n) > i128::from(i64::MAX)),
+        }
+    }
+}

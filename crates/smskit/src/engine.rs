@@ -13,26 +13,30 @@ use crate::filter::{FieldValue, Plan, Schema};
 use crate::model::{
     Audience, Contact, ContactId, MailingId, MailingState, NewContact, NewMailing, Trace,
 };
+use crate::optout::OptOutLinks;
 use crate::phone::Region;
 use crate::provider::{
     Clock, DeliveryReport, DispatchOptions, Dispatcher, ErrorClass, FailureType, Job,
     OutboundMessage, Provider, Sender, TraceStatus,
 };
+use crate::reply::StopKeywords;
 use crate::segment::{PriceTable, Segmenter};
-use crate::stats::{Counts, TraceFacts};
+use crate::stats::Counts;
 use crate::store::{Outcome, StatusUpdate, Store};
 use crate::template::Template;
 
 /// How the engine prepares and sends.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    default_region: Option<Region>,
-    segmenter: Segmenter,
-    batch_size: usize,
-    dispatch: DispatchOptions,
-    sender: Option<Sender>,
-    prices: Option<Arc<PriceTable>>,
-    balance: Option<Arc<dyn Balance>>,
+    pub(crate) default_region: Option<Region>,
+    pub(crate) segmenter: Segmenter,
+    pub(crate) batch_size: usize,
+    pub(crate) dispatch: DispatchOptions,
+    pub(crate) sender: Option<Sender>,
+    pub(crate) prices: Option<Arc<PriceTable>>,
+    pub(crate) balance: Option<Arc<dyn Balance>>,
+    pub(crate) opt_out: Option<OptOutLinks>,
+    pub(crate) stop_keywords: StopKeywords,
 }
 
 impl Default for Settings {
@@ -45,6 +49,8 @@ impl Default for Settings {
             sender: None,
             prices: None,
             balance: None,
+            opt_out: None,
+            stop_keywords: StopKeywords::default(),
         }
     }
 }
@@ -107,6 +113,22 @@ impl Settings {
     #[must_use]
     pub fn with_balance(mut self, balance: Arc<dyn Balance>) -> Self {
         self.balance = Some(balance);
+        self
+    }
+
+    /// The opt-out links appended to the messages of mailings created
+    /// [`with_opt_out_link`](crate::model::NewMailing::with_opt_out_link), and checked by
+    /// [`Engine::opt_out`].
+    #[must_use]
+    pub fn with_opt_out_links(mut self, links: OptOutLinks) -> Self {
+        self.opt_out = Some(links);
+        self
+    }
+
+    /// The words that, sent back alone, blacklist the sender (else [`StopKeywords::default`]).
+    #[must_use]
+    pub fn with_stop_keywords(mut self, keywords: StopKeywords) -> Self {
+        self.stop_keywords = keywords;
         self
     }
 }
@@ -177,8 +199,8 @@ pub struct DueRun {
 /// ```
 #[derive(Debug)]
 pub struct Engine<S> {
-    store: S,
-    settings: Settings,
+    pub(crate) store: S,
+    pub(crate) settings: Settings,
 }
 
 impl<S: Store> Engine<S> {
@@ -248,6 +270,14 @@ impl<S: Store> Engine<S> {
         mailing: NewMailing,
         now: DateTime<Utc>,
     ) -> Result<MailingId, Error> {
+        if mailing.include_opt_out_link && self.settings.opt_out.is_none() {
+            return Err(Error::NotConfigured("opt-out links"));
+        }
+        if let Some(campaign) = mailing.campaign {
+            self.store
+                .campaign(campaign)?
+                .ok_or(Error::UnknownCampaign(campaign))?;
+        }
         let schema = self.contact_schema()?;
         let template = Template::parse(&mailing.body)?;
         template.check(&schema, crate::audience::CONTACT_MODEL)?;
@@ -262,6 +292,7 @@ impl<S: Store> Engine<S> {
                 let domain = crate::filter::parse(text)?;
                 Plan::new(&schema, crate::audience::CONTACT_MODEL, &domain)?;
             }
+            Audience::Transactional => {}
         }
         Ok(self.store.insert_mailing(mailing, now)?)
     }
@@ -275,6 +306,13 @@ impl<S: Store> Engine<S> {
             .store
             .mailing(mailing)?
             .ok_or(Error::UnknownMailing(mailing))?;
+        if record.audience == Audience::Transactional {
+            return Err(Error::WrongState {
+                mailing,
+                state: record.state,
+                action: "prepare a transactional mailing (send it with send_transactional)",
+            });
+        }
         let audience = self.audience(&record.audience)?;
         let blacklist = self.store.active_blacklist()?;
         let mut already: HashSet<ContactId> = HashSet::new();
@@ -374,7 +412,8 @@ impl<S: Store> Engine<S> {
                     refuse(trace, FailureType::NumberMissing, "no number");
                     continue;
                 };
-                let body = render(&template, &contact);
+                let mut body = String::new();
+                self.compose_into(&template, &record, &contact, trace.id, &mut body)?;
                 let segments = match self.settings.segmenter.count(&body) {
                     Ok(count) => u32::try_from(count.parts).unwrap_or(u32::MAX),
                     Err(error) => {
@@ -387,45 +426,12 @@ impl<S: Store> Engine<S> {
                 if let Some(sender) = &self.settings.sender {
                     message = message.with_from(sender.clone());
                 }
-                jobs.push(Job::new(message).with_segments(segments));
+                jobs.push(Job::new(message, segments));
                 kept.push((trace.id, segments));
             }
             let results = dispatcher.dispatch(jobs);
             for ((trace, segments), dispatched) in kept.into_iter().zip(results) {
-                let outcome = match dispatched.result {
-                    Ok(receipt) => {
-                        sent.accepted += 1;
-                        sent.segments += u64::from(receipt.segments.unwrap_or(segments));
-                        Outcome {
-                            trace,
-                            status: TraceStatus::Pending,
-                            failure_type: None,
-                            failure_reason: None,
-                            provider_message_id: Some(receipt.message_id),
-                            sent_at: Some(now),
-                        }
-                    }
-                    Err(error) => {
-                        let unknown = error.class() == ErrorClass::Unknown;
-                        if unknown {
-                            sent.unknown += 1;
-                        } else {
-                            sent.failed += 1;
-                        }
-                        Outcome {
-                            trace,
-                            status: TraceStatus::Error,
-                            failure_type: Some(if unknown {
-                                FailureType::Unknown
-                            } else {
-                                error.failure_type()
-                            }),
-                            failure_reason: Some(error.message().to_owned()),
-                            provider_message_id: None,
-                            sent_at: unknown.then_some(now),
-                        }
-                    }
-                };
+                let outcome = outcome_of(trace, segments, dispatched.result, now, &mut sent);
                 outcomes.push(outcome);
             }
             self.store.record_outcomes(&outcomes)?;
@@ -445,7 +451,7 @@ impl<S: Store> Engine<S> {
         let mut outgoing = Vec::new();
         self.store.traces(mailing, &mut |trace| {
             if trace.status == TraceStatus::Outgoing {
-                outgoing.push((trace.contact, trace.number));
+                outgoing.push((trace.id, trace.contact, trace.number));
             }
         })?;
         let prices = self.settings.prices.as_deref();
@@ -456,12 +462,12 @@ impl<S: Store> Engine<S> {
             unpriced: 0,
         };
         let mut body = String::new();
-        for (contact, number) in outgoing {
+        for (trace, contact, number) in outgoing {
             let Some(contact) = self.store.contact(contact)? else {
                 continue;
             };
             body.clear();
-            render_into(&template, &contact, &mut body);
+            self.compose_into(&template, &record, &contact, trace, &mut body)?;
             let parts = self
                 .settings
                 .segmenter
@@ -489,18 +495,25 @@ impl<S: Store> Engine<S> {
     /// every message still to send. Runs before anything is claimed, so an error or a panic in
     /// the application's balance leaves every trace as it was.
     fn check_credit(&self, mailing: MailingId) -> Result<(), Error> {
+        if self.settings.balance.is_none() {
+            return Ok(());
+        }
+        self.check_cost(&self.estimate(mailing)?)
+    }
+
+    /// Checks that the balance (when the settings have one) covers `estimate`.
+    pub(crate) fn check_cost(&self, estimate: &Estimate) -> Result<(), Error> {
         let Some(balance) = &self.settings.balance else {
             return Ok(());
         };
-        let estimate = self.estimate(mailing)?;
         let needed = match (estimate.cost, estimate.unpriced) {
             (Some(cost), 0) => cost,
-            (None, _) => {
+            (None, _) if self.settings.prices.is_none() => {
                 return Err(Error::Unpriced(
                     "the settings have a balance but no price table".to_owned(),
                 ));
             }
-            (Some(_), unpriced) => {
+            (_, unpriced) => {
                 return Err(Error::Unpriced(format!(
                     "{unpriced} of {} messages go to destinations without a price",
                     estimate.messages
@@ -512,6 +525,20 @@ impl<S: Store> Engine<S> {
             return Err(Error::InsufficientCredit { needed, available });
         }
         Ok(())
+    }
+
+    /// The parts of `body` as the settings' segmenter counts them (a text it cannot encode
+    /// counts one part: the provider will refuse it).
+    pub(crate) fn parts(&self, body: &str) -> u32 {
+        self.settings
+            .segmenter
+            .count(body)
+            .map_or(1, |count| u32::try_from(count.parts).unwrap_or(u32::MAX))
+    }
+
+    /// The first contact of `audience`, to render a sample message for.
+    pub(crate) fn sample_contact(&self, audience: &Audience) -> Result<Option<Contact>, Error> {
+        Ok(self.audience(audience)?.contacts.into_iter().next())
     }
 
     /// Queues a draft mailing to be sent at `at` by [`Engine::run_due`]; `at` must be after
@@ -644,13 +671,27 @@ impl<S: Store> Engine<S> {
     pub fn counts(&self, mailing: MailingId) -> Result<Counts, Error> {
         let mut counts = Counts::default();
         self.store.traces(mailing, &mut |trace| {
-            counts.add(TraceFacts {
-                status: trace.status,
-                sent: trace.sent_at.is_some(),
-                clicked: trace.clicked_at.is_some(),
-            });
+            counts.add(crate::report::facts(trace))
         })?;
         Ok(counts)
+    }
+
+    /// Appends the final text of `record`'s message to `contact` (trace `trace`) to `out`: the
+    /// rendered template, then the opt-out line when the mailing has one.
+    fn compose_into(
+        &self,
+        template: &Template,
+        record: &crate::model::Mailing,
+        contact: &Contact,
+        trace: crate::model::TraceId,
+        out: &mut String,
+    ) -> Result<(), Error> {
+        render_into(template, contact, out);
+        if let Some(line) = self.opt_out_line(record.include_opt_out_link, record.id, trace)? {
+            out.push('\n');
+            out.push_str(&line);
+        }
+        Ok(())
     }
 
     /// Moves a `sending` mailing to `sent` when none of its traces is outgoing or claimed.
@@ -725,6 +766,7 @@ impl<S: Store> Engine<S> {
                     .filter(|contact| matching.contains(&contact.id.0))
                     .collect();
             }
+            Audience::Transactional => {}
         }
         Ok(resolved)
     }
@@ -739,6 +781,52 @@ struct ResolvedAudience {
     opted_out: HashSet<i64>,
 }
 
+/// The outcome of a dispatched message, tallied in `sent`: accepted → `pending`; refused →
+/// `error` with the provider's failure type; unknown → `error` / `unknown`, stamped as sent
+/// since it may have left.
+pub(crate) fn outcome_of(
+    trace: crate::model::TraceId,
+    segments: u32,
+    result: Result<crate::provider::Receipt, crate::provider::Error>,
+    now: DateTime<Utc>,
+    sent: &mut Sent,
+) -> Outcome {
+    match result {
+        Ok(receipt) => {
+            sent.accepted += 1;
+            sent.segments += u64::from(receipt.segments.unwrap_or(segments));
+            Outcome {
+                trace,
+                status: TraceStatus::Pending,
+                failure_type: None,
+                failure_reason: None,
+                provider_message_id: Some(receipt.message_id),
+                sent_at: Some(now),
+            }
+        }
+        Err(error) => {
+            let unknown = error.class() == ErrorClass::Unknown;
+            if unknown {
+                sent.unknown += 1;
+            } else {
+                sent.failed += 1;
+            }
+            Outcome {
+                trace,
+                status: TraceStatus::Error,
+                failure_type: Some(if unknown {
+                    FailureType::Unknown
+                } else {
+                    error.failure_type()
+                }),
+                failure_reason: Some(error.message().to_owned()),
+                provider_message_id: None,
+                sent_at: unknown.then_some(now),
+            }
+        }
+    }
+}
+
 fn failed(trace: &Trace, failure: FailureType, reason: &str) -> Outcome {
     Outcome {
         trace: trace.id,
@@ -750,15 +838,8 @@ fn failed(trace: &Trace, failure: FailureType, reason: &str) -> Outcome {
     }
 }
 
-/// The body of `template` for `contact`.
-fn render(template: &Template, contact: &Contact) -> String {
-    let mut body = String::new();
-    render_into(template, contact, &mut body);
-    body
-}
-
 /// Appends the body of `template` for `contact` to `out`.
-fn render_into(template: &Template, contact: &Contact, out: &mut String) {
+pub(crate) fn render_into(template: &Template, contact: &Contact, out: &mut String) {
     template.render_into(out, |path| match path {
         ["name"] => FieldValue::Str(&contact.name),
         ["phone"] => FieldValue::Str(&contact.phone),

@@ -53,6 +53,27 @@ pub enum Error {
         /// What was asked.
         action: &'static str,
     },
+    /// A setting cannot work (a short secret, a base URL with a query...).
+    #[error("invalid setting: {0}")]
+    InvalidSetting(String),
+    /// A mailing asks for something the engine's settings do not provide.
+    #[error("mailing needs {0}, which the engine's settings do not configure")]
+    NotConfigured(&'static str),
+    /// The path is not an opt-out link, or its token is wrong.
+    #[error("not a valid opt-out link: {path:?}")]
+    InvalidOptOutLink {
+        /// The request path (at most 200 characters of it).
+        path: String,
+    },
+    /// No campaign with this id.
+    #[error("campaign {0} does not exist")]
+    UnknownCampaign(crate::model::CampaignId),
+    /// A name that cannot be used (empty, or only spaces).
+    #[error("invalid name {0:?}: it must have a visible character")]
+    InvalidName(String),
+    /// No trace with this id.
+    #[error("trace {0} does not exist")]
+    UnknownTrace(crate::model::TraceId),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -91,15 +91,22 @@ pub mod credit;
 mod engine;
 mod error;
 pub mod exclude;
+mod feedback;
 mod memory;
 pub mod model;
+mod oneoff;
+pub mod optout;
+pub mod reply;
+pub mod report;
 pub mod stats;
 pub mod store;
 pub mod template;
 
 pub use engine::{DueRun, Engine, Prepared, Sent, Settings};
 pub use error::Error;
+pub use feedback::{History, OptOut};
 pub use memory::MemoryStore;
+pub use oneoff::TestSend;
 pub use store::Store;
 
 /// The `chrono` version every time argument uses, so applications never match versions by hand.

@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use crate::model::{
-    BlacklistEntry, Contact, ContactId, ListId, Mailing, MailingId, MailingList, MailingState,
-    NewContact, NewMailing, Subscription, Trace, TraceId,
+    BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing, MailingId,
+    MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace, TraceId,
 };
 use crate::phone::E164;
 use crate::provider::{FailureType, TraceStatus};
+use crate::reply::Reply;
 use crate::store::{Outcome, StatusUpdate, Store, StoreError, accepts};
 
 /// Everything in memory: lost when dropped, but with exactly the behaviour of the durable
@@ -33,12 +34,17 @@ pub struct MemoryStore {
     subscriptions: BTreeMap<(ListId, ContactId), Subscription>,
     blacklist: HashMap<E164, BlacklistEntry>,
     mailings: BTreeMap<MailingId, Mailing>,
+    campaigns: BTreeMap<CampaignId, Campaign>,
     traces: BTreeMap<TraceId, Trace>,
     /// The trace of each mailing and contact: at most one.
     trace_keys: HashMap<(MailingId, ContactId), TraceId>,
     /// The outgoing traces of each mailing, in id order, for claiming without a scan.
     outgoing: HashMap<MailingId, std::collections::BTreeSet<TraceId>>,
     by_provider_id: HashMap<String, TraceId>,
+    /// The traces sent to each number and of each contact, in id order.
+    by_number: HashMap<E164, Vec<TraceId>>,
+    by_contact: HashMap<ContactId, Vec<TraceId>>,
+    replies: HashMap<E164, Vec<Reply>>,
     next_id: i64,
 }
 
@@ -52,6 +58,20 @@ impl MemoryStore {
     fn next_id(&mut self) -> i64 {
         self.next_id += 1;
         self.next_id
+    }
+
+    /// Adds the new trace `id` to the indexes.
+    fn index_trace(&mut self, id: TraceId, trace: &Trace) {
+        if trace.status == TraceStatus::Outgoing {
+            self.outgoing.entry(trace.mailing).or_default().insert(id);
+        }
+        if let Some(provider_id) = &trace.provider_message_id {
+            self.by_provider_id.insert(provider_id.clone(), id);
+        }
+        if let Some(number) = trace.number {
+            self.by_number.entry(number).or_default().push(id);
+        }
+        self.by_contact.entry(trace.contact).or_default().push(id);
     }
 
     fn trace_mut(&mut self, id: TraceId) -> Result<&mut Trace, StoreError> {
@@ -228,6 +248,9 @@ impl Store for MemoryStore {
                 body: mailing.body,
                 audience: mailing.audience,
                 include_opt_out_link: mailing.include_opt_out_link,
+                campaign: mailing.campaign,
+                responsible: mailing.responsible,
+                tags: mailing.tags,
                 state: MailingState::Draft,
                 scheduled_at: None,
                 created_at: now,
@@ -259,6 +282,19 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn insert_trace(&mut self, trace: &Trace) -> Result<TraceId, StoreError> {
+        let id = TraceId(self.next_id());
+        self.index_trace(id, trace);
+        self.traces.insert(
+            id,
+            Trace {
+                id,
+                ..trace.clone()
+            },
+        );
+        Ok(id)
+    }
+
     fn insert_traces(&mut self, traces: &[Trace]) -> Result<usize, StoreError> {
         let mut stored = 0;
         for trace in traces {
@@ -268,12 +304,7 @@ impl Store for MemoryStore {
             }
             let id = TraceId(self.next_id());
             self.trace_keys.insert(key, id);
-            if trace.status == TraceStatus::Outgoing {
-                self.outgoing.entry(trace.mailing).or_default().insert(id);
-            }
-            if let Some(provider_id) = &trace.provider_message_id {
-                self.by_provider_id.insert(provider_id.clone(), id);
-            }
+            self.index_trace(id, trace);
             self.traces.insert(
                 id,
                 Trace {
@@ -434,6 +465,97 @@ impl Store for MemoryStore {
             .values()
             .filter(|trace| trace.mailing == mailing)
             .for_each(visit);
+        Ok(())
+    }
+
+    fn last_trace_to(&self, number: E164) -> Result<Option<Trace>, StoreError> {
+        let Some(ids) = self.by_number.get(&number) else {
+            return Ok(None);
+        };
+        Ok(ids
+            .iter()
+            .filter_map(|id| self.traces.get(id))
+            .filter(|trace| trace.sent_at.is_some())
+            .max_by_key(|trace| (trace.sent_at, trace.id))
+            .cloned())
+    }
+
+    fn contact_traces(
+        &self,
+        contact: ContactId,
+        visit: &mut dyn FnMut(&Trace),
+    ) -> Result<(), StoreError> {
+        for id in self.by_contact.get(&contact).into_iter().flatten() {
+            if let Some(trace) = self.traces.get(id) {
+                visit(trace);
+            }
+        }
+        Ok(())
+    }
+
+    fn record_reply(&mut self, reply: &Reply) -> Result<(), StoreError> {
+        if let Some(id) = reply.trace {
+            let trace = self.trace_mut(id)?;
+            trace.replied_at.get_or_insert(reply.at);
+            if accepts(trace.status, trace.failure_type, TraceStatus::Reply) {
+                trace.status = TraceStatus::Reply;
+                trace.failure_type = None;
+                trace.failure_reason = None;
+            }
+        }
+        self.replies
+            .entry(reply.from)
+            .or_default()
+            .push(reply.clone());
+        Ok(())
+    }
+
+    fn replies(&self, number: E164) -> Result<Vec<Reply>, StoreError> {
+        let mut replies = self.replies.get(&number).cloned().unwrap_or_default();
+        replies.sort_by_key(|reply| reply.at);
+        Ok(replies)
+    }
+
+    fn insert_campaign(
+        &mut self,
+        campaign: NewCampaign,
+        now: DateTime<Utc>,
+    ) -> Result<CampaignId, StoreError> {
+        if self.campaigns.values().any(|c| c.name == campaign.name) {
+            return Err(StoreError::conflict(format_args!(
+                "campaign {:?}",
+                campaign.name
+            )));
+        }
+        let id = CampaignId(self.next_id());
+        self.campaigns.insert(
+            id,
+            Campaign {
+                id,
+                name: campaign.name,
+                stage: campaign.stage,
+                tags: campaign.tags,
+                responsible: campaign.responsible,
+                created_at: now,
+            },
+        );
+        Ok(id)
+    }
+
+    fn campaign(&self, id: CampaignId) -> Result<Option<Campaign>, StoreError> {
+        Ok(self.campaigns.get(&id).cloned())
+    }
+
+    fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
+        Ok(self.campaigns.values().cloned().collect())
+    }
+
+    fn set_campaign_stage(&mut self, id: CampaignId, stage: &str) -> Result<(), StoreError> {
+        let campaign = self
+            .campaigns
+            .get_mut(&id)
+            .ok_or_else(|| StoreError::not_found(format_args!("campaign {id}")))?;
+        campaign.stage = stage.to_owned();
         Ok(())
     }
 }

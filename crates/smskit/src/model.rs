@@ -4,7 +4,7 @@
 //! These are plain data with public fields, like rows: a [`Store`](crate::Store) persists them
 //! and the [`Engine`](crate::Engine) enforces the rules between them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -39,6 +39,10 @@ id_type!(
 id_type!(
     /// The id of a [`Mailing`].
     MailingId
+);
+id_type!(
+    /// The id of a [`Campaign`].
+    CampaignId
 );
 id_type!(
     /// The id of a [`Trace`]; its text form is what short links and opt-out tokens carry.
@@ -192,6 +196,10 @@ pub enum Audience {
     Lists(Vec<ListId>),
     /// The contacts matching this filter domain (`spec/filters.md`) over the contact model.
     Domain(String),
+    /// No audience: a transactional message, sent to one contact at a time by
+    /// [`Engine::send_transactional`](crate::Engine::send_transactional) (an order
+    /// confirmation, an appointment reminder), never prepared.
+    Transactional,
 }
 
 /// A mailing: a message template, an audience and where it is in its life.
@@ -208,6 +216,12 @@ pub struct Mailing {
     pub audience: Audience,
     /// Append the opt-out line to every message.
     pub include_opt_out_link: bool,
+    /// The campaign it belongs to.
+    pub campaign: Option<CampaignId>,
+    /// Who is responsible for it.
+    pub responsible: Option<String>,
+    /// Free labels.
+    pub tags: BTreeSet<String>,
     /// Where it is in its life.
     pub state: MailingState,
     /// When it is due, for a scheduled mailing.
@@ -228,6 +242,12 @@ pub struct NewMailing {
     pub audience: Audience,
     /// Append the opt-out line to every message.
     pub include_opt_out_link: bool,
+    /// The campaign it belongs to.
+    pub campaign: Option<CampaignId>,
+    /// Who is responsible for it.
+    pub responsible: Option<String>,
+    /// Free labels.
+    pub tags: BTreeSet<String>,
 }
 
 impl NewMailing {
@@ -239,13 +259,105 @@ impl NewMailing {
             body: body.into(),
             audience,
             include_opt_out_link: false,
+            campaign: None,
+            responsible: None,
+            tags: BTreeSet::new(),
         }
+    }
+
+    /// Files the mailing under `campaign`.
+    #[must_use]
+    pub fn with_campaign(mut self, campaign: CampaignId) -> Self {
+        self.campaign = Some(campaign);
+        self
+    }
+
+    /// Names who is responsible for it.
+    #[must_use]
+    pub fn with_responsible(mut self, responsible: impl Into<String>) -> Self {
+        self.responsible = Some(responsible.into());
+        self
+    }
+
+    /// Adds a label.
+    #[must_use]
+    pub fn with_tag(mut self, tag: impl Into<String>) -> Self {
+        self.tags.insert(tag.into());
+        self
     }
 
     /// Appends the opt-out line to every message.
     #[must_use]
     pub fn with_opt_out_link(mut self) -> Self {
         self.include_opt_out_link = true;
+        self
+    }
+}
+
+/// A marketing campaign: mailings (and A/B tests) grouped under a unique name, with a stage
+/// in the team's workflow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Campaign {
+    /// Its id.
+    pub id: CampaignId,
+    /// Its name, unique among campaigns.
+    pub name: String,
+    /// Where it is in the team's workflow (Odoo's stages are `New`, `Schedule`, `Design`,
+    /// `Sent`; any label works).
+    pub stage: String,
+    /// Free labels.
+    pub tags: BTreeSet<String>,
+    /// Who is responsible for it.
+    pub responsible: Option<String>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A campaign to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct NewCampaign {
+    /// Its name, unique among campaigns (surrounding spaces are trimmed).
+    pub name: String,
+    /// Its stage; `New` unless set.
+    pub stage: String,
+    /// Free labels.
+    pub tags: BTreeSet<String>,
+    /// Who is responsible for it.
+    pub responsible: Option<String>,
+}
+
+impl NewCampaign {
+    /// A campaign named `name` in stage `New`.
+    #[must_use]
+    pub fn new(name: impl Into<String>) -> Self {
+        NewCampaign {
+            name: name.into(),
+            stage: "New".to_owned(),
+            tags: BTreeSet::new(),
+            responsible: None,
+        }
+    }
+
+    /// Starts it in `stage`.
+    #[must_use]
+    pub fn with_stage(mut self, stage: impl Into<String>) -> Self {
+        self.stage = stage.into();
+        self
+    }
+
+    /// Adds a label.
+    #[must_use]
+    pub fn with_tag(mut self, tag: impl Into<String>) -> Self {
+        self.tags.insert(tag.into());
+        self
+    }
+
+    /// Names who is responsible for it.
+    #[must_use]
+    pub fn with_responsible(mut self, responsible: impl Into<String>) -> Self {
+        self.responsible = Some(responsible.into());
         self
     }
 }

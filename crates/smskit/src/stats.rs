@@ -208,6 +208,12 @@ impl core::ops::AddAssign for Counts {
     }
 }
 
+impl core::iter::Sum for Counts {
+    fn sum<I: Iterator<Item = Counts>>(counts: I) -> Counts {
+        counts.fold(Counts::default(), |total, counts| total + counts)
+    }
+}
+
 /// The ratios of [`Counts`], each a [`Percent`] with a zero denominator counted as 1.
 ///
 /// | ratio | numerator | denominator |

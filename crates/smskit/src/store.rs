@@ -14,11 +14,12 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use crate::model::{
-    BlacklistEntry, Contact, ContactId, ListId, Mailing, MailingId, MailingList, MailingState,
-    NewContact, NewMailing, Subscription, Trace, TraceId,
+    BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing, MailingId,
+    MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace, TraceId,
 };
 use crate::phone::E164;
 use crate::provider::{FailureType, TraceStatus};
+use crate::reply::Reply;
 
 /// A store failed; the kind says what the caller can do.
 #[derive(Debug, thiserror::Error)]
@@ -186,6 +187,22 @@ pub trait Store: fmt::Debug {
     /// The numbers that block sending.
     fn active_blacklist(&self) -> Result<HashSet<E164>, StoreError>;
 
+    /// Creates a campaign; [`StoreError::Conflict`] when the name is taken.
+    fn insert_campaign(
+        &mut self,
+        campaign: NewCampaign,
+        now: DateTime<Utc>,
+    ) -> Result<CampaignId, StoreError>;
+
+    /// The campaign with this id.
+    fn campaign(&self, id: CampaignId) -> Result<Option<Campaign>, StoreError>;
+
+    /// Every campaign, by id.
+    fn campaigns(&self) -> Result<Vec<Campaign>, StoreError>;
+
+    /// Moves a campaign to another stage of the team's workflow.
+    fn set_campaign_stage(&mut self, id: CampaignId, stage: &str) -> Result<(), StoreError>;
+
     /// Creates a mailing in `draft`.
     fn insert_mailing(
         &mut self,
@@ -210,6 +227,10 @@ pub trait Store: fmt::Debug {
     /// Stores new traces (their `id` is ignored and assigned), skipping any whose mailing and
     /// contact already have one; returns how many were stored.
     fn insert_traces(&mut self, traces: &[Trace]) -> Result<usize, StoreError>;
+
+    /// Stores one trace of a transactional mailing (its `id` is ignored and assigned); unlike
+    /// [`Store::insert_traces`], a contact may have many traces of such a mailing.
+    fn insert_trace(&mut self, trace: &Trace) -> Result<TraceId, StoreError>;
 
     /// Moves up to `limit` `outgoing` traces of `mailing` to `process`, stamped `now`, and
     /// returns them. Two callers never claim the same trace.
@@ -254,6 +275,24 @@ pub trait Store: fmt::Debug {
 
     /// The trace with this id.
     fn trace(&self, id: TraceId) -> Result<Option<Trace>, StoreError>;
+
+    /// The last message that left for `number` (the greatest `sent_at`, then the greatest id):
+    /// the one a reply from that number answers.
+    fn last_trace_to(&self, number: E164) -> Result<Option<Trace>, StoreError>;
+
+    /// Visits the traces of `contact` across mailings, by id: the contact's SMS history.
+    fn contact_traces(
+        &self,
+        contact: ContactId,
+        visit: &mut dyn FnMut(&Trace),
+    ) -> Result<(), StoreError>;
+
+    /// Keeps a reply; when it answers a trace, stamps the trace's first reply time and moves
+    /// it to `reply` when [`accepts`] allows it.
+    fn record_reply(&mut self, reply: &Reply) -> Result<(), StoreError>;
+
+    /// The replies received from `number`, oldest first.
+    fn replies(&self, number: E164) -> Result<Vec<Reply>, StoreError>;
 
     /// Visits the traces of `mailing` by id.
     fn traces(&self, mailing: MailingId, visit: &mut dyn FnMut(&Trace)) -> Result<(), StoreError>;

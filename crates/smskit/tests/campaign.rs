@@ -608,3 +608,575 @@ mod lifecycle {
         assert_eq!(engine.retry_failed(mailing, true).unwrap(), 0);
     }
 }
+
+mod feedback {
+    use super::*;
+    use smskit::optout::OptOutLinks;
+    use smskit::reply::{InboundSms, StopKeywords};
+
+    const BASE: &str = "https://sms.example.com/shop";
+
+    fn engine_with_links() -> Engine<MemoryStore> {
+        Engine::new(
+            MemoryStore::new(),
+            Settings::new()
+                .with_default_region(Region::parse("BE").unwrap())
+                .with_opt_out_links(OptOutLinks::new(BASE, b"application secret!").unwrap())
+                .with_stop_keywords(StopKeywords::default().with("STOPP")),
+        )
+    }
+
+    /// Sends `mailing` and returns the opt-out path at the end of each message, by number.
+    fn send_and_collect_paths(
+        engine: &mut Engine<MemoryStore>,
+        mailing: MailingId,
+    ) -> HashMap<String, String> {
+        engine.prepare(mailing).unwrap();
+        let provider = StubProvider::new();
+        engine
+            .send(mailing, &provider, &SimulatedClock::new(), now())
+            .unwrap();
+        provider
+            .messages()
+            .into_iter()
+            .map(|message| {
+                let last = message.body.lines().last().unwrap().to_owned();
+                let url = last.strip_prefix("STOP SMS: ").expect("an opt-out line");
+                let path = url
+                    .strip_prefix("https://sms.example.com")
+                    .unwrap()
+                    .to_owned();
+                (message.to.to_string(), path)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_mailing_with_an_opt_out_link_needs_links_in_the_settings() {
+        let mut plain = engine();
+        let list = plain.create_list("L", true).unwrap();
+        let error = plain
+            .create_mailing(
+                NewMailing::new("m", "hi", Audience::Lists(vec![list])).with_opt_out_link(),
+                now(),
+            )
+            .unwrap_err();
+        assert!(matches!(error, Error::NotConfigured(_)), "{error}");
+    }
+
+    #[test]
+    fn the_opt_out_link_of_a_list_mailing_opts_out_of_its_lists_only_on_post() {
+        let mut engine = engine_with_links();
+        let news = engine.create_list("News", true).unwrap();
+        let other = engine.create_list("Other", true).unwrap();
+        let ana = add(&mut engine, news, "Ana", "+32470000001");
+        add(&mut engine, news, "Bo", "+32470000002");
+        engine.subscribe(other, ana, now()).unwrap();
+        let mailing = engine
+            .create_mailing(
+                NewMailing::new("m", "Hi {{ object.name }}", Audience::Lists(vec![news]))
+                    .with_opt_out_link(),
+                now(),
+            )
+            .unwrap();
+        let paths = send_and_collect_paths(&mut engine, mailing);
+        assert_eq!(paths.len(), 2);
+        assert_ne!(paths["+32470000001"], paths["+32470000002"]);
+        let path = &paths["+32470000001"];
+
+        // The GET page says what will happen and changes nothing.
+        let page = engine.opt_out_page(path).unwrap();
+        assert_eq!(page.lists, vec![news]);
+        assert!(
+            engine
+                .store()
+                .subscriptions(news)
+                .unwrap()
+                .iter()
+                .all(|s| !s.opt_out)
+        );
+
+        let done = engine.opt_out(path, now()).unwrap();
+        assert_eq!(done, page);
+        let opted: Vec<_> = engine
+            .store()
+            .subscriptions(news)
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.opt_out)
+            .map(|s| s.contact)
+            .collect();
+        assert_eq!(opted, vec![ana]);
+        // Only the mailing's lists: Ana stays on the other one, and is not blacklisted.
+        assert!(
+            engine
+                .store()
+                .subscriptions(other)
+                .unwrap()
+                .iter()
+                .all(|s| !s.opt_out)
+        );
+        assert!(
+            engine
+                .store()
+                .blacklist_entry(number("+32470000001"))
+                .unwrap()
+                .is_none()
+        );
+        // Twice is harmless.
+        engine.opt_out(path, now()).unwrap();
+    }
+
+    #[test]
+    fn the_opt_out_link_of_a_filter_mailing_blacklists_the_number() {
+        let mut engine = engine_with_links();
+        engine
+            .add_contact(NewContact::new("Ana", "0470 00 00 01"), now())
+            .unwrap();
+        let mailing = engine
+            .create_mailing(
+                NewMailing::new("m", "Hi", Audience::Domain("[]".into())).with_opt_out_link(),
+                now(),
+            )
+            .unwrap();
+        let paths = send_and_collect_paths(&mut engine, mailing);
+        let done = engine.opt_out(&paths["+32470000001"], now()).unwrap();
+        assert_eq!(done.blacklisted, Some(number("+32470000001")));
+        let entry = engine
+            .store()
+            .blacklist_entry(number("+32470000001"))
+            .unwrap()
+            .unwrap();
+        assert!(entry.active);
+    }
+
+    #[test]
+    fn forged_links_and_links_of_other_mailings_change_nothing() {
+        let mut engine = engine_with_links();
+        let news = engine.create_list("News", true).unwrap();
+        add(&mut engine, news, "Ana", "+32470000001");
+        let first = engine
+            .create_mailing(
+                NewMailing::new("a", "Hi", Audience::Lists(vec![news])).with_opt_out_link(),
+                now(),
+            )
+            .unwrap();
+        let path = send_and_collect_paths(&mut engine, first)["+32470000001"].clone();
+        // Same trace id, another mailing id: the MAC does not match.
+        let parts: Vec<&str> = path.split('/').collect();
+        let other_mailing = format!("/shop/sms/{}/{}/{}", first.0 + 1000, parts[4], parts[5]);
+        // A validly signed link whose trace belongs to another mailing.
+        let stranger = OptOutLinks::new(BASE, b"application secret!").unwrap();
+        let wrong_pair = stranger
+            .url(
+                MailingId(first.0 + 1000),
+                smskit::model::TraceId(parts[4].parse().unwrap()),
+            )
+            .strip_prefix("https://sms.example.com")
+            .unwrap()
+            .to_owned();
+        for bad in [
+            other_mailing.as_str(),
+            wrong_pair.as_str(),
+            "/shop/sms/1/2/AAAAAAAAAAAAAAAA",
+            "/shop/sms/",
+            "/elsewhere",
+        ] {
+            assert!(
+                matches!(
+                    engine.opt_out(bad, now()),
+                    Err(Error::InvalidOptOutLink { .. })
+                ),
+                "{bad}"
+            );
+        }
+        assert!(
+            engine
+                .store()
+                .subscriptions(news)
+                .unwrap()
+                .iter()
+                .all(|s| !s.opt_out)
+        );
+    }
+
+    #[test]
+    fn a_stop_reply_blacklists_and_marks_the_answered_trace() {
+        let mut engine = engine_with_links();
+        let news = engine.create_list("News", true).unwrap();
+        let ana = add(&mut engine, news, "Ana", "+32470000001");
+        add(&mut engine, news, "Bo", "+32470000002");
+        let mailing = mailing_to(&mut engine, "Hi", Audience::Lists(vec![news]));
+        engine.prepare(mailing).unwrap();
+        engine
+            .send(mailing, &StubProvider::new(), &SimulatedClock::new(), now())
+            .unwrap();
+
+        let later = now() + Duration::minutes(5);
+        let chat = engine
+            .receive(&InboundSms {
+                from: number("+32470000002"),
+                text: "thanks!".into(),
+                at: later,
+            })
+            .unwrap();
+        assert!(!chat.stop && chat.trace.is_some());
+        let stop = engine
+            .receive(&InboundSms {
+                from: number("+32470000001"),
+                text: " stopp ".into(),
+                at: later,
+            })
+            .unwrap();
+        assert!(stop.stop);
+        let traces = by_name(&engine, mailing);
+        assert_eq!(stop.trace, Some(traces["Ana"].id));
+        assert_eq!(traces["Ana"].status, TraceStatus::Reply);
+        assert_eq!(traces["Bo"].status, TraceStatus::Reply);
+        assert_eq!(traces["Ana"].replied_at, Some(later));
+        let blacklisted = engine
+            .store()
+            .blacklist_entry(number("+32470000001"))
+            .unwrap()
+            .unwrap();
+        assert!(blacklisted.active && blacklisted.reason.unwrap().contains("stopp"));
+        assert!(
+            engine
+                .store()
+                .blacklist_entry(number("+32470000002"))
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(engine.counts(mailing).unwrap().replied, 2);
+
+        // The next mailing skips Ana; her history shows the message and the reply.
+        let next = mailing_to(&mut engine, "Again", Audience::Lists(vec![news]));
+        engine.prepare(next).unwrap();
+        assert_eq!(
+            by_name(&engine, next)["Ana"].failure_type,
+            Some(FailureType::Blacklist)
+        );
+        let history = engine.history(ana).unwrap();
+        assert_eq!(history.traces.len(), 2);
+        assert_eq!(history.replies.len(), 1);
+        assert_eq!(history.replies[0].text, " stopp ");
+    }
+
+    #[test]
+    fn a_reply_from_a_number_never_sent_to_is_kept_without_a_trace() {
+        let mut engine = engine_with_links();
+        let received = engine
+            .receive(&InboundSms {
+                from: number("+32470000009"),
+                text: "who is this?".into(),
+                at: now(),
+            })
+            .unwrap();
+        assert_eq!((received.trace, received.stop), (None, false));
+        assert_eq!(
+            engine
+                .store()
+                .replies(number("+32470000009"))
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+}
+
+mod campaigns {
+    use super::*;
+    use smskit::model::NewCampaign;
+    use smskit::report::{Group, GroupBy, Scope};
+    use smskit::store::StoreError;
+
+    #[test]
+    fn campaign_names_are_trimmed_unique_and_visible() {
+        let mut engine = engine();
+        let spring = engine
+            .create_campaign(
+                NewCampaign::new(" Spring ")
+                    .with_tag("retail")
+                    .with_responsible("ana@example.com"),
+                now(),
+            )
+            .unwrap();
+        let campaign = engine.campaign(spring).unwrap();
+        assert_eq!(
+            (campaign.name.as_str(), campaign.stage.as_str()),
+            ("Spring", "New")
+        );
+        assert!(campaign.tags.contains("retail"));
+        assert!(matches!(
+            engine.create_campaign(NewCampaign::new("Spring"), now()),
+            Err(Error::Store(StoreError::Conflict { .. }))
+        ));
+        assert!(matches!(
+            engine.create_campaign(NewCampaign::new(" \t"), now()),
+            Err(Error::InvalidName(_))
+        ));
+        engine
+            .store_mut()
+            .set_campaign_stage(spring, "Sent")
+            .unwrap();
+        assert_eq!(engine.campaign(spring).unwrap().stage, "Sent");
+        let list = engine.create_list("L", true).unwrap();
+        let unknown = smskit::model::CampaignId(999);
+        assert!(matches!(
+            engine.create_mailing(
+                NewMailing::new("m", "x", Audience::Lists(vec![list])).with_campaign(unknown),
+                now()
+            ),
+            Err(Error::UnknownCampaign(id)) if id == unknown
+        ));
+    }
+
+    #[test]
+    fn reports_group_a_campaigns_traces_by_day_country_failure_and_mailing() {
+        let mut engine = engine();
+        let spring = engine
+            .create_campaign(NewCampaign::new("Spring"), now())
+            .unwrap();
+        let list = engine.create_list("All", true).unwrap();
+        add(&mut engine, list, "Ana", "+32470000001");
+        add(&mut engine, list, "Bo", "+33612345678");
+        add(&mut engine, list, "Cy", "+33612345679");
+        add(&mut engine, list, "Di", "garbage");
+        let first = engine
+            .create_mailing(
+                NewMailing::new("a", "A", Audience::Lists(vec![list])).with_campaign(spring),
+                now(),
+            )
+            .unwrap();
+        let second = engine
+            .create_mailing(
+                NewMailing::new("b", "B", Audience::Lists(vec![list])).with_campaign(spring),
+                now(),
+            )
+            .unwrap();
+        let outside = mailing_to(&mut engine, "C", Audience::Lists(vec![list]));
+        let next_day = now() + Duration::days(1);
+        for (mailing, at) in [(first, now()), (second, next_day), (outside, now())] {
+            engine.prepare(mailing).unwrap();
+            let provider = StubProvider::new().failing_for(
+                number("+33612345679"),
+                ProviderError::permanent(ErrorKind::InvalidNumber, "no such number"),
+            );
+            engine
+                .send(mailing, &provider, &SimulatedClock::new(), at)
+                .unwrap();
+        }
+
+        let by_day = engine
+            .report(Scope::Campaign(spring), GroupBy::Day)
+            .unwrap();
+        let days: Vec<(Group, u64, u64)> = by_day
+            .iter()
+            .map(|(group, counts)| (*group, counts.expected, counts.sent))
+            .collect();
+        assert_eq!(
+            days,
+            vec![
+                (Group::Day(None), 4, 0),
+                (Group::Day(Some(now().date_naive())), 2, 2),
+                (Group::Day(Some(next_day.date_naive())), 2, 2),
+            ]
+        );
+
+        let by_country = engine
+            .report(Scope::Mailing(first), GroupBy::Country)
+            .unwrap();
+        let countries: Vec<(Group, u64)> = by_country
+            .iter()
+            .map(|(group, counts)| (*group, counts.expected))
+            .collect();
+        assert_eq!(
+            countries,
+            vec![
+                (Group::Country(None), 1),
+                (Group::Country(Some(Region::parse("BE").unwrap())), 1),
+                (Group::Country(Some(Region::parse("FR").unwrap())), 2),
+            ]
+        );
+
+        let by_failure = engine.report(Scope::All, GroupBy::FailureType).unwrap();
+        let failures: HashMap<Group, u64> = by_failure
+            .iter()
+            .map(|(group, counts)| (*group, counts.expected))
+            .collect();
+        assert_eq!(failures[&Group::FailureType(None)], 6);
+        // Di's number cannot be read (excluded); the provider refuses Cy's as invalid: both
+        // are `sms_number_format`, in each of the three mailings.
+        assert_eq!(
+            failures[&Group::FailureType(Some(FailureType::NumberFormat))],
+            6
+        );
+        assert_eq!(failures.values().sum::<u64>(), 12);
+
+        let by_mailing = engine
+            .report(Scope::Campaign(spring), GroupBy::Mailing)
+            .unwrap();
+        assert_eq!(
+            by_mailing
+                .iter()
+                .map(|(group, _)| *group)
+                .collect::<Vec<_>>(),
+            vec![Group::Mailing(first), Group::Mailing(second)]
+        );
+        let total = engine.campaign_counts(spring).unwrap();
+        assert_eq!(
+            total,
+            engine.counts(first).unwrap() + engine.counts(second).unwrap()
+        );
+        assert_eq!((total.expected, total.sent, total.failed), (8, 4, 2));
+    }
+}
+
+mod one_off {
+    use super::*;
+    use smskit::credit::{Balance, BalanceError};
+    use smskit::segment::{Currency, Money, PriceTable};
+    use std::sync::Arc;
+
+    #[derive(Debug)]
+    struct Empty;
+
+    impl Balance for Empty {
+        fn available(&self, currency: Currency) -> Result<Money, BalanceError> {
+            Ok(Money::zero(currency))
+        }
+    }
+
+    fn transactional(engine: &mut Engine<MemoryStore>) -> MailingId {
+        engine
+            .create_mailing(
+                NewMailing::new(
+                    "Shipped",
+                    "{{ object.name }}: order shipped",
+                    Audience::Transactional,
+                ),
+                now(),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn transactional_messages_are_traced_each_time_and_honour_the_blacklist() {
+        let mut engine = engine();
+        let ana = engine
+            .add_contact(NewContact::new("Ana", "0470 00 00 01"), now())
+            .unwrap();
+        let bo = engine
+            .add_contact(NewContact::new("Bo", "+32470000002"), now())
+            .unwrap();
+        let cy = engine
+            .add_contact(NewContact::new("Cy", "nope"), now())
+            .unwrap();
+        engine
+            .store_mut()
+            .blacklist_add(number("+32470000002"), None, now())
+            .unwrap();
+        let shipped = transactional(&mut engine);
+        let provider = StubProvider::new();
+        let clock = SimulatedClock::new();
+        let first = engine
+            .send_transactional(shipped, ana, &provider, &clock, now())
+            .unwrap();
+        let second = engine
+            .send_transactional(shipped, ana, &provider, &clock, now())
+            .unwrap();
+        assert_ne!(first.id, second.id);
+        assert_eq!(first.status, TraceStatus::Pending);
+        assert!(first.provider_message_id.is_some());
+        let blocked = engine
+            .send_transactional(shipped, bo, &provider, &clock, now())
+            .unwrap();
+        assert_eq!(
+            (blocked.status, blocked.failure_type),
+            (TraceStatus::Cancel, Some(FailureType::Blacklist))
+        );
+        let unreadable = engine
+            .send_transactional(shipped, cy, &provider, &clock, now())
+            .unwrap();
+        assert_eq!(unreadable.failure_type, Some(FailureType::NumberFormat));
+        let bodies: Vec<String> = provider.messages().into_iter().map(|m| m.body).collect();
+        assert_eq!(bodies, vec!["Ana: order shipped"; 2]);
+        let counts = engine.counts(shipped).unwrap();
+        assert_eq!((counts.expected, counts.sent, counts.canceled), (4, 2, 2));
+        assert_eq!(engine.history(ana).unwrap().traces.len(), 2);
+        // The store holds what the call returned.
+        assert_eq!(engine.store().trace(first.id).unwrap().unwrap(), first);
+    }
+
+    #[test]
+    fn transactional_and_mass_mailings_do_not_mix() {
+        let mut engine = engine();
+        let ana = engine
+            .add_contact(NewContact::new("Ana", "+32470000001"), now())
+            .unwrap();
+        let list = engine.create_list("L", true).unwrap();
+        let mass = mailing_to(&mut engine, "x", Audience::Lists(vec![list]));
+        let shipped = transactional(&mut engine);
+        let provider = StubProvider::new();
+        assert!(matches!(
+            engine.send_transactional(mass, ana, &provider, &SimulatedClock::new(), now()),
+            Err(Error::WrongState { .. })
+        ));
+        assert!(matches!(
+            engine.prepare(shipped),
+            Err(Error::WrongState { .. })
+        ));
+        assert!(provider.messages().is_empty());
+    }
+
+    #[test]
+    fn a_transactional_message_the_balance_cannot_cover_leaves_no_trace() {
+        let prices = PriceTable::from_csv("prefix,price,currency\n32,0.05,EUR\n").unwrap();
+        let mut engine = Engine::new(
+            MemoryStore::new(),
+            Settings::new()
+                .with_prices(prices)
+                .with_balance(Arc::new(Empty)),
+        );
+        let ana = engine
+            .add_contact(NewContact::new("Ana", "+32470000001"), now())
+            .unwrap();
+        let shipped = transactional(&mut engine);
+        let provider = StubProvider::new();
+        let error = engine
+            .send_transactional(shipped, ana, &provider, &SimulatedClock::new(), now())
+            .unwrap_err();
+        assert!(matches!(error, Error::InsufficientCredit { .. }), "{error}");
+        assert!(provider.messages().is_empty());
+        assert_eq!(engine.counts(shipped).unwrap().expected, 0);
+    }
+
+    #[test]
+    fn a_test_send_reports_invalid_entries_and_sends_the_rest_without_traces() {
+        let mut engine = engine();
+        let list = engine.create_list("L", true).unwrap();
+        add(&mut engine, list, "Ana", "+32470000001");
+        let mailing = mailing_to(
+            &mut engine,
+            "Hi {{ object.name ||| you }}",
+            Audience::Lists(vec![list]),
+        );
+        let provider = StubProvider::new();
+        let test = engine
+            .send_test(
+                mailing,
+                " +33612345678, not a number\n0470 00 00 09,, \n",
+                &provider,
+                &SimulatedClock::new(),
+            )
+            .unwrap();
+        assert_eq!(test.body, "Hi Ana");
+        let sent: Vec<String> = test.sent.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(sent, vec!["+33612345678", "+32470000009"]);
+        assert!(test.sent.iter().all(|(_, result)| result.is_ok()));
+        assert_eq!(test.invalid.len(), 1);
+        assert_eq!(test.invalid[0].0, "not a number");
+        assert_eq!(provider.messages().len(), 2);
+        assert_eq!(engine.counts(mailing).unwrap().expected, 0);
+    }
+}

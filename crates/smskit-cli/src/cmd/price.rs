@@ -86,9 +86,10 @@ pub(crate) fn run(args: PriceArgs) -> Result<ExitCode, Failure> {
         let (prefix, price_per_part) = table
             .longest_prefix(to)
             .map_err(|error| Failure::with_code(error, 2))?;
+        // An overflow comes from the price table or the text: bad input, not a failure.
         let total = price_per_part
             .checked_mul(count.parts)
-            .map_err(Failure::new)?;
+            .map_err(|error| Failure::with_code(format_args!("{to}: {error}"), 2))?;
         destinations.push(Destination {
             to,
             prefix,
@@ -96,12 +97,11 @@ pub(crate) fn run(args: PriceArgs) -> Result<ExitCode, Failure> {
             total,
         });
     }
-    let total = destinations
-        .iter()
-        .try_fold(Money::zero(table.currency()), |sum, destination| {
-            sum.checked_add(destination.total)
-        })
-        .map_err(Failure::new)?;
+    let total = Money::checked_sum(
+        table.currency(),
+        destinations.iter().map(|destination| destination.total),
+    )
+    .map_err(|error| Failure::with_code(error, 2))?;
     let report = Report {
         encoding: count.encoding,
         segments: count.parts,

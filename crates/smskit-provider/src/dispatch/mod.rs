@@ -12,9 +12,9 @@ use std::time::Duration;
 pub use clock::{Clock, SimulatedClock, SystemClock};
 use rate::Limiter;
 pub use rate::Rate;
+use smskit_segment::Segmenter;
 
 use crate::error::{Error, ErrorKind};
-use crate::gsm::count_segments;
 use crate::message::{OutboundMessage, Receipt, Sender};
 use crate::provider::Provider;
 use crate::sender::SenderPool;
@@ -179,6 +179,22 @@ impl DispatchOptions {
 }
 
 /// One message of a batch, with the number of segments its rate limit counts.
+///
+/// The count comes from the `smskit-segment` options the message was composed with (shift
+/// tables, Smart Encoding, concatenation header): the dispatcher never guesses it, so its pace
+/// matches what the provider bills.
+///
+/// ```
+/// use smskit_phone::E164;
+/// use smskit_provider::{Job, OutboundMessage};
+/// use smskit_segment::{Language, LanguageSet, Segmenter};
+///
+/// let to = E164::parse("+905321234567").unwrap();
+/// let turkish = Segmenter::new().with_languages(LanguageSet::EMPTY.with(Language::Turkish));
+/// let job = Job::segmented(OutboundMessage::new(to, "Güzel bir gün: şimdi %20 indirim!"), &turkish)?;
+/// assert_eq!(job.segments, 1); // 7-bit with the Turkish tables, not UCS-2
+/// # Ok::<(), smskit_provider::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Job {
@@ -189,25 +205,24 @@ pub struct Job {
 }
 
 impl Job {
-    /// A job counting the body's segments itself (GSM-7 or UCS-2 by the standard, no national
-    /// shift tables); use [`Job::with_segments`] to give `smskit-segment`'s exact count.
+    /// A job of `segments` segments: the count `smskit-segment` gave when the message was
+    /// composed.
     #[must_use]
-    pub fn new(message: OutboundMessage) -> Self {
-        let segments = count_segments(&message.body);
+    pub fn new(message: OutboundMessage, segments: u32) -> Self {
         Self { message, segments }
     }
 
-    /// Overrides the segment count.
-    #[must_use]
-    pub fn with_segments(mut self, segments: u32) -> Self {
-        self.segments = segments;
-        self
-    }
-}
-
-impl From<OutboundMessage> for Job {
-    fn from(message: OutboundMessage) -> Self {
-        Self::new(message)
+    /// A job whose body `segmenter` counts: the same options the message was composed with.
+    ///
+    /// # Errors
+    /// A permanent [`ErrorKind::InvalidRequest`] error when the segmenter refuses the body
+    /// (GSM-7 forced on a text that does not fit).
+    pub fn segmented(message: OutboundMessage, segmenter: &Segmenter) -> Result<Self, Error> {
+        let count = segmenter
+            .count(&message.body)
+            .map_err(|error| Error::permanent(ErrorKind::InvalidRequest, error.to_string()))?;
+        let segments = u32::try_from(count.parts).unwrap_or(u32::MAX);
+        Ok(Self::new(message, segments))
     }
 }
 
@@ -252,7 +267,7 @@ pub struct Dispatched {
 /// let jobs: Vec<Job> = (0..10)
 ///     .map(|i| {
 ///         let to = E164::parse(&format!("+3247012345{i}")).unwrap();
-///         Job::new(OutboundMessage::new(to, "Hello"))
+///         Job::new(OutboundMessage::new(to, "Hello"), 1)
 ///     })
 ///     .collect();
 /// let options = DispatchOptions::default().with_rate(Rate::per_second(2).unwrap());

@@ -7,13 +7,15 @@ use super::codes::{TwilioStatus, delivery_failure, error_code_meaning};
 use crate::error::{Error, ErrorClass, ErrorKind};
 use crate::http::{HttpResponse, body_excerpt, error_for_status, status_message};
 use crate::json::{number_of, text_of};
-use crate::message::{Price, Receipt};
+use crate::message::{Receipt, price_of};
 use crate::status::TraceStatus;
 
 /// Parses Twilio's answer to a "create Message" request.
 ///
 /// - HTTP 2xx with a Message JSON → a [`Receipt`] (`sid`, status, `num_segments` and `price`
-///   when given — both are strings in Twilio's JSON —, `date_created` in RFC 2822). A Message
+///   when given — both are strings in Twilio's JSON —, `date_created` in RFC 2822). The price
+///   keeps Twilio's sign (a charge is negative) and its `price_unit`; an amount without a valid
+///   unit, or one that is not an exact decimal, is left out — never read in an assumed currency. A Message
 ///   already `failed`/`undelivered` is a permanent error with its `error_code`.
 /// - HTTP 2xx that is not a Message (not JSON, no `sid`) → an [`ErrorClass::Unknown`] error:
 ///   Twilio accepted something, so a retry could send twice.
@@ -97,14 +99,15 @@ pub fn parse_send_response(response: &HttpResponse) -> Result<Receipt, Error> {
     {
         receipt = receipt.with_segments(segments);
     }
-    if let Some(price) = object.get("price").and_then(text_of) {
-        let unit = object
-            .get("price_unit")
-            .and_then(Value::as_str)
-            .unwrap_or("USD");
-        if let Some(price) = Price::parse(&price, unit) {
-            receipt = receipt.with_price(price);
-        }
+    // Twilio leaves `price_unit` null until the price is known: without a unit there is no
+    // price, whatever the amount says.
+    let unit = object.get("price_unit").and_then(Value::as_str);
+    if let Some(price) = object
+        .get("price")
+        .and_then(text_of)
+        .and_then(|amount| price_of(&amount, unit))
+    {
+        receipt = receipt.with_price(price);
     }
     if let Some(created) = object
         .get("date_created")
@@ -285,6 +288,30 @@ mod tests {
     }
 
     #[test]
+    fn price_without_unit_is_no_price() {
+        let receipt = parse_send_response(&HttpResponse::new(
+            201,
+            r#"{"sid": "SM1", "status": "queued", "price": "-0.0075"}"#,
+        ))
+        .unwrap();
+        assert_eq!(receipt.price, None, "no price_unit: no assumed USD");
+        let receipt = parse_send_response(&HttpResponse::new(
+            201,
+            r#"{"sid": "SM1", "status": "queued", "price": "-0.0075", "price_unit": null}"#,
+        ))
+        .unwrap();
+        assert_eq!(receipt.price, None);
+        let receipt = parse_send_response(&HttpResponse::new(
+            201,
+            r#"{"sid": "SM1", "status": "sent", "price": "-0.0745", "price_unit": "eur"}"#,
+        ))
+        .unwrap();
+        let price = receipt.price.unwrap();
+        assert_eq!(price.micros(), -74_500, "the sign is kept");
+        assert_eq!(price.currency().as_str(), "EUR");
+    }
+
+    #[test]
     fn success_edge_cases() {
         let unknown = |body: &str| parse_send_response(&HttpResponse::new(201, body)).unwrap_err();
         assert_eq!(unknown("not json").class(), ErrorClass::Unknown);
@@ -304,7 +331,7 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(receipt.segments, None, "0 segments means not known yet");
-        assert_eq!(receipt.price.unwrap().to_string(), "0.0075 USD");
+        assert_eq!(receipt.price.unwrap().to_string(), "-0.0075 USD");
         assert_eq!(
             receipt.created_at.unwrap().to_rfc3339(),
             "2015-07-30T20:12:31+00:00"

@@ -1,0 +1,206 @@
+//! What comes back after a send, as actions an application exposes on its own routes
+//! (sans-IO: the application reads the request, the engine decides): opt-out requests, replies
+//! with stop keywords, and a contact's history.
+
+use chrono::{DateTime, Utc};
+
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::model::{Audience, ContactId, ListId, MailingId, Trace, TraceId};
+use crate::optout::OptOutRequest;
+use crate::phone::E164;
+use crate::reply::{InboundSms, Received, Reply};
+use crate::store::Store;
+
+/// What an opt-out link will do (for the confirmation page a GET shows) or did (after the
+/// confirming POST).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct OptOut {
+    /// The mailing and trace the link belongs to.
+    pub request: OptOutRequest,
+    /// The lists the contact leaves (a mailing to lists); empty otherwise.
+    pub lists: Vec<ListId>,
+    /// The number that is blacklisted instead (a mailing to a filter), when it could be read.
+    pub blacklisted: Option<E164>,
+}
+
+/// A contact's SMS history: every message of every mailing, and the replies from its numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct History {
+    /// Its traces, oldest first.
+    pub traces: Vec<Trace>,
+    /// Replies from the numbers it was sent to, oldest first.
+    pub replies: Vec<Reply>,
+}
+
+impl<S: Store> Engine<S> {
+    /// What the opt-out link with this request path would do, without doing it: for the page a
+    /// GET shows. Link scanners prefetch GETs, so only [`Engine::opt_out`] (the confirming
+    /// POST) changes anything.
+    ///
+    /// # Errors
+    /// [`Error::NotConfigured`] without opt-out links in the settings;
+    /// [`Error::InvalidOptOutLink`] for a path that is not a valid link (a forged token, a
+    /// trace of another mailing).
+    pub fn opt_out_page(&self, path: &str) -> Result<OptOut, Error> {
+        let links = self
+            .settings
+            .opt_out
+            .as_ref()
+            .ok_or(Error::NotConfigured("opt-out links"))?;
+        let request = links.parse_path(path)?;
+        let invalid = || Error::InvalidOptOutLink {
+            path: path.chars().take(200).collect(),
+        };
+        let trace = self
+            .store
+            .trace(request.trace)?
+            .filter(|trace| trace.mailing == request.mailing)
+            .ok_or_else(invalid)?;
+        let mailing = self.store.mailing(request.mailing)?.ok_or_else(invalid)?;
+        Ok(match mailing.audience {
+            Audience::Lists(lists) => OptOut {
+                request,
+                lists,
+                blacklisted: None,
+            },
+            _ => OptOut {
+                request,
+                lists: Vec::new(),
+                blacklisted: trace.number,
+            },
+        })
+    }
+
+    /// Opts the recipient of an opt-out link out: of the mailing's lists for a mailing to
+    /// lists, else by blacklisting its number. Doing it twice changes nothing more.
+    ///
+    /// ```
+    /// use smskit::model::{Audience, NewContact, NewMailing};
+    /// use smskit::optout::OptOutLinks;
+    /// use smskit::provider::{SimulatedClock, StubProvider};
+    /// use smskit::{Engine, MemoryStore, Settings, Store};
+    ///
+    /// let now = chrono::DateTime::UNIX_EPOCH;
+    /// let links = OptOutLinks::new("https://sms.example.com", b"0123456789abcdef")?;
+    /// let mut engine = Engine::new(MemoryStore::new(), Settings::new().with_opt_out_links(links));
+    /// let list = engine.create_list("News", true)?;
+    /// let ana = engine.add_contact(NewContact::new("Ana", "+32470000001"), now)?;
+    /// engine.subscribe(list, ana, now)?;
+    /// let mailing = engine.create_mailing(
+    ///     NewMailing::new("News", "Hello!", Audience::Lists(vec![list])).with_opt_out_link(),
+    ///     now,
+    /// )?;
+    /// engine.prepare(mailing)?;
+    /// let provider = StubProvider::new();
+    /// engine.send(mailing, &provider, &SimulatedClock::new(), now)?;
+    ///
+    /// // The message ends with the link; the application's POST route hands over its path.
+    /// let body = provider.messages()[0].body.clone();
+    /// let url = body.lines().last().unwrap().strip_prefix("STOP SMS: ").unwrap();
+    /// let path = url.strip_prefix("https://sms.example.com").unwrap();
+    /// let done = engine.opt_out(path, now)?;
+    /// assert_eq!(done.lists, vec![list]);
+    /// assert!(engine.store().subscriptions(list)?[0].opt_out);
+    /// # Ok::<(), smskit::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Engine::opt_out_page`], and [`Error::Store`].
+    pub fn opt_out(&mut self, path: &str, now: DateTime<Utc>) -> Result<OptOut, Error> {
+        let opt_out = self.opt_out_page(path)?;
+        let trace = self
+            .store
+            .trace(opt_out.request.trace)?
+            .ok_or(Error::UnknownTrace(opt_out.request.trace))?;
+        for list in &opt_out.lists {
+            self.store.set_opt_out(*list, trace.contact, true, now)?;
+        }
+        if let Some(number) = opt_out.blacklisted {
+            let reason = format!("opt-out link of mailing {}", opt_out.request.mailing);
+            self.store.blacklist_add(number, Some(&reason), now)?;
+        }
+        Ok(opt_out)
+    }
+
+    /// Takes an SMS someone sent back: it answers the last message sent to that number (which
+    /// becomes `reply`), and a stop keyword ([`Settings::with_stop_keywords`]) blacklists the
+    /// number with the reason.
+    ///
+    /// [`Settings::with_stop_keywords`]: crate::Settings::with_stop_keywords
+    ///
+    /// ```
+    /// use smskit::phone::E164;
+    /// use smskit::reply::InboundSms;
+    /// use smskit::{Engine, MemoryStore, Settings, Store};
+    ///
+    /// let now = chrono::DateTime::UNIX_EPOCH;
+    /// let mut engine = Engine::new(MemoryStore::new(), Settings::new());
+    /// let from = E164::parse("+32470000001")?;
+    /// let received = engine.receive(&InboundSms { from, text: " Stop ".into(), at: now })?;
+    /// assert!(received.stop);
+    /// assert!(engine.store().blacklist_entry(from)?.unwrap().active);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn receive(&mut self, sms: &InboundSms) -> Result<Received, Error> {
+        let stop = self.settings.stop_keywords.matches(&sms.text);
+        let trace = self
+            .store
+            .last_trace_to(sms.from)?
+            .filter(|trace| trace.sent_at.is_some_and(|sent| sent <= sms.at))
+            .map(|trace| trace.id);
+        self.store.record_reply(&Reply {
+            from: sms.from,
+            text: sms.text.clone(),
+            at: sms.at,
+            trace,
+            stop,
+        })?;
+        if stop {
+            let reason = format!("replied {:?}", sms.text.trim());
+            self.store.blacklist_add(sms.from, Some(&reason), sms.at)?;
+        }
+        Ok(Received { trace, stop })
+    }
+
+    /// Every SMS `contact` was sent (or excluded from), and the replies from those numbers.
+    ///
+    /// # Errors
+    /// [`Error::Store`].
+    pub fn history(&self, contact: ContactId) -> Result<History, Error> {
+        let mut history = History::default();
+        self.store
+            .contact_traces(contact, &mut |trace| history.traces.push(trace.clone()))?;
+        let mut numbers: Vec<E164> = history.traces.iter().filter_map(|t| t.number).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        for number in numbers {
+            history.replies.extend(self.store.replies(number)?);
+        }
+        history.replies.sort_by_key(|reply| reply.at);
+        Ok(history)
+    }
+
+    /// The opt-out line of `trace` in `mailing`, when the mailing asks for one.
+    pub(crate) fn opt_out_line(
+        &self,
+        include: bool,
+        mailing: MailingId,
+        trace: TraceId,
+    ) -> Result<Option<String>, Error> {
+        if !include {
+            return Ok(None);
+        }
+        let links = self
+            .settings
+            .opt_out
+            .as_ref()
+            .ok_or(Error::NotConfigured("opt-out links"))?;
+        Ok(Some(links.line(mailing, trace)))
+    }
+}
