@@ -14,6 +14,7 @@ use crate::output;
 ///
 /// Prints the matching ids as a JSON array on one line, ascending.
 #[derive(Debug, clap::Args)]
+#[command(after_help = crate::help::FILTER)]
 pub(crate) struct FilterArgs {
     /// The records: `{"models": {"MODEL": {"fields": {...}, "records": [...]}}}`.
     /// Not needed with --normalize or --distribute-not.

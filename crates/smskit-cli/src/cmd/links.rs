@@ -18,6 +18,7 @@ pub(crate) enum LinksCommand {
     /// Prints the rewritten text and a table of the links (code, short URL, redirect target
     /// with UTM parameters). Already-short links and the opt-out path `<base>/sms/` are left
     /// alone.
+    #[command(after_help = crate::help::LINKS_REWRITE)]
     Rewrite(RewriteArgs),
 }
 

@@ -15,6 +15,7 @@ pub(crate) enum PhoneCommand {
     ///
     /// Prints one line per number, in order: the E.164 form, or `error: <reason>`. Exits 1
     /// when some number is not valid.
+    #[command(after_help = crate::help::PHONE_NORMALIZE)]
     Normalize(NormalizeArgs),
 }
 

@@ -23,7 +23,7 @@ Prints `valid` (exit 0) or `invalid` (exit 1).";
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum WebhookCommand {
     /// Check a webhook's signature.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = crate::help::WEBHOOK)]
     Verify(VerifyCommand),
 }
 
