@@ -25,7 +25,7 @@ pub(crate) enum LinksCommand {
 /// Arguments of `smskit links rewrite`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct RewriteArgs {
-    /// Base URL of the short links, e.g. https://sho.rt (GSM-7 basic characters only).
+    /// Base URL of the short links, e.g. `https://sho.rt` (GSM-7 basic characters only).
     #[arg(long, value_name = "URL")]
     base: String,
     /// utm_campaign added to every target.
