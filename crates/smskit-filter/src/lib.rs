@@ -19,7 +19,9 @@
 //!
 //! # Example
 //!
-//! ```
+// Reading a dataset from JSON needs the `serde` feature.
+#![cfg_attr(feature = "serde", doc = "```")]
+#![cfg_attr(not(feature = "serde"), doc = "```ignore")]
 //! use smskit_filter::{Dataset, Plan};
 //!
 //! let data: Dataset = r#"{"models": {

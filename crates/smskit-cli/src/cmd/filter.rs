@@ -14,6 +14,7 @@ use crate::output;
 ///
 /// Prints the matching ids as a JSON array on one line, ascending.
 #[derive(Debug, clap::Args)]
+#[command(after_help = crate::help::FILTER)]
 pub(crate) struct FilterArgs {
     /// The records, as JSON (not needed with --normalize or --distribute-not):
     ///
@@ -95,11 +96,13 @@ pub(crate) fn run(args: FilterArgs) -> Result<ExitCode, Failure> {
             .to_utc(),
         None => system_now(),
     };
-    let json = std::fs::read_to_string(path)
-        .map_err(|e| Failure::new(format_args!("cannot read {}: {e}", path.display())))?;
-    let data: Dataset = json
-        .parse()
-        .map_err(|e| Failure::with_code(format_args!("{}: {e}", path.display()), 2))?;
+    let json = std::fs::read_to_string(path).map_err(|e| {
+        let path = output::printable_path(path);
+        Failure::new(format_args!("cannot read {path}: {e}"))
+    })?;
+    let data: Dataset = json.parse().map_err(|e| {
+        Failure::with_code(format_args!("{}: {e}", output::printable_path(path)), 2)
+    })?;
     let options = CheckOptions::new().now(now);
     let plan = Plan::with_options(data.schema(), model, &domain, &options)
         .map_err(|e| Failure::with_code(e, 2))?;

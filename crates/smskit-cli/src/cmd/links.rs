@@ -17,13 +17,14 @@ pub(crate) enum LinksCommand {
     /// Prints the rewritten text and a table of the links (code, short URL, redirect target
     /// with UTM parameters). Already-short links and the opt-out path `<base>/sms/` are left
     /// alone.
+    #[command(after_help = crate::help::LINKS_REWRITE)]
     Rewrite(RewriteArgs),
 }
 
 /// Arguments of `smskit links rewrite`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct RewriteArgs {
-    /// Base URL of the short links, e.g. https://sho.rt (GSM-7 basic characters only).
+    /// Base URL of the short links, e.g. `https://sho.rt` (GSM-7 basic characters only).
     #[arg(long, value_name = "URL")]
     base: String,
     /// utm_campaign added to every target.
@@ -160,7 +161,7 @@ fn print_json(out: &mut impl Write, rewritten: &Rewritten) -> io::Result<()> {
 }
 
 fn print_table(out: &mut impl Write, rewritten: &Rewritten) -> io::Result<()> {
-    let text = rewritten.text();
+    let text = output::printable_lines(rewritten.text());
     if text.ends_with('\n') {
         write!(out, "{text}")?;
     } else {

@@ -16,6 +16,7 @@ pub(crate) enum PhoneCommand {
     /// Prints one line per number, in order: the E.164 form, or `error: <reason>` (a line
     /// of standard input that is not UTF-8 is one such error; the next lines are still read).
     /// Exits 1 when some number is not valid.
+    #[command(after_help = crate::help::PHONE_NORMALIZE)]
     Normalize(NormalizeArgs),
 }
 
