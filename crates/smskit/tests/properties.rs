@@ -42,7 +42,10 @@ fn fault() -> impl Strategy<Value = Fault> {
 
 /// A contact: which of 12 numbers it has (or an unreadable one), opted out or not.
 fn contact() -> impl Strategy<Value = (Option<u8>, bool)> {
-    (prop::option::weighted(0.9, 0u8..12), prop::bool::weighted(0.15))
+    (
+        prop::option::weighted(0.9, 0u8..12),
+        prop::bool::weighted(0.15),
+    )
 }
 
 fn number(n: u8) -> E164 {
@@ -111,25 +114,23 @@ fn provider_with(faults: &[Fault]) -> StubProvider {
     let mut provider = StubProvider::new();
     for (n, fault) in faults.iter().enumerate() {
         let to = number(n as u8);
-        provider = match *fault {
-            Fault::None => provider,
-            Fault::Retryable(times) => provider.failing_times(
-                to,
-                times,
-                ProviderError::retryable(ErrorKind::RateLimited, "slow down"),
-            ),
-            Fault::RetryableForever => provider.failing_for(
-                to,
-                ProviderError::retryable(ErrorKind::ServerError, "down"),
-            ),
-            Fault::Permanent => provider.failing_for(
-                to,
-                ProviderError::permanent(ErrorKind::InvalidNumber, "no such number"),
-            ),
-            Fault::Unknown => {
-                provider.failing_for(to, ProviderError::unknown(ErrorKind::Timeout, "no answer"))
-            }
-        };
+        provider =
+            match *fault {
+                Fault::None => provider,
+                Fault::Retryable(times) => provider.failing_times(
+                    to,
+                    times,
+                    ProviderError::retryable(ErrorKind::RateLimited, "slow down"),
+                ),
+                Fault::RetryableForever => provider
+                    .failing_for(to, ProviderError::retryable(ErrorKind::ServerError, "down")),
+                Fault::Permanent => provider.failing_for(
+                    to,
+                    ProviderError::permanent(ErrorKind::InvalidNumber, "no such number"),
+                ),
+                Fault::Unknown => provider
+                    .failing_for(to, ProviderError::unknown(ErrorKind::Timeout, "no answer")),
+            };
     }
     provider
 }
