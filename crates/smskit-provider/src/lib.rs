@@ -79,13 +79,13 @@
 mod dispatch;
 mod error;
 mod file;
-mod http;
 mod json;
 mod message;
 mod provider;
 mod sender;
 mod status;
 mod stub;
+mod transport;
 pub mod twilio;
 #[cfg(feature = "ureq")]
 mod ureq_transport;
@@ -97,7 +97,9 @@ pub use dispatch::{
 };
 pub use error::{Error, ErrorClass, ErrorKind};
 pub use file::{FileProvider, StoredMessage};
-pub use http::{HttpRequest, HttpResponse, Method, Transport, parse_form};
+/// The `http` crate, whose `Request`, `Response` and `Method` the sans-IO core speaks.
+pub use http;
+pub use http::Method;
 pub use message::{DeliveryReport, OutboundMessage, Receipt, Sender, parse_price};
 pub use provider::Provider;
 pub use sender::{SenderNumber, SenderPool};
@@ -106,6 +108,7 @@ pub use sender::{SenderNumber, SenderPool};
 pub use smskit_segment::{Currency, Money};
 pub use status::{FailureType, TraceStatus, UnknownName};
 pub use stub::StubProvider;
+pub use transport::{Body, HttpRequest, HttpResponse, Transport, parse_form};
 #[cfg(feature = "ureq")]
 pub use ureq_transport::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, MAX_RESPONSE_BYTES, UreqTransport,

@@ -345,7 +345,7 @@ pub fn parse_price(amount: &str, currency: Currency) -> Result<Money, Error> {
             ErrorKind::InvalidResponse,
             format!(
                 "invalid price `{}`: {why}",
-                crate::http::value_excerpt(amount)
+                crate::transport::value_excerpt(amount)
             ),
         )
     };

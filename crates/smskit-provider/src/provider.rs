@@ -5,8 +5,8 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use crate::error::{Error, ErrorKind};
-use crate::http::HttpRequest;
 use crate::message::{DeliveryReport, OutboundMessage, Receipt};
+use crate::transport::HttpRequest;
 
 /// Something that sends SMS: Twilio, Vonage, the file outbox, the stub, or yours.
 ///

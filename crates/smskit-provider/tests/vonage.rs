@@ -5,10 +5,12 @@ mod common;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use common::{With as _, request};
 use common::{assert_report, assert_send_fixture, fixtures, jsonl, response_from, str_of};
+use http::Method;
 use serde_json::Value;
 use smskit_provider::vonage::{SignatureMethod, SignatureVerifier, Vonage, VonageConfig};
-use smskit_provider::{Currency, HttpRequest, Method, Provider};
+use smskit_provider::{Currency, Provider};
 
 const KEY: &str = "abcd1234";
 const SECRET: &str = "Sx8Yq2Lm4Nz6Pw0R";
@@ -61,21 +63,21 @@ fn receipt_fixtures() {
                     .iter()
                     .map(|(k, v)| (k.clone(), Value::String(v.clone())))
                     .collect();
-                HttpRequest::new(Method::Post, "https://example.com/dlr")
+                request(Method::POST, "https://example.com/dlr")
                     .with_body(serde_json::to_vec(&object).unwrap())
             }
             "query" => {
                 let mut query = form_urlencoded::Serializer::new(String::new());
                 query.extend_pairs(&params);
-                HttpRequest::new(
-                    Method::Get,
+                request(
+                    Method::GET,
                     format!("https://example.com/dlr?{}", query.finish()),
                 )
             }
             _ => {
                 let mut form = form_urlencoded::Serializer::new(String::new());
                 form.extend_pairs(&params);
-                HttpRequest::new(Method::Post, "https://example.com/dlr").with_body(form.finish())
+                request(Method::POST, "https://example.com/dlr").with_body(form.finish())
             }
         };
         let expect = &line["expect"];

@@ -5,9 +5,9 @@ use smskit_phone::E164;
 
 use super::codes::{TwilioStatus, delivery_failure, parse_code};
 use crate::error::{Error, ErrorKind};
-use crate::http::{parse_form, value_excerpt};
 use crate::message::DeliveryReport;
 use crate::status::TraceStatus;
+use crate::transport::{parse_form, value_excerpt};
 
 /// The largest callback body read; Twilio's are a few hundred bytes.
 pub const MAX_CALLBACK_BYTES: usize = 64 * 1024;

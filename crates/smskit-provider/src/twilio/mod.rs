@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use smskit_phone::E164;
-//! use smskit_provider::{HttpResponse, OutboundMessage, Sender};
+//! use smskit_provider::{Body, OutboundMessage, Sender};
 //! use smskit_provider::twilio::{TwilioConfig, parse_send_response};
 //!
 //! let config = TwilioConfig::new("AC0123456789abcdef0123456789abcdef", "token").unwrap();
@@ -11,13 +11,16 @@
 //!     .with_from(Sender::parse("+32460200000").unwrap());
 //! let request = config.build_request(&message).unwrap();
 //! assert_eq!(
-//!     request.url,
+//!     request.uri(),
 //!     "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json"
 //! );
-//! assert_eq!(request.body, b"To=%2B32470123456&From=%2B32460200000&Body=Hello");
+//! assert_eq!(request.body(), b"To=%2B32470123456&From=%2B32460200000&Body=Hello");
 //!
 //! // ... a transport sends it; the answer is parsed without I/O:
-//! let response = HttpResponse::new(201, r#"{"sid": "SM1", "status": "queued"}"#);
+//! let response = http::Response::builder()
+//!     .status(201)
+//!     .body(Body::from(r#"{"sid": "SM1", "status": "queued"}"#))
+//!     .unwrap();
 //! assert_eq!(parse_send_response(&response).unwrap().message_id, "SM1");
 //! ```
 
@@ -37,14 +40,15 @@ pub use response::{parse_error_response, parse_send_response};
 pub use signature::SignatureValidator;
 
 use crate::error::{Error, ErrorKind, config_error};
-use crate::http::{
-    HttpRequest, Method, Transport, basic_auth, check_api_base, form_body, parse_form, query_of,
-};
 use crate::message::{
     DeliveryReport, OutboundMessage, Receipt, Sender, check_callback_url, is_sid,
 };
 use crate::provider::Provider;
 use crate::sender::SenderPool;
+use crate::transport::{
+    HttpRequest, Transport, basic_auth, build_request, check_api_base, form_body, header,
+    parse_form,
+};
 
 /// Twilio's API base URL.
 pub const DEFAULT_API_BASE: &str = "https://api.twilio.com";
@@ -384,11 +388,16 @@ impl TwilioConfig {
             Credentials::AuthToken(token) => basic_auth(self.account_sid.as_str(), token),
             Credentials::ApiKey { sid, secret } => basic_auth(sid, secret),
         };
-        Ok(HttpRequest::new(Method::Post, self.messages_url())
-            .with_header("Authorization", authorization)
-            .with_header("Content-Type", "application/x-www-form-urlencoded")
-            .with_header("Accept", "application/json")
-            .with_body(form_body(fields)))
+        build_request(
+            http::Method::POST,
+            &self.messages_url(),
+            &[
+                ("Authorization", &authorization),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "application/json"),
+            ],
+            form_body(fields),
+        )
     }
 }
 
@@ -396,7 +405,7 @@ impl TwilioConfig {
 ///
 /// ```
 /// use std::sync::Arc;
-/// use smskit_provider::{Error, HttpRequest, HttpResponse, Transport};
+/// use smskit_provider::{Body, Error, HttpRequest, HttpResponse, Transport};
 /// use smskit_provider::twilio::{Twilio, TwilioConfig};
 ///
 /// /// A transport that answers every request with a canned Message.
@@ -404,7 +413,8 @@ impl TwilioConfig {
 /// struct Canned;
 /// impl Transport for Canned {
 ///     fn execute(&self, _: &HttpRequest) -> Result<HttpResponse, Error> {
-///         Ok(HttpResponse::new(201, r#"{"sid": "SM42", "status": "queued"}"#))
+///         let body = Body::from(r#"{"sid": "SM42", "status": "queued"}"#);
+///         Ok(http::Response::builder().status(201).body(body).unwrap())
 ///     }
 /// }
 ///
@@ -454,11 +464,14 @@ impl Provider for Twilio {
         request: &HttpRequest,
         received_at: DateTime<Utc>,
     ) -> Result<DeliveryReport, Error> {
-        callback::check_body_size(&request.body)?;
-        let post_params = match request.method {
-            Method::Post => parse_form(&request.body),
-            Method::Get => Vec::new(),
+        callback::check_body_size(request.body())?;
+        let post = request.method() == http::Method::POST;
+        let post_params = if post {
+            parse_form(request.body())
+        } else {
+            Vec::new()
         };
+        let url = request.uri().to_string();
         if self.config.verify_webhooks {
             let Some(validator) = &self.config.webhook_validator else {
                 return Err(config_error(
@@ -466,17 +479,18 @@ impl Provider for Twilio {
                         .to_owned(),
                 ));
             };
-            let signature = request.header("X-Twilio-Signature").unwrap_or("");
-            if !validator.is_valid(&request.url, &post_params, signature) {
+            let signature = header(request.headers(), "X-Twilio-Signature").unwrap_or("");
+            if !validator.is_valid(&url, &post_params, signature) {
                 return Err(Error::permanent(
                     ErrorKind::InvalidWebhook,
-                    format!("invalid X-Twilio-Signature for {}", request.url),
+                    format!("invalid X-Twilio-Signature for {url}"),
                 ));
             }
         }
-        let params = match request.method {
-            Method::Post => post_params,
-            Method::Get => parse_form(query_of(&request.url).as_bytes()),
+        let params = if post {
+            post_params
+        } else {
+            parse_form(request.uri().query().unwrap_or("").as_bytes())
         };
         parse_status_callback(&params, received_at)
     }
@@ -498,7 +512,7 @@ mod tests {
     }
 
     fn body_of(request: &HttpRequest) -> Vec<(String, String)> {
-        parse_form(&request.body)
+        parse_form(request.body())
     }
 
     #[test]
@@ -541,13 +555,13 @@ mod tests {
                     .with_validity(Duration::from_secs(600)),
             )
             .unwrap();
-        assert_eq!(request.method, Method::Post);
+        assert_eq!(request.method(), http::Method::POST);
         assert_eq!(
-            request.header("content-type"),
+            header(request.headers(), "content-type"),
             Some("application/x-www-form-urlencoded")
         );
         assert_eq!(
-            request.header("authorization"),
+            header(request.headers(), "authorization"),
             Some(basic_auth(SID, "secret").as_str())
         );
         let expected: Vec<(String, String)> = [
@@ -571,9 +585,9 @@ mod tests {
         let request = config
             .build_request(&message("x").with_from(Sender::parse("ACME").unwrap()))
             .unwrap();
-        assert!(request.url.contains(SID));
+        assert!(request.uri().to_string().contains(SID));
         assert_eq!(
-            request.header("Authorization"),
+            header(request.headers(), "Authorization"),
             Some(basic_auth(key, "keysecret").as_str())
         );
         assert!(TwilioConfig::with_api_key(SID, "SKshort", "x").is_err());

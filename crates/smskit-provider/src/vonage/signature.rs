@@ -21,8 +21,8 @@ use sha2::{Sha256, Sha512};
 use subtle::ConstantTimeEq;
 
 use crate::error::{Error, ErrorKind, config_error};
-use crate::http::{HttpRequest, Method, body_excerpt, parse_form, query_of, value_excerpt};
 use crate::json::text_of;
+use crate::transport::{HttpRequest, body_excerpt, parse_form, value_excerpt};
 
 /// How far a webhook's `timestamp` may be from the caller's clock by default: five minutes.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
@@ -401,15 +401,15 @@ fn hex(bytes: &[u8], upper: bool) -> String {
 /// A permanent [`ErrorKind::InvalidWebhook`] error for a body over [`MAX_WEBHOOK_BYTES`] or a
 /// JSON body that is not an object.
 pub fn webhook_params(request: &HttpRequest) -> Result<Vec<(String, String)>, Error> {
-    if request.body.len() > MAX_WEBHOOK_BYTES {
+    if request.body().len() > MAX_WEBHOOK_BYTES {
         return Err(invalid(format!(
             "Vonage webhook body of {} bytes exceeds {MAX_WEBHOOK_BYTES}",
-            request.body.len()
+            request.body().len()
         )));
     }
-    let body = request.body.trim_ascii_start();
-    if request.method == Method::Get || body.is_empty() {
-        return Ok(parse_form(query_of(&request.url).as_bytes()));
+    let body = request.body().trim_ascii_start();
+    if request.method() == http::Method::GET || body.is_empty() {
+        return Ok(parse_form(request.uri().query().unwrap_or("").as_bytes()));
     }
     if body.first() != Some(&b'{') {
         return Ok(parse_form(body));
@@ -433,7 +433,9 @@ fn invalid(message: String) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transport::testing::{With as _, request};
     use chrono::TimeZone as _;
+    use http::Method;
     use proptest::prelude::*;
 
     const SECRET: &str = "my_secret_key_for_testing";
@@ -668,8 +670,8 @@ mod tests {
         ];
         let sig = verifier.sign(&params);
         let now = at(1_700_000_000);
-        let get = HttpRequest::new(
-            Method::Get,
+        let get = request(
+            Method::GET,
             format!(
                 "https://example.com/dlr?messageId=X1&status=delivered&timestamp=1700000000&sig={sig}"
             ),
@@ -678,19 +680,17 @@ mod tests {
             verifier.verify_request(&get, now).unwrap().get("messageId"),
             Some("X1")
         );
-        let json = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body(format!(
+        let json = request(Method::POST, "https://example.com/dlr").with_body(format!(
             r#"{{"messageId": "X1", "status": "delivered", "timestamp": 1700000000, "sig": "{sig}"}}"#
         ));
         assert!(verifier.verify_request(&json, now).is_ok());
-        let form = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body(format!(
+        let form = request(Method::POST, "https://example.com/dlr").with_body(format!(
             "messageId=X1&status=delivered&timestamp=1700000000&sig={sig}"
         ));
         assert!(verifier.verify_request(&form, now).is_ok());
-        let huge = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body(vec![
-            b'a';
-            MAX_WEBHOOK_BYTES
-                + 1
-        ]);
+        let huge =
+            request(Method::POST, "https://example.com/dlr")
+                .with_body(vec![b'a'; MAX_WEBHOOK_BYTES + 1]);
         assert!(verifier.verify_request(&huge, now).is_err());
     }
 
