@@ -95,7 +95,7 @@ pub use dispatch::{
     Clock, DispatchOptions, Dispatched, Dispatcher, Job, Rate, RetryPolicy, SimulatedClock,
     SystemClock,
 };
-pub use error::{Error, ErrorClass, ErrorKind};
+pub use error::{Error, ErrorClass, ErrorKind, Result};
 pub use file::{FileProvider, StoredMessage};
 /// The `http` crate, whose `Request`, `Response` and `Method` the sans-IO core speaks.
 pub use http;
@@ -106,7 +106,7 @@ pub use sender::{SenderNumber, SenderPool};
 /// The one money type of smskit (exact micro-units of a validated currency), re-exported so
 /// that prices need no second dependency.
 pub use smskit_segment::{Currency, Money};
-pub use status::{FailureType, TraceStatus, UnknownName};
+pub use status::{FailureType, TraceStatus};
 pub use stub::StubProvider;
 pub use transport::{Body, HttpRequest, HttpResponse, Transport, parse_form};
 #[cfg(feature = "ureq")]

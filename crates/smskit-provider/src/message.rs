@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use smskit_phone::E164;
 use smskit_segment::{Currency, Money};
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Result};
 use crate::status::{FailureType, TraceStatus};
 
 /// Who a message is sent from.
@@ -50,7 +50,7 @@ impl Sender {
     ///
     /// # Errors
     /// A permanent [`ErrorKind::InvalidSender`] error naming the input.
-    pub fn parse(text: &str) -> Result<Self, Error> {
+    pub fn parse(text: &str) -> Result<Self> {
         let invalid = |why: &str| {
             Error::permanent(
                 ErrorKind::InvalidSender,
@@ -139,7 +139,7 @@ impl From<Sender> for String {
 impl TryFrom<String> for Sender {
     type Error = Error;
 
-    fn try_from(text: String) -> Result<Self, Error> {
+    fn try_from(text: String) -> Result<Self> {
         Self::parse(&text)
     }
 }
@@ -249,7 +249,7 @@ impl OutboundMessage {
     ///
     /// # Errors
     /// A permanent [`ErrorKind::InvalidRequest`] error.
-    pub fn check(&self) -> Result<(), Error> {
+    pub fn check(&self) -> Result<()> {
         if self.body.is_empty() {
             return Err(Error::permanent(
                 ErrorKind::InvalidRequest,
@@ -274,7 +274,7 @@ pub(crate) fn ceil_secs(duration: Duration) -> u64 {
 
 /// Checks a status callback URL: absolute `http`/`https` with a host that has no underscore
 /// (Twilio refuses those).
-pub(crate) fn check_callback_url(text: &str) -> Result<(), Error> {
+pub(crate) fn check_callback_url(text: &str) -> Result<()> {
     let invalid = |why: &str| {
         Error::permanent(
             ErrorKind::InvalidRequest,
@@ -333,7 +333,7 @@ mod validity_secs {
 /// # Errors
 /// A permanent [`ErrorKind::InvalidResponse`] error naming the amount when it is not such a
 /// decimal or does not fit.
-pub fn parse_price(amount: &str, currency: Currency) -> Result<Money, Error> {
+pub fn parse_price(amount: &str, currency: Currency) -> Result<Money> {
     let text = amount.trim();
     let (negative, digits) = match text.as_bytes().first() {
         Some(b'-') => (true, &text[1..]),

@@ -4,7 +4,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Result};
 use crate::message::{DeliveryReport, OutboundMessage, Receipt};
 use crate::transport::HttpRequest;
 
@@ -35,14 +35,14 @@ pub trait Provider: Send + Sync + fmt::Debug {
     ///
     /// # Errors
     /// A classified [`Error`]: retryable, permanent, or unknown (may have been sent).
-    fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error>;
+    fn submit(&self, message: &OutboundMessage) -> Result<Receipt>;
 
     /// Checks and sends one message.
     ///
     /// # Errors
     /// A permanent error for a message that fails the common checks (the provider is not
     /// called), else whatever [`Provider::submit`] returns.
-    fn send(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn send(&self, message: &OutboundMessage) -> Result<Receipt> {
         message.check()?;
         self.submit(message)
     }
@@ -58,7 +58,7 @@ pub trait Provider: Send + Sync + fmt::Debug {
         &self,
         request: &HttpRequest,
         received_at: DateTime<Utc>,
-    ) -> Result<DeliveryReport, Error> {
+    ) -> Result<DeliveryReport> {
         let _ = (request, received_at);
         Err(Error::permanent(
             ErrorKind::Unsupported,
@@ -75,11 +75,11 @@ impl<P: Provider + ?Sized> Provider for Box<P> {
         (**self).name()
     }
 
-    fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn submit(&self, message: &OutboundMessage) -> Result<Receipt> {
         (**self).submit(message)
     }
 
-    fn send(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn send(&self, message: &OutboundMessage) -> Result<Receipt> {
         (**self).send(message)
     }
 
@@ -87,7 +87,7 @@ impl<P: Provider + ?Sized> Provider for Box<P> {
         &self,
         request: &HttpRequest,
         received_at: DateTime<Utc>,
-    ) -> Result<DeliveryReport, Error> {
+    ) -> Result<DeliveryReport> {
         (**self).parse_delivery_report(request, received_at)
     }
 
@@ -101,11 +101,11 @@ impl<P: Provider + ?Sized> Provider for std::sync::Arc<P> {
         (**self).name()
     }
 
-    fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn submit(&self, message: &OutboundMessage) -> Result<Receipt> {
         (**self).submit(message)
     }
 
-    fn send(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn send(&self, message: &OutboundMessage) -> Result<Receipt> {
         (**self).send(message)
     }
 
@@ -113,7 +113,7 @@ impl<P: Provider + ?Sized> Provider for std::sync::Arc<P> {
         &self,
         request: &HttpRequest,
         received_at: DateTime<Utc>,
-    ) -> Result<DeliveryReport, Error> {
+    ) -> Result<DeliveryReport> {
         (**self).parse_delivery_report(request, received_at)
     }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use http::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 
-use crate::error::{Error, ErrorKind, config_error};
+use crate::error::{Error, ErrorKind, Result, config_error};
 
 /// An HTTP request: what a provider builds for a transport to send, and what a web server
 /// received from a provider's webhook (with its absolute URI, query included).
@@ -128,7 +128,7 @@ pub(crate) fn build_request(
     url: &str,
     headers: &[(&str, &str)],
     body: Vec<u8>,
-) -> Result<HttpRequest, Error> {
+) -> Result<HttpRequest> {
     let mut builder = http::Request::builder().method(method).uri(url);
     for (name, value) in headers {
         let mut value = HeaderValue::from_str(value).map_err(|_| {
@@ -163,7 +163,7 @@ pub trait Transport: Send + Sync + fmt::Debug {
     ///
     /// # Errors
     /// A classified [`Error`] when no complete response arrived.
-    fn execute(&self, request: &HttpRequest) -> Result<HttpResponse, Error>;
+    fn execute(&self, request: &HttpRequest) -> Result<HttpResponse>;
 }
 
 /// The `Authorization` header value for HTTP Basic auth.
@@ -193,7 +193,7 @@ pub fn parse_form(body: &[u8]) -> Vec<(String, String)> {
 /// Checks a provider's API base URL — absolute `http`/`https`, with a host, without query,
 /// fragment or credentials (a request path is appended to it, so a query or fragment would
 /// send the request somewhere else) — and drops trailing slashes.
-pub(crate) fn check_api_base(api_base: &str) -> Result<String, Error> {
+pub(crate) fn check_api_base(api_base: &str) -> Result<String> {
     let trimmed = api_base.trim_end_matches('/');
     let invalid = |why: &str| {
         Err(config_error(format!(

@@ -3,7 +3,7 @@
 use std::io;
 use std::time::Duration;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Result};
 use crate::transport::{Body, HttpRequest, HttpResponse, Transport};
 
 /// The default total timeout of one exchange.
@@ -91,7 +91,7 @@ impl UreqTransport {
 }
 
 impl Transport for UreqTransport {
-    fn execute(&self, request: &HttpRequest) -> Result<HttpResponse, Error> {
+    fn execute(&self, request: &HttpRequest) -> Result<HttpResponse> {
         let url = request.uri().to_string();
         // ureq 3 speaks the `http` crate's types: only the body is lent instead of copied.
         let mut outgoing = http::Request::new(request.body().as_bytes());

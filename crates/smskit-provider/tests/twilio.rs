@@ -198,7 +198,7 @@ fn provider_verifies_then_parses_callbacks() {
     );
     assert!(open.parse_delivery_report(&unsigned, received_at()).is_ok());
     let key_only =
-        TwilioConfig::with_api_key(SID, "SK0123456789abcdef0123456789abcdef", "secret").unwrap();
+        TwilioConfig::from_api_key(SID, "SK0123456789abcdef0123456789abcdef", "secret").unwrap();
     let key_only = Twilio::new(key_only, common::Replay::unused());
     assert_eq!(
         key_only
@@ -208,7 +208,7 @@ fn provider_verifies_then_parses_callbacks() {
         ErrorKind::InvalidConfig
     );
     let key_only =
-        TwilioConfig::with_api_key(SID, "SK0123456789abcdef0123456789abcdef", "secret").unwrap();
+        TwilioConfig::from_api_key(SID, "SK0123456789abcdef0123456789abcdef", "secret").unwrap();
     assert_eq!(
         key_only.clone().with_webhook_token("").unwrap_err().kind(),
         ErrorKind::InvalidConfig,

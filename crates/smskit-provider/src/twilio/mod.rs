@@ -39,7 +39,7 @@ pub use codes::{TwilioStatus, delivery_failure, error_code_meaning};
 pub use response::{parse_error_response, parse_send_response};
 pub use signature::SignatureValidator;
 
-use crate::error::{Error, ErrorKind, config_error};
+use crate::error::{Error, ErrorKind, Result, config_error};
 use crate::message::{
     DeliveryReport, OutboundMessage, Receipt, Sender, check_callback_url, is_sid,
 };
@@ -74,7 +74,7 @@ impl AccountSid {
     ///
     /// # Errors
     /// A permanent [`ErrorKind::InvalidConfig`] error naming the input.
-    pub fn parse(text: &str) -> Result<Self, Error> {
+    pub fn parse(text: &str) -> Result<Self> {
         check_sid(text, "AC", "account SID")?;
         Ok(Self(text.to_owned()))
     }
@@ -95,7 +95,7 @@ impl fmt::Display for AccountSid {
 /// Checks a SID of that prefix. The error shows at most the first four characters of the
 /// input: a secret put in the wrong variable (an auth token as the account SID) must not reach
 /// a log or a terminal.
-fn check_sid(text: &str, prefix: &str, what: &str) -> Result<(), Error> {
+fn check_sid(text: &str, prefix: &str, what: &str) -> Result<()> {
     if is_sid(text, prefix) {
         Ok(())
     } else {
@@ -168,7 +168,7 @@ impl TwilioConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for a malformed account SID or an empty token.
-    pub fn new(account_sid: &str, auth_token: &str) -> Result<Self, Error> {
+    pub fn new(account_sid: &str, auth_token: &str) -> Result<Self> {
         let account_sid = AccountSid::parse(account_sid)?;
         let validator = SignatureValidator::new(auth_token)?;
         Ok(Self::with_credentials(
@@ -184,7 +184,7 @@ impl TwilioConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for a malformed account or key SID or an empty secret.
-    pub fn with_api_key(account_sid: &str, key_sid: &str, key_secret: &str) -> Result<Self, Error> {
+    pub fn from_api_key(account_sid: &str, key_sid: &str, key_secret: &str) -> Result<Self> {
         let account_sid = AccountSid::parse(account_sid)?;
         check_sid(key_sid, "SK", "API key SID")?;
         if key_secret.is_empty() {
@@ -225,7 +225,7 @@ impl TwilioConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for an empty token.
-    pub fn with_webhook_token(mut self, auth_token: &str) -> Result<Self, Error> {
+    pub fn with_webhook_token(mut self, auth_token: &str) -> Result<Self> {
         self.webhook_validator = Some(SignatureValidator::new(auth_token)?);
         Ok(self)
     }
@@ -243,7 +243,7 @@ impl TwilioConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] unless it is an absolute `http`/`https` URL.
-    pub fn with_api_base(mut self, api_base: &str) -> Result<Self, Error> {
+    pub fn with_api_base(mut self, api_base: &str) -> Result<Self> {
         self.api_base = check_api_base(api_base)?;
         Ok(self)
     }
@@ -253,7 +253,7 @@ impl TwilioConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for a malformed SID.
-    pub fn with_messaging_service(mut self, sid: &str) -> Result<Self, Error> {
+    pub fn with_messaging_service(mut self, sid: &str) -> Result<Self> {
         check_sid(sid, "MG", "Messaging Service SID")?;
         self.messaging_service_sid = Some(sid.to_owned());
         Ok(self)
@@ -270,7 +270,7 @@ impl TwilioConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for a URL Twilio would refuse.
-    pub fn with_status_callback(mut self, url: &str) -> Result<Self, Error> {
+    pub fn with_status_callback(mut self, url: &str) -> Result<Self> {
         check_callback_url(url).map_err(|error| config_error(error.message().to_owned()))?;
         self.status_callback = Some(url.to_owned());
         Ok(self)
@@ -312,7 +312,7 @@ impl TwilioConfig {
 
     /// The sender of `message`: its own; else the pool's choice for the destination; else the
     /// Messaging Service.
-    fn sender_field(&self, message: &OutboundMessage) -> Result<(&'static str, String), Error> {
+    fn sender_field(&self, message: &OutboundMessage) -> Result<(&'static str, String)> {
         match &message.from {
             Some(Sender::Service(sid)) => Ok(("MessagingServiceSid", sid.clone())),
             Some(sender) => Ok(("From", sender.as_str().to_owned())),
@@ -346,7 +346,7 @@ impl TwilioConfig {
     /// A permanent error, before anything is sent, for what Twilio would refuse: an empty body
     /// or one over 1,600 characters, a validity outside 1..=36,000 s, a status callback URL
     /// with an underscore in its host, no sender.
-    pub fn build_request(&self, message: &OutboundMessage) -> Result<HttpRequest, Error> {
+    pub fn build_request(&self, message: &OutboundMessage) -> Result<HttpRequest> {
         message.check()?;
         let length = message.body.chars().count();
         if length > MAX_BODY_CHARS {
@@ -412,7 +412,7 @@ impl TwilioConfig {
 /// #[derive(Debug)]
 /// struct Canned;
 /// impl Transport for Canned {
-///     fn execute(&self, _: &HttpRequest) -> Result<HttpResponse, Error> {
+///     fn execute(&self, _: &HttpRequest) -> Result<HttpResponse> {
 ///         let body = Body::from(r#"{"sid": "SM42", "status": "queued"}"#);
 ///         Ok(http::Response::builder().status(201).body(body).unwrap())
 ///     }
@@ -451,7 +451,7 @@ impl Provider for Twilio {
         "twilio"
     }
 
-    fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn submit(&self, message: &OutboundMessage) -> Result<Receipt> {
         let request = self.config.build_request(message)?;
         let response = self.transport.execute(&request)?;
         parse_send_response(&response)
@@ -463,7 +463,7 @@ impl Provider for Twilio {
         &self,
         request: &HttpRequest,
         received_at: DateTime<Utc>,
-    ) -> Result<DeliveryReport, Error> {
+    ) -> Result<DeliveryReport> {
         callback::check_body_size(request.body())?;
         let post = request.method() == http::Method::POST;
         let post_params = if post {
@@ -536,7 +536,7 @@ mod tests {
         assert!(!error.message().contains(token), "{error}");
         assert!(!error.message().contains(&token[..8]), "{error}");
         assert!(error.message().contains("5e1f…"), "{error}");
-        let error = TwilioConfig::with_api_key(SID, token, "secret").unwrap_err();
+        let error = TwilioConfig::from_api_key(SID, token, "secret").unwrap_err();
         assert!(!error.message().contains(&token[..8]), "{error}");
         assert!(TwilioConfig::new(SID, "").is_err());
     }
@@ -581,7 +581,7 @@ mod tests {
     #[test]
     fn api_key_auth_keeps_account_in_path() {
         let key = "SK0123456789abcdef0123456789abcdef";
-        let config = TwilioConfig::with_api_key(SID, key, "keysecret").unwrap();
+        let config = TwilioConfig::from_api_key(SID, key, "keysecret").unwrap();
         let request = config
             .build_request(&message("x").with_from(Sender::parse("ACME").unwrap()))
             .unwrap();
@@ -590,7 +590,7 @@ mod tests {
             header(request.headers(), "Authorization"),
             Some(basic_auth(key, "keysecret").as_str())
         );
-        assert!(TwilioConfig::with_api_key(SID, "SKshort", "x").is_err());
+        assert!(TwilioConfig::from_api_key(SID, "SKshort", "x").is_err());
         assert!(!format!("{config:?}").contains("keysecret"));
     }
 

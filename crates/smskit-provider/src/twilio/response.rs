@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::codes::{TwilioStatus, delivery_failure, error_code_meaning};
-use crate::error::{Error, ErrorClass, ErrorKind};
+use crate::error::{Error, ErrorClass, ErrorKind, Result};
 use crate::json::{number_of, text_of};
 use crate::message::{Receipt, price_of};
 use crate::status::TraceStatus;
@@ -36,7 +36,7 @@ use crate::transport::{HttpResponse, body_excerpt, error_for_status, retry_after
 ///
 /// # Errors
 /// A classified [`Error`] as above.
-pub fn parse_send_response(response: &HttpResponse) -> Result<Receipt, Error> {
+pub fn parse_send_response(response: &HttpResponse) -> Result<Receipt> {
     if !response.status().is_success() {
         return Err(parse_error_response(response));
     }

@@ -31,7 +31,7 @@ use serde_json::Value;
 use smskit_phone::E164;
 use smskit_segment::{Currency, Money};
 
-use crate::error::{Error, ErrorClass, ErrorKind, config_error};
+use crate::error::{Error, ErrorClass, ErrorKind, Result, config_error};
 use crate::json::{number_of, text_of};
 use crate::message::{DeliveryReport, OutboundMessage, Receipt, Sender, parse_price};
 use crate::provider::Provider;
@@ -88,7 +88,7 @@ impl VonageConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for an empty key or secret.
-    pub fn new(api_key: &str, api_secret: &str) -> Result<Self, Error> {
+    pub fn new(api_key: &str, api_secret: &str) -> Result<Self> {
         if api_key.trim().is_empty() || api_secret.is_empty() {
             return Err(config_error(
                 "the Vonage API key and secret must not be empty".to_owned(),
@@ -110,7 +110,7 @@ impl VonageConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] unless it is an absolute `http`/`https` URL.
-    pub fn with_api_base(mut self, api_base: &str) -> Result<Self, Error> {
+    pub fn with_api_base(mut self, api_base: &str) -> Result<Self> {
         self.api_base = check_api_base(api_base)?;
         Ok(self)
     }
@@ -133,7 +133,7 @@ impl VonageConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for an unusable URL.
-    pub fn with_callback(mut self, url: &str) -> Result<Self, Error> {
+    pub fn with_callback(mut self, url: &str) -> Result<Self> {
         crate::message::check_callback_url(url)
             .map_err(|error| config_error(error.message().to_owned()))?;
         self.callback = Some(url.to_owned());
@@ -162,7 +162,7 @@ impl VonageConfig {
         self.currency
     }
 
-    fn sender(&self, message: &OutboundMessage) -> Result<String, Error> {
+    fn sender(&self, message: &OutboundMessage) -> Result<String> {
         let sender = match &message.from {
             Some(sender) => Some(sender.clone()),
             None => self
@@ -196,7 +196,7 @@ impl VonageConfig {
     /// # Errors
     /// A permanent error, before anything is sent, for an empty body, no sender, a `client-ref`
     /// over 100 characters, a validity outside 20 s..=7 days, an unusable callback URL.
-    pub fn build_request(&self, message: &OutboundMessage) -> Result<HttpRequest, Error> {
+    pub fn build_request(&self, message: &OutboundMessage) -> Result<HttpRequest> {
         message.check()?;
         let from = self.sender(message)?;
         if let Some(client_ref) = &message.client_ref {
@@ -302,10 +302,7 @@ pub const fn status_meaning(status: u32) -> (ErrorClass, ErrorKind, FailureType)
 ///
 /// # Errors
 /// A classified [`Error`] as above.
-pub fn parse_send_response(
-    response: &HttpResponse,
-    currency: Option<Currency>,
-) -> Result<Receipt, Error> {
+pub fn parse_send_response(response: &HttpResponse, currency: Option<Currency>) -> Result<Receipt> {
     if !response.status().is_success() {
         let message = status_message("Vonage", response);
         let mut error = error_for_status(response.status().as_u16(), message);
@@ -529,7 +526,7 @@ pub fn parse_delivery_receipt(
     params: &SignedParams,
     currency: Option<Currency>,
     received_at: DateTime<Utc>,
-) -> Result<DeliveryReport, Error> {
+) -> Result<DeliveryReport> {
     let get =
         |name: &str| -> Option<&str> { params.get(name).map(str::trim).filter(|v| !v.is_empty()) };
     let invalid = |message: String| Error::permanent(ErrorKind::InvalidWebhook, message);
@@ -583,7 +580,7 @@ pub fn parse_delivery_receipt_request(
     verifier: &SignatureVerifier,
     currency: Option<Currency>,
     received_at: DateTime<Utc>,
-) -> Result<DeliveryReport, Error> {
+) -> Result<DeliveryReport> {
     let params = verifier.verify_request(request, received_at)?;
     parse_delivery_receipt(&params, currency, received_at)
 }
@@ -614,7 +611,7 @@ impl Provider for Vonage {
         "vonage"
     }
 
-    fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn submit(&self, message: &OutboundMessage) -> Result<Receipt> {
         let request = self.config.build_request(message)?;
         let response = self.transport.execute(&request)?;
         parse_send_response(&response, self.config.currency)
@@ -626,7 +623,7 @@ impl Provider for Vonage {
         &self,
         request: &HttpRequest,
         received_at: DateTime<Utc>,
-    ) -> Result<DeliveryReport, Error> {
+    ) -> Result<DeliveryReport> {
         let Some(verifier) = &self.config.signature else {
             return Err(config_error(
                 "cannot accept Vonage delivery receipts without the account's signature secret (VonageConfig::with_signature)"
@@ -857,7 +854,7 @@ mod tests {
     struct NoNetwork;
 
     impl Transport for NoNetwork {
-        fn execute(&self, _: &HttpRequest) -> Result<HttpResponse, Error> {
+        fn execute(&self, _: &HttpRequest) -> Result<HttpResponse> {
             Err(Error::permanent(
                 ErrorKind::Unsupported,
                 "no network in tests",

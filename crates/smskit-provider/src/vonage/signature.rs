@@ -20,7 +20,7 @@ use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 use subtle::ConstantTimeEq;
 
-use crate::error::{Error, ErrorKind, config_error};
+use crate::error::{Error, ErrorKind, Result, config_error};
 use crate::json::text_of;
 use crate::transport::{HttpRequest, body_excerpt, parse_form, value_excerpt};
 
@@ -90,7 +90,7 @@ impl fmt::Display for SignatureMethod {
 impl FromStr for SignatureMethod {
     type Err = Error;
 
-    fn from_str(text: &str) -> Result<Self, Error> {
+    fn from_str(text: &str) -> Result<Self> {
         Self::ALL
             .into_iter()
             .find(|method| method.as_str().eq_ignore_ascii_case(text.trim()))
@@ -112,7 +112,7 @@ impl From<SignatureMethod> for &'static str {
 impl TryFrom<String> for SignatureMethod {
     type Error = Error;
 
-    fn try_from(text: String) -> Result<Self, Error> {
+    fn try_from(text: String) -> Result<Self> {
         text.parse()
     }
 }
@@ -168,7 +168,7 @@ impl SignatureVerifier {
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for an empty secret: it would make every signature
     /// computable by anyone.
-    pub fn new(secret: &str, method: SignatureMethod) -> Result<Self, Error> {
+    pub fn new(secret: &str, method: SignatureMethod) -> Result<Self> {
         if secret.is_empty() {
             return Err(config_error(
                 "the Vonage signature secret is empty".to_owned(),
@@ -243,7 +243,7 @@ impl SignatureVerifier {
         &self,
         params: &[(N, V)],
         now: DateTime<Utc>,
-    ) -> Result<SignedParams, Error> {
+    ) -> Result<SignedParams> {
         let mut names: Vec<&str> = params.iter().map(|(name, _)| name.as_ref()).collect();
         names.sort_unstable();
         if let Some(pair) = names.windows(2).find(|pair| pair[0] == pair[1]) {
@@ -313,7 +313,7 @@ impl SignatureVerifier {
         &self,
         request: &HttpRequest,
         now: DateTime<Utc>,
-    ) -> Result<SignedParams, Error> {
+    ) -> Result<SignedParams> {
         self.verify(&webhook_params(request)?, now)
     }
 }
@@ -400,7 +400,7 @@ fn hex(bytes: &[u8], upper: bool) -> String {
 /// # Errors
 /// A permanent [`ErrorKind::InvalidWebhook`] error for a body over [`MAX_WEBHOOK_BYTES`] or a
 /// JSON body that is not an object.
-pub fn webhook_params(request: &HttpRequest) -> Result<Vec<(String, String)>, Error> {
+pub fn webhook_params(request: &HttpRequest) -> Result<Vec<(String, String)>> {
     if request.body().len() > MAX_WEBHOOK_BYTES {
         return Err(invalid(format!(
             "Vonage webhook body of {} bytes exceeds {MAX_WEBHOOK_BYTES}",
