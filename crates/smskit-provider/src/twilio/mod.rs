@@ -405,7 +405,7 @@ impl TwilioConfig {
 ///
 /// ```
 /// use std::sync::Arc;
-/// use smskit_provider::{Body, Error, HttpRequest, HttpResponse, Transport};
+/// use smskit_provider::{Body, HttpRequest, HttpResponse, Result, Transport};
 /// use smskit_provider::twilio::{Twilio, TwilioConfig};
 ///
 /// /// A transport that answers every request with a canned Message.
