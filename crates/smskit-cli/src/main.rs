@@ -8,6 +8,7 @@
 
 mod cmd;
 mod failure;
+mod help;
 mod output;
 
 use std::process::ExitCode;
@@ -17,7 +18,7 @@ use clap::{Parser, Subcommand};
 /// SMS marketing tools: segments and prices, recipient filters, tracked links, A/B statistics,
 /// phone numbers and sending.
 #[derive(Debug, Parser)]
-#[command(name = "smskit", version, propagate_version = true)]
+#[command(name = "smskit", version, propagate_version = true, after_help = help::SMSKIT)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,14 +29,14 @@ enum Command {
     Segment(cmd::segment::SegmentArgs),
     Price(cmd::price::PriceArgs),
     Filter(cmd::filter::FilterArgs),
-    #[command(subcommand)]
+    #[command(subcommand, after_help = help::LINKS)]
     Links(cmd::links::LinksCommand),
-    #[command(subcommand)]
+    #[command(subcommand, after_help = help::ABTEST)]
     Abtest(cmd::abtest::AbtestCommand),
-    #[command(subcommand)]
+    #[command(subcommand, after_help = help::PHONE)]
     Phone(cmd::phone::PhoneCommand),
     Send(cmd::send::SendArgs),
-    #[command(subcommand)]
+    #[command(subcommand, after_help = help::WEBHOOK)]
     Webhook(cmd::webhook::WebhookCommand),
 }
 

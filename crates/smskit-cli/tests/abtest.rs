@@ -1,29 +1,28 @@
 //! `smskit abtest significance` and `smskit abtest sample-size`.
 
-use std::process::{Command, Output};
+mod common;
+use common::{Run, code, smskit, stderr, stdout};
 
 use serde_json::Value;
 
-fn smskit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_smskit"))
-        .args(args)
-        .output()
-        .expect("run smskit")
+/// `smskit abtest significance`, a `--version` per entry of `versions`, then `extra`.
+fn significance(versions: &[&str], extra: &[&str]) -> Run {
+    let mut args = vec!["abtest", "significance"];
+    for version in versions {
+        args.extend(["--version", version]);
+    }
+    args.extend_from_slice(extra);
+    smskit(&args)
 }
 
-/// The standard output of a run that must succeed.
-fn stdout(args: &[&str]) -> String {
-    let out = smskit(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+/// `smskit abtest sample-size` and `args`.
+fn sample_size(args: &[&str]) -> Run {
+    smskit(&[&["abtest", "sample-size"], args].concat())
 }
 
-fn json(args: &[&str]) -> Value {
-    let text = stdout(args);
+/// The one JSON line printed by a run that must succeed.
+fn json(run: Run) -> Value {
+    let text = run.ok();
     assert_eq!(text.lines().count(), 1, "one JSON line: {text}");
     serde_json::from_str(&text).unwrap()
 }
@@ -37,15 +36,7 @@ fn close(actual: &Value, expected: f64, tol: f64) {
 
 #[test]
 fn significance_json_has_the_documented_shape_and_values() {
-    let v = json(&[
-        "abtest",
-        "significance",
-        "--version",
-        "A:120/2000",
-        "--version",
-        "B:150/2000",
-        "--json",
-    ]);
+    let v = json(significance(&["A:120/2000", "B:150/2000"], &["--json"]));
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     let mut sorted = keys.clone();
     sorted.sort_unstable();
@@ -93,17 +84,10 @@ fn significance_json_has_the_documented_shape_and_values() {
 
 #[test]
 fn significance_between_the_two_best_of_three() {
-    let v = json(&[
-        "abtest",
-        "significance",
-        "--version",
-        "control:40/1000",
-        "--version",
-        "short:71/1000",
-        "--version",
-        "emoji:52/1000",
-        "--json",
-    ]);
+    let v = json(significance(
+        &["control:40/1000", "short:71/1000", "emoji:52/1000"],
+        &["--json"],
+    ));
     assert_eq!(v["winner"], "short");
     // z-test short vs emoji (not vs control): p ~ 0.078.
     let p = v["p_value"].as_f64().unwrap();
@@ -120,18 +104,10 @@ fn significance_between_the_two_best_of_three() {
 
 #[test]
 fn alpha_decides_the_verdict() {
-    let args = [
-        "abtest",
-        "significance",
-        "--version",
-        "A:120/2000",
-        "--version",
-        "B:150/2000",
-        "--json",
-    ];
-    let loose = json(&[&args[..], &["--alpha", "0.1"]].concat());
+    let versions = ["A:120/2000", "B:150/2000"];
+    let loose = json(significance(&versions, &["--json", "--alpha", "0.1"]));
     assert_eq!(loose["significant"], true);
-    let strict = json(&[&args[..], &["--alpha", "0.01"]].concat());
+    let strict = json(significance(&versions, &["--json", "--alpha", "0.01"]));
     assert_eq!(strict["significant"], false);
     // The intervals stay Wilson 95% whatever the alpha.
     assert_eq!(loose["versions"], strict["versions"]);
@@ -139,29 +115,13 @@ fn alpha_decides_the_verdict() {
 
 #[test]
 fn degenerate_counts_give_defined_numbers() {
-    let v = json(&[
-        "abtest",
-        "significance",
-        "--version",
-        "A:0/0",
-        "--version",
-        "B:0/500",
-        "--json",
-    ]);
+    let v = json(significance(&["A:0/0", "B:0/500"], &["--json"]));
     assert_eq!(v["p_value"], 1.0);
     assert_eq!(v["versions"][0]["ci_low"], 0.0);
     assert_eq!(v["versions"][0]["ci_high"], 1.0);
     assert_eq!(v["versions"][1]["ci_low"], 0.0);
     assert_eq!(v["winner"], "B"); // same rate 0, more trials
-    let all = json(&[
-        "abtest",
-        "significance",
-        "--version",
-        "A:500/500",
-        "--version",
-        "B:0/500",
-        "--json",
-    ]);
+    let all = json(significance(&["A:500/500", "B:0/500"], &["--json"]));
     assert_eq!(all["winner"], "A");
     assert_eq!(all["significant"], true);
     assert_eq!(all["versions"][0]["ci_high"], 1.0);
@@ -169,14 +129,7 @@ fn degenerate_counts_give_defined_numbers() {
 
 #[test]
 fn significance_text_report() {
-    let text = stdout(&[
-        "abtest",
-        "significance",
-        "--version",
-        "A:200/4000",
-        "--version",
-        "B:260/4000",
-    ]);
+    let text = significance(&["A:200/4000", "B:260/4000"], &[]).ok();
     assert!(text.contains("95% CI"), "{text}");
     assert!(text.contains("5.00%") && text.contains("6.50%"), "{text}");
     assert!(text.contains("verdict: B wins"), "{text}");
@@ -185,82 +138,35 @@ fn significance_text_report() {
 
 #[test]
 fn bad_significance_input_exits_2() {
-    for args in [
-        &["abtest", "significance", "--version", "A:1/2"][..],
-        &[
-            "abtest",
-            "significance",
-            "--version",
-            "A:3/2",
-            "--version",
-            "B:1/2",
-        ],
-        &[
-            "abtest",
-            "significance",
-            "--version",
-            "A:1/2",
-            "--version",
-            "A:1/3",
-        ],
-        &[
-            "abtest",
-            "significance",
-            "--version",
-            "A1/2",
-            "--version",
-            "B:1/3",
-        ],
-        &[
-            "abtest",
-            "significance",
-            "--version",
-            ":1/2",
-            "--version",
-            "B:1/3",
-        ],
-        &[
-            "abtest",
-            "significance",
-            "--version",
-            "A:x/2",
-            "--version",
-            "B:1/3",
-        ],
-        &[
-            "abtest",
-            "significance",
-            "--version",
-            "A:1/2",
-            "--version",
-            "B:1/3",
-            "--alpha",
-            "1.5",
-        ],
-        &["abtest", "significance"],
-    ] {
-        let out = smskit(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(out.stdout.is_empty());
-        assert!(!out.stderr.is_empty());
+    let cases: [(&[&str], &[&str]); 8] = [
+        (&["A:1/2"], &[]),
+        (&["A:3/2", "B:1/2"], &[]),
+        (&["A:1/2", "A:1/3"], &[]),
+        (&["A1/2", "B:1/3"], &[]),
+        (&[":1/2", "B:1/3"], &[]),
+        (&["A:x/2", "B:1/3"], &[]),
+        (&["A:1/2", "B:1/3"], &["--alpha", "1.5"]),
+        (&[], &[]),
+    ];
+    for (versions, extra) in cases {
+        let out = significance(versions, extra).output();
+        assert_eq!(code(&out), 2, "{versions:?} {extra:?}");
+        assert!(stdout(&out).is_empty());
+        assert!(!stderr(&out).is_empty());
     }
 }
 
 #[test]
 fn sample_size_json_follows_the_formula() {
-    let v = json(&[
-        "abtest",
-        "sample-size",
+    let v = json(sample_size(&[
         "--baseline",
         "0.05",
         "--mde",
         "0.01",
         "--json",
-    ]);
+    ]));
     assert_eq!(v, serde_json::json!({ "per_version": 8158 }));
-    let v = json(&[
-        "abtest",
-        "sample-size",
+    let v = json(sample_size(&[
         "--baseline",
         "0.1",
         "--mde",
@@ -270,11 +176,9 @@ fn sample_size_json_follows_the_formula() {
         "--power",
         "0.9",
         "--json",
-    ]);
+    ]));
     assert_eq!(v["per_version"], 5142);
-    let v = json(&[
-        "abtest",
-        "sample-size",
+    let v = json(sample_size(&[
         "--baseline",
         "0.5",
         "--mde",
@@ -282,56 +186,24 @@ fn sample_size_json_follows_the_formula() {
         "--alpha",
         "0.01",
         "--json",
-    ]);
+    ]));
     assert_eq!(v["per_version"], 2329);
 }
 
 #[test]
 fn sample_size_text_and_errors() {
-    let text = stdout(&[
-        "abtest",
-        "sample-size",
-        "--baseline",
-        "0.05",
-        "--mde",
-        "0.01",
-    ]);
+    let text = sample_size(&["--baseline", "0.05", "--mde", "0.01"]).ok();
     assert!(text.starts_with("8158 recipients per version"), "{text}");
     for args in [
-        &["abtest", "sample-size", "--baseline", "0", "--mde", "0.01"][..],
-        &["abtest", "sample-size", "--baseline", "0.5", "--mde", "0"],
-        &[
-            "abtest",
-            "sample-size",
-            "--baseline",
-            "0.95",
-            "--mde",
-            "0.1",
-        ],
-        &[
-            "abtest",
-            "sample-size",
-            "--baseline",
-            "0.5",
-            "--mde",
-            "0.1",
-            "--power",
-            "1",
-        ],
-        &[
-            "abtest",
-            "sample-size",
-            "--baseline",
-            "0.5",
-            "--mde",
-            "0.1",
-            "--alpha",
-            "0",
-        ],
-        &["abtest", "sample-size", "--baseline", "0.5"],
+        &["--baseline", "0", "--mde", "0.01"][..],
+        &["--baseline", "0.5", "--mde", "0"],
+        &["--baseline", "0.95", "--mde", "0.1"],
+        &["--baseline", "0.5", "--mde", "0.1", "--power", "1"],
+        &["--baseline", "0.5", "--mde", "0.1", "--alpha", "0"],
+        &["--baseline", "0.5"],
     ] {
-        let out = smskit(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(!out.stderr.is_empty());
+        let out = sample_size(args).output();
+        assert_eq!(code(&out), 2, "{args:?}");
+        assert!(!stderr(&out).is_empty());
     }
 }

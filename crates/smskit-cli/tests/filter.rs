@@ -1,8 +1,9 @@
 //! `smskit filter` end to end.
 
-use std::io::Write;
+mod common;
+use common::{Run, code, smskit, stderr, stdout};
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
 
 const DATASET: &str = r#"{"models": {
   "res.partner": {
@@ -33,32 +34,18 @@ fn dataset(name: &str, content: &str) -> PathBuf {
     path
 }
 
-fn smskit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_smskit"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 /// `smskit filter --data DATA --model MODEL [EXTRA...] --domain DOMAIN`.
-fn filter_with(data: &str, model: &str, extra: &[&str], domain: &str) -> Output {
+fn filter_with(data: &str, model: &str, extra: &[&str], domain: &str) -> Run {
     let mut args = vec!["filter", "--data", data, "--model", model];
     args.extend_from_slice(extra);
     args.extend(["--domain", domain]);
     smskit(&args)
 }
 
-fn filter(domain: &str) -> Output {
+/// `smskit filter` of [`DATASET`]'s `res.partner` records.
+fn filter(domain: &str) -> std::process::Output {
     let data = dataset("partners.json", DATASET);
-    filter_with(data.to_str().unwrap(), "res.partner", &[], domain)
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
+    filter_with(data.to_str().unwrap(), "res.partner", &[], domain).output()
 }
 
 #[test]
@@ -87,11 +74,12 @@ fn relative_dates_use_now() {
         "res.partner",
         &["--now", "2024-05-01T12:00:00Z"],
         "[('birthday', '>', 'today -18y')]",
-    );
+    )
+    .output();
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(stdout(&output), "[3]\n");
-    let output = filter_with("x", "m", &["--now", "yesterday"], "[]");
-    assert_eq!(output.status.code(), Some(2));
+    let output = filter_with("x", "m", &["--now", "yesterday"], "[]").output();
+    assert_eq!(code(&output), 2);
 }
 
 #[test]
@@ -101,17 +89,19 @@ fn normalize_and_distribute_not_need_no_data() {
         "--normalize",
         "--domain",
         "[('a', '=', 1), ('b', '=', 2)]",
-    ]);
+    ])
+    .output();
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(stdout(&output), "['&', ('a', '=', 1), ('b', '=', 2)]\n");
-    let output = smskit(&["filter", "--normalize", "--domain", "[]"]);
+    let output = smskit(&["filter", "--normalize", "--domain", "[]"]).output();
     assert_eq!(stdout(&output), "[(1, '=', 1)]\n");
     let output = smskit(&[
         "filter",
         "--distribute-not",
         "--domain",
         "['!', '&', ('user_id', '=', 4), ('partner_id', 'in', [1, 2])]",
-    ]);
+    ])
+    .output();
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stdout(&output),
@@ -123,7 +113,8 @@ fn normalize_and_distribute_not_need_no_data() {
         "--distribute-not",
         "--domain",
         "[]",
-    ]);
+    ])
+    .output();
     assert!(!output.status.success());
 }
 
@@ -135,7 +126,8 @@ fn explain_prints_the_plan_then_the_ids() {
         "res.partner",
         &["--explain"],
         "[('category_id.name', '=', 'VIP')]",
-    );
+    )
+    .output();
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.starts_with("plan for res.partner:\n"), "{text}");
@@ -150,14 +142,14 @@ fn explain_prints_the_plan_then_the_ids() {
 #[test]
 fn bad_domains_print_a_caret_and_exit_2() {
     let output = filter("[('name', 'lik', 'x')]");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(output.stdout.is_empty());
+    assert_eq!(code(&output), 2);
+    assert!(stdout(&output).is_empty());
     assert_eq!(
         stderr(&output),
         "smskit: invalid operator 'lik'\n --> line 1, column 11 (byte 10)\n  |\n1 | [('name', 'lik', 'x')]\n  |           ^^^^^\n"
     );
     let output = filter("[('nmae', '=', 'x')]");
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).starts_with("smskit: invalid field res.partner.nmae\n"),
         "{}",
@@ -165,14 +157,14 @@ fn bad_domains_print_a_caret_and_exit_2() {
     );
     assert!(stderr(&output).contains("^^^^^^"), "{}", stderr(&output));
     let output = filter("['&', ('name', '=', 'x')]");
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("malformed domain"),
         "{}",
         stderr(&output)
     );
     let output = filter(&"[".repeat(100_000));
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("nesting limit of 250 exceeded"),
         "{}",
@@ -182,11 +174,11 @@ fn bad_domains_print_a_caret_and_exit_2() {
 
 #[test]
 fn data_problems_are_reported() {
-    let output = smskit(&["filter", "--model", "res.partner", "--domain", "[]"]);
-    assert_eq!(output.status.code(), Some(2));
+    let output = smskit(&["filter", "--model", "res.partner", "--domain", "[]"]).output();
+    assert_eq!(code(&output), 2);
     assert!(stderr(&output).contains("--data"), "{}", stderr(&output));
-    let missing = filter_with("/nonexistent/data.json", "m", &[], "[]");
-    assert_eq!(missing.status.code(), Some(1));
+    let missing = filter_with("/nonexistent/data.json", "m", &[], "[]").output();
+    assert_eq!(code(&missing), 1);
     assert!(
         stderr(&missing).contains("cannot read /nonexistent/data.json"),
         "{}",
@@ -196,41 +188,126 @@ fn data_problems_are_reported() {
         "bad.json",
         r#"{"models": {"m": {"fields": {"n": "integer"}, "records": [{"id": 1, "n": "x"}]}}}"#,
     );
-    let output = filter_with(bad.to_str().unwrap(), "m", &[], "[]");
-    assert_eq!(output.status.code(), Some(2));
+    let output = filter_with(bad.to_str().unwrap(), "m", &[], "[]").output();
+    assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("record 1 of m, field \"n\": expected an integer"),
         "{}",
         stderr(&output)
     );
-    let output = filter_with(bad.to_str().unwrap(), "nope", &[], "[]");
-    assert_eq!(output.status.code(), Some(2));
+    let output = filter_with(bad.to_str().unwrap(), "nope", &[], "[]").output();
+    assert_eq!(code(&output), 2);
 }
 
 #[test]
 fn the_domain_can_come_from_stdin() {
     let data = dataset("stdin.json", DATASET);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smskit"))
-        .args([
-            "filter",
-            "--data",
-            data.to_str().unwrap(),
-            "--model",
-            "res.partner",
-            "--domain",
-            "-",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"[\n  ('name', '=like', 'J%'),\n  ('id', '!=', 2),\n]\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = filter_with(data.to_str().unwrap(), "res.partner", &[], "-")
+        .stdin(b"[\n  ('name', '=like', 'J%'),\n  ('id', '!=', 2),\n]\n")
+        .output();
     assert!(output.status.success());
     assert_eq!(stdout(&output), "[3]\n");
+}
+
+/// The shared runner, under its own name so that it does not clash with a `mod common` above.
+#[path = "common/mod.rs"]
+pub mod shared_runner;
+
+/// Regressions of issue 9, on the shared runner.
+mod hardening {
+    use super::shared_runner::{code, smskit, stderr, stdout};
+
+    /// A dataset file under the system temporary directory, removed on drop.
+    struct Scratch(std::path::PathBuf);
+
+    impl Scratch {
+        fn new(name: &str, content: &str) -> Self {
+            let path = std::env::temp_dir().join(format!(
+                "smskit-filter-hardening-{}-{name}",
+                std::process::id()
+            ));
+            std::fs::write(&path, content).unwrap();
+            Scratch(path)
+        }
+
+        fn path(&self) -> &str {
+            self.0.to_str().unwrap()
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    #[test]
+    fn dataset_errors_point_at_the_dataset_not_the_domain() {
+        // A relational field whose comodel is missing from the dataset.
+        let data = Scratch::new(
+            "comodel.json",
+            r#"{"models": {"res.partner": {
+                "fields": {"country_id": {"type": "many2one", "comodel": "res.country"}},
+                "records": [{"id": 1, "country_id": 3}]}}}"#,
+        );
+        let args = |domain| {
+            vec![
+                "filter",
+                "--data",
+                data.path(),
+                "--model",
+                "res.partner",
+                "--domain",
+                domain,
+            ]
+        };
+        let output = smskit(&args("[('country_id.code', '=', 'BE')]")).output();
+        assert_eq!(code(&output), 2);
+        let message = stderr(&output);
+        assert!(message.contains(data.path()), "{message}");
+        assert!(
+            message.contains("field res.partner.country_id: its comodel \"res.country\""),
+            "{message}"
+        );
+        assert!(
+            !message.contains("-->"),
+            "no caret into the domain: {message}"
+        );
+
+        // A bad value: the record and its line and column in the file.
+        let data = Scratch::new(
+            "value.json",
+            "{\"models\": {\"p\": {\"fields\": {\"n\": \"integer\"},\n\"records\": [{\"id\": 1, \"n\": \"x\"}]}}}",
+        );
+        let output = smskit(&[
+            "filter",
+            "--data",
+            data.path(),
+            "--model",
+            "p",
+            "--domain",
+            "[('n', '=', 1)]",
+        ])
+        .output();
+        assert_eq!(code(&output), 2, "{}", stdout(&output));
+        let message = stderr(&output);
+        assert!(message.contains(data.path()), "{message}");
+        assert!(message.contains("record 1 of p, field \"n\""), "{message}");
+        assert!(message.contains("line 2 column"), "{message}");
+    }
+
+    #[test]
+    fn help_documents_the_dataset_format() {
+        let help = smskit(&["filter", "--help"]).ok();
+        for needle in [
+            "\"models\"",
+            "\"fields\"",
+            "\"records\"",
+            "comodel",
+            "many2one",
+            "null",
+        ] {
+            assert!(help.contains(needle), "{needle} missing from:\n{help}");
+        }
+    }
 }

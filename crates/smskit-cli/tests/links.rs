@@ -1,30 +1,24 @@
 //! `smskit links rewrite` end to end.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::{Run, code, smskit, stderr, stdout};
 
-fn smskit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_smskit"))
-        .args(args)
-        .output()
-        .expect("run smskit")
+use std::process::Output;
+
+/// `smskit links rewrite` and `args`.
+fn rewrite(args: &[&str]) -> Run {
+    smskit(&[&["links", "rewrite"], args].concat())
 }
 
+/// The JSON printed by a run that must succeed.
 fn json(output: &Output) -> serde_json::Value {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", stderr(output));
     serde_json::from_slice(&output.stdout).expect("JSON output")
 }
 
 #[test]
 fn json_output_has_text_and_one_entry_per_distinct_url() {
-    let output = smskit(&[
-        "links",
-        "rewrite",
-        "--base",
+    let output = rewrite(&["--base",
         "https://sho.rt",
         "--campaign",
         "spring",
@@ -36,7 +30,7 @@ fn json_output_has_text_and_one_entry_per_distinct_url() {
         "1",
         "--json",
         "Sale https://shop.example/a?x=1. Also https://shop.example/b and https://shop.example/a?x=1!",
-    ]);
+    ]).output();
     let value = json(&output);
     let links = value["links"].as_array().unwrap();
     assert_eq!(links.len(), 2);
@@ -62,8 +56,6 @@ fn json_output_has_text_and_one_entry_per_distinct_url() {
 #[test]
 fn same_seed_same_output() {
     let args = [
-        "links",
-        "rewrite",
         "--base",
         "https://sho.rt",
         "--seed",
@@ -71,22 +63,21 @@ fn same_seed_same_output() {
         "--json",
         "https://a.example/x",
     ];
-    assert_eq!(smskit(&args).stdout, smskit(&args).stdout);
+    assert_eq!(rewrite(&args).ok(), rewrite(&args).ok());
 }
 
 #[test]
 fn table_output() {
-    let output = smskit(&[
-        "links",
-        "rewrite",
+    let output = rewrite(&[
         "--base",
         "https://sho.rt/",
         "--seed",
         "3",
         "Hi https://a.example/x",
-    ]);
+    ])
+    .output();
     assert!(output.status.success());
-    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stdout = stdout(&output);
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines[0].starts_with("Hi https://sho.rt/r/"), "{stdout}");
     assert_eq!(lines[1], "");
@@ -101,29 +92,10 @@ fn table_output() {
 
 #[test]
 fn reads_standard_input_and_keeps_every_byte() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smskit"))
-        .args([
-            "links",
-            "rewrite",
-            "--base",
-            "https://sho.rt",
-            "--seed",
-            "9",
-            "--json",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     let text = "Line 1 😀\r\n(https://a.example/wiki/A_(b)). STOP: https://sho.rt/sms/1/x\n";
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = rewrite(&["--base", "https://sho.rt", "--seed", "9", "--json"])
+        .stdin(text)
+        .output();
     let value = json(&output);
     let short = value["links"][0]["short_url"].as_str().unwrap();
     assert_eq!(
@@ -135,9 +107,7 @@ fn reads_standard_input_and_keeps_every_byte() {
 
 #[test]
 fn exclude_prefix_is_repeatable() {
-    let output = smskit(&[
-        "links",
-        "rewrite",
+    let output = rewrite(&[
         "--base",
         "https://sho.rt",
         "--exclude-prefix",
@@ -146,7 +116,8 @@ fn exclude_prefix_is_repeatable() {
         "https://b.example",
         "--json",
         "https://a.example/keep/1 https://b.example/x https://a.example/go",
-    ]);
+    ])
+    .output();
     let value = json(&output);
     let links = value["links"].as_array().unwrap();
     assert_eq!(links.len(), 1);
@@ -161,31 +132,24 @@ fn exclude_prefix_is_repeatable() {
 
 #[test]
 fn base_outside_gsm_basic_is_rejected() {
-    let output = smskit(&["links", "rewrite", "--base", "https://sho.rt/~x", "hi"]);
-    assert_eq!(output.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let output = rewrite(&["--base", "https://sho.rt/~x", "hi"]).output();
+    assert_eq!(code(&output), 2);
+    let stderr = stderr(&output);
     assert!(
         stderr.contains("GSM-7") && stderr.contains("'~'"),
         "{stderr}"
     );
 
-    let output = smskit(&["links", "rewrite", "--base", "sho.rt", "hi"]);
-    assert_eq!(output.status.code(), Some(2));
+    let output = rewrite(&["--base", "sho.rt", "hi"]).output();
+    assert_eq!(code(&output), 2);
 }
 
 #[test]
 fn warnings_go_to_stderr() {
-    let output = smskit(&[
-        "links",
-        "rewrite",
-        "--base",
-        "https://sho.rt",
-        "--json",
-        "http://999.1.1.1/x",
-    ]);
+    let output = rewrite(&["--base", "https://sho.rt", "--json", "http://999.1.1.1/x"]).output();
     let value = json(&output);
     assert_eq!(value["text"], "http://999.1.1.1/x");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = stderr(&output);
     assert!(
         stderr.contains("warning") && stderr.contains("http://999.1.1.1/x"),
         "{stderr}"

@@ -1,38 +1,18 @@
 //! `smskit segment` and `smskit price`, run as a user would.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::{Run, code, smskit, stderr, stdout};
 
 use serde_json::Value;
 
-fn smskit(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smskit"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("smskit runs");
-    {
-        let mut input = child.stdin.take().unwrap();
-        if let Some(stdin) = stdin {
-            input.write_all(stdin.as_bytes()).unwrap();
-        }
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
+/// `smskit price --prices PRICES` and `args`.
+fn price(prices: &str, args: &[&str]) -> Run {
+    smskit(&[&["price", "--prices", prices], args].concat())
 }
 
 #[test]
 fn human_report_names_encoding_parts_and_remaining() {
-    let output = smskit(&["segment", &"]".repeat(153)], None);
+    let output = smskit(&["segment", &"]".repeat(153)]).output();
     assert!(output.status.success());
     let report = stdout(&output);
     assert!(
@@ -48,7 +28,7 @@ fn human_report_names_encoding_parts_and_remaining() {
 
 #[test]
 fn ucs2_report_lists_forcing_characters_with_a_hint() {
-    let output = smskit(&["segment", "Don’t miss it — 20% off"], None);
+    let output = smskit(&["segment", "Don’t miss it — 20% off"]).output();
     let report = stdout(&output);
     assert!(report.starts_with("UCS-2, 1 part"), "{report}");
     assert!(
@@ -63,7 +43,7 @@ fn ucs2_report_lists_forcing_characters_with_a_hint() {
 
 #[test]
 fn text_from_stdin_drops_one_trailing_newline() {
-    let output = smskit(&["segment", "--json"], Some("hello\n"));
+    let output = smskit(&["segment", "--json"]).stdin("hello\n").output();
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["units"], 5);
     assert_eq!(report["text"], "hello");
@@ -71,17 +51,15 @@ fn text_from_stdin_drops_one_trailing_newline() {
 
 #[test]
 fn json_report_has_the_jsonl_fields_and_details() {
-    let output = smskit(
-        &[
-            "segment",
-            "--json",
-            "--fold-accents",
-            "--part-capacity",
-            "152",
-            "“Zürich” ça",
-        ],
-        None,
-    );
+    let output = smskit(&[
+        "segment",
+        "--json",
+        "--fold-accents",
+        "--part-capacity",
+        "152",
+        "“Zürich” ça",
+    ])
+    .output();
     assert!(output.status.success(), "{}", stderr(&output));
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["encoding"], "GSM-7");
@@ -94,39 +72,36 @@ fn json_report_has_the_jsonl_fields_and_details() {
 
 #[test]
 fn options_reach_the_segmenter() {
-    let output = smskit(&["segment", "--json", "--shift", "tr", "şşş"], None);
+    let output = smskit(&["segment", "--json", "--shift", "tr", "şşş"]).output();
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["shift_tables"]["locking"], "turkish");
     assert_eq!(report["remaining"], 152);
 
-    let output = smskit(&["segment", "--json", "--encoding", "ucs2", "abc"], None);
+    let output = smskit(&["segment", "--json", "--encoding", "ucs2", "abc"]).output();
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["encoding"], "UCS-2");
 
     let text = format!("{}🇧🇪{}", "a".repeat(65), "a".repeat(65));
-    let output = smskit(&["segment", "--json", "--graphemes", &text], None);
+    let output = smskit(&["segment", "--json", "--graphemes", &text]).output();
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["segments"], 3);
     assert_eq!(report["extra_parts_for_graphemes"], 1);
 
-    let output = smskit(
-        &["segment", "--json", "--normalize-newlines", "a\r\nb"],
-        None,
-    );
+    let output = smskit(&["segment", "--json", "--normalize-newlines", "a\r\nb"]).output();
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["units"], 3);
 }
 
 #[test]
 fn forced_gsm7_failure_names_the_character_and_exits_2() {
-    let output = smskit(&["segment", "--encoding", "gsm7", "ça"], None);
-    assert_eq!(output.status.code(), Some(2));
+    let output = smskit(&["segment", "--encoding", "gsm7", "ça"]).output();
+    assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("'ç' (U+00E7) at byte 0"),
         "{}",
         stderr(&output)
     );
-    assert!(output.stdout.is_empty());
+    assert!(stdout(&output).is_empty());
 }
 
 #[test]
@@ -136,8 +111,8 @@ fn bad_options_are_rejected_with_help() {
         &["segment", "--shift", "xx", "x"][..],
         &["segment", "--encoding", "latin1", "x"][..],
     ] {
-        let output = smskit(args, None);
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let output = smskit(args).output();
+        assert_eq!(code(&output), 2, "{args:?}");
         assert!(!stderr(&output).is_empty());
     }
 }
@@ -154,8 +129,8 @@ fn jsonl_answers_every_line_in_order_and_survives_bad_lines() {
         "]]",
         "\"}\n",
     );
-    let output = smskit(&["segment", "--jsonl"], Some(input));
-    assert_eq!(output.status.code(), Some(1));
+    let output = smskit(&["segment", "--jsonl"]).stdin(input).output();
+    assert_eq!(code(&output), 1);
     assert!(
         stderr(&output).contains("2 of 5 input lines failed"),
         "{}",
@@ -197,10 +172,9 @@ fn jsonl_answers_every_line_in_order_and_survives_bad_lines() {
 
 #[test]
 fn jsonl_honours_the_options() {
-    let output = smskit(
-        &["segment", "--jsonl", "--smart"],
-        Some("{\"id\":1,\"text\":\"it’s\"}\n"),
-    );
+    let output = smskit(&["segment", "--jsonl", "--smart"])
+        .stdin("{\"id\":1,\"text\":\"it’s\"}\n")
+        .output();
     assert!(output.status.success());
     let line: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(line["encoding"], "GSM-7");
@@ -242,19 +216,11 @@ fn price_file(content: &str) -> TempFile {
 fn price_multiplies_parts_by_the_longest_prefix_price() {
     let prices = price_file("prefix,price,currency\n1,0.0079,USD\n1242,0.1510,USD\n");
     let text = "x".repeat(200);
-    let output = smskit(
-        &[
-            "price",
-            "--prices",
-            prices.path(),
-            "--to",
-            "+12425550123",
-            "--to",
-            "+12025550123",
-            &text,
-        ],
-        None,
-    );
+    let output = price(
+        prices.path(),
+        &["--to", "+12425550123", "--to", "+12025550123", &text],
+    )
+    .output();
     assert!(output.status.success(), "{}", stderr(&output));
     let report = stdout(&output);
     assert!(
@@ -271,18 +237,7 @@ fn price_multiplies_parts_by_the_longest_prefix_price() {
     );
     assert!(report.contains("Total: 0.3178 USD"), "{report}");
 
-    let output = smskit(
-        &[
-            "price",
-            "--prices",
-            prices.path(),
-            "--to",
-            "+12025550123",
-            "--json",
-            "hi",
-        ],
-        None,
-    );
+    let output = price(prices.path(), &["--to", "+12025550123", "--json", "hi"]).output();
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["segments"], 1);
     assert_eq!(report["total"]["micros"], 7900);
@@ -293,18 +248,8 @@ fn price_multiplies_parts_by_the_longest_prefix_price() {
 #[test]
 fn price_errors_name_the_problem() {
     let prices = price_file("1,0.0079,USD\n44,abc,USD\n");
-    let output = smskit(
-        &[
-            "price",
-            "--prices",
-            prices.path(),
-            "--to",
-            "+12025550123",
-            "hi",
-        ],
-        None,
-    );
-    assert_eq!(output.status.code(), Some(2));
+    let output = price(prices.path(), &["--to", "+12025550123", "hi"]).output();
+    assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("line 2, column 4"),
         "{}",
@@ -312,36 +257,16 @@ fn price_errors_name_the_problem() {
     );
 
     let prices = price_file("1,0.0079,USD\n");
-    let output = smskit(
-        &[
-            "price",
-            "--prices",
-            prices.path(),
-            "--to",
-            "+447700900123",
-            "hi",
-        ],
-        None,
-    );
-    assert_eq!(output.status.code(), Some(2));
+    let output = price(prices.path(), &["--to", "+447700900123", "hi"]).output();
+    assert_eq!(code(&output), 2);
     assert!(
         stderr(&output).contains("no price for +447700900123"),
         "{}",
         stderr(&output)
     );
 
-    let output = smskit(
-        &[
-            "price",
-            "--prices",
-            "/nonexistent/prices.csv",
-            "--to",
-            "+1202",
-            "hi",
-        ],
-        None,
-    );
-    assert_eq!(output.status.code(), Some(1));
+    let output = price("/nonexistent/prices.csv", &["--to", "+1202", "hi"]).output();
+    assert_eq!(code(&output), 1);
     assert!(
         stderr(&output).contains("/nonexistent/prices.csv"),
         "{}",
@@ -349,9 +274,8 @@ fn price_errors_name_the_problem() {
     );
 }
 
-/// The shared runner, under its own name so that it does not clash with a `mod common` above.
-#[path = "common/mod.rs"]
-pub mod shared_runner;
+/// The shared runner (declared once, at the top, as `common`) under the name the tests below use.
+use common as shared_runner;
 
 /// Regressions of issue 9 (hostile input), on the shared runner.
 mod hardening {
@@ -422,5 +346,41 @@ mod hardening {
             "{}",
             stderr(&output)
         );
+    }
+
+    #[test]
+    fn report_lists_each_replaced_character_once_with_its_count() {
+        let text = "it’s ’’ — ’".to_owned();
+        let report = smskit(&["segment", "--smart", &text]).ok();
+        assert!(
+            report.contains("'’' (U+2019) at byte 2 and 3 more -> \"'\""),
+            "{report}"
+        );
+        assert!(
+            report.contains("'—' (U+2014) at byte 14 -> \"-\""),
+            "{report}"
+        );
+        assert_eq!(report.matches("U+2019").count(), 1, "{report}");
+    }
+
+    #[test]
+    fn report_lists_distinct_non_gsm_characters_in_order_with_counts() {
+        let text: String = ('\u{4e00}'..='\u{4e03}')
+            .chain(['\u{4e01}', '\u{4e01}'])
+            .collect();
+        let report = smskit(&["segment", &text]).ok();
+        let listed: Vec<&str> = report
+            .lines()
+            .skip_while(|line| !line.starts_with("Not in GSM-7"))
+            .skip(1)
+            .take_while(|line| line.starts_with("  "))
+            .collect();
+        assert_eq!(listed.len(), 4, "{report}");
+        assert!(listed[0].contains("U+4E00) at byte 0 - "), "{report}");
+        assert!(
+            listed[1].contains("U+4E01) at byte 3 and 2 more"),
+            "{report}"
+        );
+        assert!(listed[3].contains("U+4E03) at byte 9 - "), "{report}");
     }
 }

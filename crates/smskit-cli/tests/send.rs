@@ -399,3 +399,26 @@ fn a_secret_in_the_wrong_variable_is_never_echoed() {
     assert!(!err.contains(&token[..8]), "{err}");
     assert!(!err.contains(&SID[2..10]), "{err}");
 }
+
+#[test]
+fn control_characters_in_a_provider_message_are_escaped() {
+    let server = FakeServer::start(vec![(
+        400,
+        vec![("Content-Type", "application/json")],
+        r#"{"code": 21211, "message": "bad\u001b[2J\u0007 number\r\nsmskit: sent\u202e\u009b", "status": 400}"#,
+        Duration::ZERO,
+    )]);
+    let output = send_twilio(&server.base, "+32460200000", "Hi", &[]);
+    assert_eq!(code(&output), 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains(r"bad\x1b[2J\x07 number\r\nsmskit: sent\u{202e}\u{9b}"),
+        "{err:?}"
+    );
+    assert!(
+        !err.trim_end_matches('\n')
+            .chars()
+            .any(|c| c.is_control() || c == '\u{202e}'),
+        "{err:?}"
+    );
+}

@@ -76,7 +76,9 @@ struct SlotSet {
 /// A plan bound to data: sub-domains and hierarchies resolved into id sets, ready to
 /// test records of the plan's model.
 ///
-/// ```
+// Reading a dataset from JSON needs the `serde` feature.
+#[cfg_attr(feature = "serde", doc = "```")]
+#[cfg_attr(not(feature = "serde"), doc = "```ignore")]
 /// use smskit_filter::{Dataset, Plan};
 ///
 /// let data: Dataset = r#"{"models": {"res.partner": {
@@ -132,7 +134,9 @@ impl Plan {
 
     /// The ids of the records of the plan's model that match, ascending.
     ///
-    /// ```
+    // Reading a dataset from JSON needs the `serde` feature.
+    #[cfg_attr(feature = "serde", doc = "```")]
+    #[cfg_attr(not(feature = "serde"), doc = "```ignore")]
     /// use smskit_filter::{Dataset, Plan};
     ///
     /// let data: Dataset = r#"{"models": {"res.partner": {

@@ -19,7 +19,9 @@
 //!
 //! # Example
 //!
-//! ```
+// Reading a dataset from JSON needs the `serde` feature.
+#![cfg_attr(feature = "serde", doc = "```")]
+#![cfg_attr(not(feature = "serde"), doc = "```ignore")]
 //! use smskit_filter::{Dataset, Plan};
 //!
 //! let data: Dataset = r#"{"models": {
@@ -120,10 +122,10 @@ pub use chrono;
 pub use ast::{Condition, Domain, Item, Items, Literal, Operator, Seq, SeqIter, SubDomain, Value};
 pub use builder::{FieldPath, field};
 pub use check::CheckOptions;
-pub use error::{At, Error, Location, Span};
+pub use error::{At, Error, Location, Result, Span};
 pub use eval::{Bound, Record, Records};
 pub use memory::{Dataset, DatasetRecord};
-pub use parse::{DEFAULT_NEST_LIMIT, DEFAULT_SIZE_LIMIT, ParseOptions, parse};
+pub use parse::{DEFAULT_NEST_LIMIT, DEFAULT_PATH_LIMIT, DEFAULT_SIZE_LIMIT, ParseOptions, parse};
 pub use plan::Plan;
 pub use schema::{Field, FieldType, Model, ModelBuilder, Schema};
 pub use values::FieldValue;

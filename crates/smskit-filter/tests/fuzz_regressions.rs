@@ -14,22 +14,22 @@ mod filter_parse;
 #[path = "../../../fuzz/checks/filter_roundtrip.rs"]
 mod filter_roundtrip;
 
-fn replay(target: &str, check: fn(&[u8])) -> usize {
+/// Runs `check` on every committed input of the target and asserts there was one: an empty
+/// or misplaced directory must not pass for a clean run.
+fn replay(target: &str, check: fn(&[u8])) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fuzz/regressions")
         .join(target);
     let mut count = 0;
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.file_name().is_some_and(|n| n == ".gitkeep") {
-                continue;
-            }
-            check(&std::fs::read(&path).unwrap());
-            count += 1;
+    for entry in std::fs::read_dir(&dir).expect("regressions directory") {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|n| n == ".gitkeep") {
+            continue;
         }
+        check(&std::fs::read(&path).unwrap());
+        count += 1;
     }
-    count
+    assert!(count > 0, "no regression input in {}", dir.display());
 }
 
 #[test]

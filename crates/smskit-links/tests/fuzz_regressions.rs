@@ -19,6 +19,12 @@ fn committed_fuzz_regressions_pass() {
         checks::check(&std::fs::read(&path).unwrap());
         replayed += 1;
     }
+    // An empty or misplaced directory must not pass for a clean run.
+    assert!(
+        replayed > 0,
+        "no regression input in {}",
+        directory.display()
+    );
     eprintln!("replayed {replayed} regression inputs");
 }
 

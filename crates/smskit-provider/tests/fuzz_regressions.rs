@@ -18,6 +18,8 @@ fn replay_regressions() {
         checks::check(&fs::read(&path).unwrap());
         count += 1;
     }
+    // An empty or misplaced directory must not pass for a clean run.
+    assert!(count > 0, "no regression input in {}", dir.display());
     eprintln!("replayed {count} regression inputs");
 }
 

@@ -11,11 +11,11 @@ use crate::template::Template;
 /// `utm_source` its own name and `utm_medium` `sms`, as Odoo's SMS mailings set them.
 pub(crate) fn tracking(mailing: &Mailing, campaign: Option<&Campaign>) -> Tracking {
     let mut tracking = Tracking::new()
-        .source(mailing.name.clone())
-        .medium("sms")
-        .mailing(mailing.id.to_string());
+        .with_source(mailing.name.clone())
+        .with_medium("sms")
+        .with_mailing(mailing.id.to_string());
     if let Some(campaign) = campaign {
-        tracking = tracking.campaign(campaign.name.clone());
+        tracking = tracking.with_campaign(campaign.name.clone());
     }
     tracking
 }
@@ -100,22 +100,22 @@ impl LinkStore for PlaceholderLinks {
     fn get_or_create(
         &mut self,
         request: &crate::links::LinkRequest,
-    ) -> Result<crate::links::Link, crate::links::LinkError> {
+    ) -> Result<crate::links::Link, crate::links::Error> {
         Ok(request.clone().into_link(crate::links::Code::new("xxx")?))
     }
 
     fn link(
         &self,
         _code: &crate::links::Code,
-    ) -> Result<Option<crate::links::Link>, crate::links::LinkError> {
+    ) -> Result<Option<crate::links::Link>, crate::links::Error> {
         Ok(None)
     }
 
     fn record_click(
         &mut self,
         click: crate::links::Click,
-    ) -> Result<crate::links::RecordedClick, crate::links::LinkError> {
-        Err(crate::links::LinkError::UnknownLink {
+    ) -> Result<crate::links::RecordedClick, crate::links::Error> {
+        Err(crate::links::Error::UnknownLink {
             code: click.code().to_string(),
         })
     }
@@ -123,7 +123,7 @@ impl LinkStore for PlaceholderLinks {
     fn click_stats(
         &self,
         _scope: &crate::links::ClickScope,
-    ) -> Result<crate::links::ClickStats, crate::links::LinkError> {
+    ) -> Result<crate::links::ClickStats, crate::links::Error> {
         Ok(crate::links::ClickStats::default())
     }
 }

@@ -12,10 +12,12 @@ use crate::error::Error;
 use crate::exclude::Exclusions;
 use crate::filter::{FieldValue, Plan, Schema};
 use crate::model::{
-    Audience, Contact, ContactId, MailingId, MailingState, NewContact, NewMailing, Trace,
+    Audience, Contact, ContactId, MailingId, MailingState, NewContact, NewMailing, Trace, TraceId,
 };
 use crate::optout::OptOutLinks;
+use crate::phone::E164;
 use crate::phone::Region;
+use crate::preview::Tally;
 use crate::provider::{
     Clock, DeliveryReport, DispatchOptions, Dispatcher, ErrorClass, FailureType, Job,
     OutboundMessage, Provider, Sender, TraceStatus,
@@ -327,43 +329,31 @@ impl<S: Store> Engine<S> {
             });
         }
         let audience = self.audience(&record.audience)?;
-        let blacklist = self.store.active_blacklist()?;
         let mut already: HashSet<ContactId> = HashSet::new();
         let mut targeted_numbers = Vec::new();
-        self.store.traces(mailing, &mut |trace| {
+        let mut note = |trace: &Trace| {
             already.insert(trace.contact);
             if trace.status != TraceStatus::Cancel
                 && let Some(number) = trace.number
             {
                 targeted_numbers.push(number);
             }
-        })?;
-        let mut pass = Exclusions::new(&blacklist, &audience.opted_out)
-            .with_default_region(self.settings.default_region)
-            .with_targeted(targeted_numbers);
-        let mut prepared = Prepared::default();
-        let mut canceled: HashMap<FailureType, usize> = HashMap::new();
-        let mut batch = Vec::with_capacity(PREPARE_BATCH);
-        for contact in &audience.contacts {
-            if already.contains(&contact.id) {
-                continue;
+        };
+        self.store.traces(mailing, &mut note)?;
+        if let Some(test) = record.ab_test {
+            let test = self
+                .store
+                .ab_test(test)?
+                .ok_or(Error::UnknownAbTest(test))?;
+            if test.versions.contains(&mailing) {
+                return self.prepare_versions(&test, mailing, &audience);
             }
-            let decision = pass.decide(contact.id.0, &contact.phone, contact.country);
-            match decision.failure_type() {
-                None => prepared.outgoing += 1,
-                Some(failure) => *canceled.entry(failure).or_default() += 1,
-            }
-            batch.push(Trace::prepared(mailing, contact.id, &decision));
-            if batch.len() == PREPARE_BATCH {
-                prepared.traces += self.store.insert_traces(&batch)?;
-                batch.clear();
+            // The final mailing of a test: whoever a version reached is not sent to again.
+            for version in &test.versions {
+                self.store.traces(*version, &mut note)?;
             }
         }
-        prepared.traces += self.store.insert_traces(&batch)?;
-        prepared.canceled = FailureType::ALL
-            .into_iter()
-            .filter_map(|failure| canceled.get(&failure).map(|&n| (failure, n)))
-            .collect();
+        let prepared = self.prepare_traces(mailing, &audience, &already, targeted_numbers, None)?;
         if matches!(record.state, MailingState::Draft | MailingState::InQueue) {
             self.store
                 .set_mailing_state(mailing, MailingState::Sending, None)?;
@@ -476,19 +466,24 @@ impl<S: Store> Engine<S> {
             .mailing(mailing)?
             .ok_or(Error::UnknownMailing(mailing))?;
         let template = Template::parse(&record.body)?;
-        let mut outgoing = Vec::new();
+        // Outgoing traces by contact: the first in one map, the rare others (a transactional
+        // mailing sends a contact many messages) in another, so a million traces cost a
+        // million map entries and no per-contact allocation.
+        let mut first: HashMap<ContactId, (TraceId, Option<E164>)> = HashMap::new();
+        let mut more: HashMap<ContactId, Vec<(TraceId, Option<E164>)>> = HashMap::new();
         self.store.traces(mailing, &mut |trace| {
             if trace.status == TraceStatus::Outgoing {
-                outgoing.push((trace.id, trace.contact, trace.number));
+                let entry = (trace.id, trace.number);
+                match first.entry(trace.contact) {
+                    std::collections::hash_map::Entry::Occupied(_) => {
+                        more.entry(trace.contact).or_default().push(entry);
+                    }
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(entry);
+                    }
+                }
             }
         })?;
-        let prices = self.settings.prices.as_deref();
-        let mut estimate = Estimate {
-            messages: outgoing.len(),
-            segments: 0,
-            cost: prices.map(|table| crate::segment::Money::zero(table.currency())),
-            unpriced: 0,
-        };
         let campaign = match record.campaign {
             Some(id) => self.store.campaign(id)?,
             None => None,
@@ -502,34 +497,17 @@ impl<S: Store> Engine<S> {
             &tracking,
             &mut placeholders,
         )?;
-        let mut body = String::new();
-        for (trace, contact, number) in outgoing {
-            let Some(contact) = self.store.contact(contact)? else {
-                continue;
+        let mut tally = Tally::new(&self.settings, false);
+        self.store.contacts(&mut |contact| {
+            let Some(&(trace, number)) = first.get(&contact.id) else {
+                return;
             };
-            body.clear();
-            composer.compose_into(&contact, trace, &mut body)?;
-            let parts = self
-                .settings
-                .segmenter
-                .count(&body)
-                .map_or(1, |count| count.parts);
-            estimate.segments += parts as u64;
-            let (Some(table), Some(number)) = (prices, number) else {
-                continue;
-            };
-            match table.estimate(number.as_str(), parts) {
-                Ok(price) => {
-                    estimate.cost = match estimate.cost.map(|total| total.checked_add(price)) {
-                        Some(Ok(total)) => Some(total),
-                        Some(Err(error)) => return Err(Error::Unpriced(error.to_string())),
-                        None => None,
-                    };
-                }
-                Err(_) => estimate.unpriced += 1,
+            tally.add(&mut composer, contact, trace, number);
+            for &(trace, number) in more.get(&contact.id).into_iter().flatten() {
+                tally.add(&mut composer, contact, trace, number);
             }
-        }
-        Ok(estimate)
+        })?;
+        Ok(tally.finish()?.0)
     }
 
     /// The all-or-nothing credit check: the balance (when the settings have one) must cover
@@ -579,7 +557,77 @@ impl<S: Store> Engine<S> {
 
     /// The first contact of `audience`, to render a sample message for.
     pub(crate) fn sample_contact(&self, audience: &Audience) -> Result<Option<Contact>, Error> {
-        Ok(self.audience(audience)?.contacts.into_iter().next())
+        let resolved = self.audience(audience)?;
+        let mut first = None;
+        self.visit_audience(&resolved, &mut |contact| {
+            if first.is_none() {
+                first = Some(contact.clone());
+            }
+        })?;
+        Ok(first)
+    }
+
+    /// Runs the exclusion pass over the contacts of `audience` (only those in `only`, when
+    /// given) that have no trace in `already`, with `targeted` numbers counted as sent to, and
+    /// stores one trace each for `mailing`.
+    pub(crate) fn prepare_traces(
+        &mut self,
+        mailing: MailingId,
+        audience: &ResolvedAudience,
+        already: &HashSet<ContactId>,
+        targeted: Vec<E164>,
+        only: Option<&HashSet<ContactId>>,
+    ) -> Result<Prepared, Error> {
+        let blacklist = self.store.active_blacklist()?;
+        let mut pass = Exclusions::new(&blacklist, &audience.opted_out)
+            .with_default_region(self.settings.default_region)
+            .with_targeted(targeted);
+        let mut prepared = Prepared::default();
+        let mut canceled: HashMap<FailureType, usize> = HashMap::new();
+        // Decided while the store streams its contacts (no copies), stored after in batches.
+        let mut decisions = Vec::new();
+        self.visit_audience(audience, &mut |contact| {
+            if !already.contains(&contact.id) && only.is_none_or(|only| only.contains(&contact.id))
+            {
+                let decision = pass.decide(contact.id.0, &contact.phone, contact.country);
+                decisions.push((contact.id, decision));
+            }
+        })?;
+        let mut batch = Vec::with_capacity(PREPARE_BATCH.min(decisions.len()));
+        for (contact, decision) in decisions {
+            match decision.failure_type() {
+                None => prepared.outgoing += 1,
+                Some(failure) => *canceled.entry(failure).or_default() += 1,
+            }
+            batch.push(Trace::prepared(mailing, contact, &decision));
+            if batch.len() == PREPARE_BATCH {
+                prepared.traces += self.store.insert_traces(&batch)?;
+                batch.clear();
+            }
+        }
+        prepared.traces += self.store.insert_traces(&batch)?;
+        prepared.canceled = FailureType::ALL
+            .into_iter()
+            .filter_map(|failure| canceled.get(&failure).map(|&n| (failure, n)))
+            .collect();
+        Ok(prepared)
+    }
+
+    /// Visits the contacts of `audience` in Odoo's contact order.
+    pub(crate) fn visit_audience(
+        &self,
+        audience: &ResolvedAudience,
+        visit: &mut dyn FnMut(&Contact),
+    ) -> Result<(), Error> {
+        if audience.members.is_empty() {
+            return Ok(());
+        }
+        self.store.contacts(&mut |contact| {
+            if audience.members.contains(&contact.id) {
+                visit(contact);
+            }
+        })?;
+        Ok(())
     }
 
     /// Queues a draft mailing to be sent at `at` by [`Engine::run_due`]; `at` must be after
@@ -664,13 +712,16 @@ impl<S: Store> Engine<S> {
 
     /// Prepares and sends every mailing that is due: queued without a schedule or with one at or
     /// before `now`, and those still sending. One mailing's failure (not enough credit, say) does
-    /// not stop the others; each gets its own result, in id order.
+    /// not stop the others; each gets its own result, in id order. A/B tests whose
+    /// `final_at` has come and whose winner is chosen by clicks get their winner first, and
+    /// its final mailing is sent in the same run.
     pub fn run_due(
         &mut self,
         provider: &dyn Provider,
         clock: &dyn Clock,
         now: DateTime<Utc>,
     ) -> Result<Vec<DueRun>, Error> {
+        self.choose_due_winners(now)?;
         let due: Vec<MailingId> = self
             .store
             .mailings()?
@@ -695,10 +746,7 @@ impl<S: Store> Engine<S> {
     /// Applies a provider's delivery report to the trace of its message, monotonically;
     /// returns the trace it changed (`None` for an unknown message or a report that brings no
     /// news).
-    pub fn apply_report(
-        &mut self,
-        report: &DeliveryReport,
-    ) -> Result<Option<crate::model::TraceId>, Error> {
+    pub fn apply_report(&mut self, report: &DeliveryReport) -> Result<Option<TraceId>, Error> {
         Ok(self.store.apply_status(&StatusUpdate {
             provider_message_id: report.message_id.clone(),
             status: report.status,
@@ -747,16 +795,12 @@ impl<S: Store> Engine<S> {
                         }
                     }
                 }
-                let members: HashSet<ContactId> = subscribed.union(&opted_out).copied().collect();
                 resolved.opted_out = opted_out
                     .difference(&subscribed)
                     .map(|contact| contact.0)
                     .collect();
-                self.store.contacts(&mut |contact| {
-                    if members.contains(&contact.id) {
-                        resolved.contacts.push(contact.clone());
-                    }
-                })?;
+                subscribed.extend(opted_out);
+                resolved.members = subscribed;
             }
             Audience::Domain(text) => {
                 let mut contacts = Vec::new();
@@ -784,10 +828,7 @@ impl<S: Store> Engine<S> {
                 }
                 let records = ContactRecords::new(&contacts, &memberships, &lists);
                 let matching: HashSet<i64> = plan.filter(&records).into_iter().collect();
-                resolved.contacts = contacts
-                    .into_iter()
-                    .filter(|contact| matching.contains(&contact.id.0))
-                    .collect();
+                resolved.members = matching.into_iter().map(ContactId).collect();
             }
             Audience::Transactional => {}
         }
@@ -798,9 +839,11 @@ impl<S: Store> Engine<S> {
 /// Traces written per store call while preparing: one transaction each in a SQL store.
 const PREPARE_BATCH: usize = 10_000;
 
+/// Who an audience targets: the contacts themselves stay in the store, which visits them in
+/// Odoo's contact order.
 #[derive(Debug, Default)]
 pub(crate) struct ResolvedAudience {
-    pub(crate) contacts: Vec<Contact>,
+    pub(crate) members: HashSet<ContactId>,
     pub(crate) opted_out: HashSet<i64>,
 }
 
@@ -808,7 +851,7 @@ pub(crate) struct ResolvedAudience {
 /// `error` with the provider's failure type; unknown → `error` / `unknown`, stamped as sent
 /// since it may have left.
 pub(crate) fn outcome_of(
-    trace: crate::model::TraceId,
+    trace: TraceId,
     segments: u32,
     result: Result<crate::provider::Receipt, crate::provider::Error>,
     now: DateTime<Utc>,

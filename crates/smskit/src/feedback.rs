@@ -225,10 +225,10 @@ impl<S: Store> Engine<S> {
         let resolution = shortener.resolve(&self.store, path)?;
         let mut click = resolution.click(at);
         if let Some(ip) = ip {
-            click = click.ip(ip);
+            click = click.with_ip(ip);
         }
         if let Some(country) = country {
-            click = click.country(country);
+            click = click.with_country(country);
         }
         let recorded = crate::links::LinkStore::record_click(&mut self.store, click)?;
         let mut redirect = Redirect {

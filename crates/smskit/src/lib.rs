@@ -86,6 +86,7 @@
     clippy::print_stderr
 )]
 
+pub mod ab;
 pub mod audience;
 mod compose;
 pub mod credit;

@@ -5,9 +5,11 @@ use std::collections::HashMap;
 
 use crate::compose::{Composer, PlaceholderLinks};
 use crate::credit::Estimate;
-use crate::engine::Engine;
+use crate::engine::{Engine, Settings};
 use crate::error::Error;
 use crate::exclude::{Decision, Exclusions};
+use crate::links::LinkStore;
+use crate::model::Contact;
 use crate::model::{ContactId, MailingId, MailingState, TraceId};
 use crate::phone::E164;
 use crate::provider::FailureType;
@@ -103,82 +105,131 @@ impl<S: Store> Engine<S> {
             &tracking,
             &mut placeholders,
         )?;
-        let prices = self.settings.prices.as_deref();
-        let mut preview = Preview {
-            sample: None,
-            estimate: Estimate {
-                messages: 0,
-                segments: 0,
-                cost: prices.map(|table| Money::zero(table.currency())),
-                unpriced: 0,
-            },
-            excluded: Vec::new(),
-        };
-        // (contact, trace id standing in, number) of each message that will leave.
-        let mut messages = Vec::new();
+        let mut tally = Tally::new(&self.settings, true);
+        let mut excluded: HashMap<FailureType, usize> = HashMap::new();
         if record.state == MailingState::Draft || record.state == MailingState::InQueue {
             let audience = self.audience(&record.audience)?;
             let blacklist = self.store.active_blacklist()?;
             let mut pass = Exclusions::new(&blacklist, &audience.opted_out)
                 .with_default_region(self.settings.default_region);
-            let mut excluded: HashMap<FailureType, usize> = HashMap::new();
-            for contact in audience.contacts {
-                match pass.decide(contact.id.0, &contact.phone, contact.country) {
-                    Decision::Send { number } => {
-                        messages.push((TraceId(contact.id.0), contact, number));
-                    }
-                    Decision::Cancel { failure_type, .. } => {
-                        *excluded.entry(failure_type).or_default() += 1;
-                    }
+            self.visit_audience(&audience, &mut |contact| match pass.decide(
+                contact.id.0,
+                &contact.phone,
+                contact.country,
+            ) {
+                Decision::Send { number } => {
+                    tally.add(&mut composer, contact, TraceId(contact.id.0), Some(number));
                 }
-            }
-            preview.excluded = excluded.into_iter().collect();
-            preview.excluded.sort();
+                Decision::Cancel { failure_type, .. } => {
+                    *excluded.entry(failure_type).or_default() += 1;
+                }
+            })?;
         } else {
             let mut outgoing = Vec::new();
             self.store.traces(mailing, &mut |trace| {
-                if trace.status == crate::provider::TraceStatus::Outgoing
-                    && let Some(number) = trace.number
-                {
-                    outgoing.push((trace.id, trace.contact, number));
+                if trace.status == crate::provider::TraceStatus::Outgoing {
+                    outgoing.push((trace.id, trace.contact, trace.number));
                 }
             })?;
             for (trace, contact, number) in outgoing {
                 if let Some(contact) = self.store.contact(contact)? {
-                    messages.push((trace, contact, number));
+                    tally.add(&mut composer, &contact, trace, number);
                 }
             }
         }
-        let mut body = String::new();
-        for (trace, contact, number) in messages {
-            body.clear();
-            composer.compose_into(&contact, trace, &mut body)?;
-            let count = self.settings.segmenter.count(&body).ok();
-            let parts = count.as_ref().map_or(1, |count| count.parts);
-            let price = prices.and_then(|table| table.estimate(number.as_str(), parts).ok());
-            preview.estimate.messages += 1;
-            preview.estimate.segments += parts as u64;
-            match (price, preview.estimate.cost) {
-                (Some(price), Some(total)) => {
-                    let total = total
-                        .checked_add(price)
-                        .map_err(|error| Error::Unpriced(error.to_string()))?;
-                    preview.estimate.cost = Some(total);
-                }
-                (None, Some(_)) => preview.estimate.unpriced += 1,
-                _ => {}
-            }
-            if preview.sample.is_none() {
-                preview.sample = Some(Sample {
-                    contact: contact.id,
-                    to: number,
-                    body: body.clone(),
-                    encoding: count.map_or(Encoding::Ucs2, |count| count.encoding),
-                    parts,
-                    price,
-                });
+        let (estimate, sample) = tally.finish()?;
+        let mut excluded: Vec<(FailureType, usize)> = excluded.into_iter().collect();
+        excluded.sort();
+        Ok(Preview {
+            sample,
+            estimate,
+            excluded,
+        })
+    }
+}
+
+/// Adds up composed messages into an [`Estimate`], keeping the first as a [`Sample`].
+pub(crate) struct Tally<'s> {
+    settings: &'s Settings,
+    estimate: Estimate,
+    sample: Option<Sample>,
+    keep_sample: bool,
+    /// The first error met; the rest of the run is skipped.
+    error: Option<Error>,
+    body: String,
+}
+
+impl<'s> Tally<'s> {
+    pub(crate) fn new(settings: &'s Settings, keep_sample: bool) -> Self {
+        Tally {
+            settings,
+            estimate: Estimate {
+                messages: 0,
+                segments: 0,
+                cost: settings
+                    .prices
+                    .as_deref()
+                    .map(|table| Money::zero(table.currency())),
+                unpriced: 0,
+            },
+            sample: None,
+            keep_sample,
+            error: None,
+            body: String::new(),
+        }
+    }
+
+    /// Composes the message of `trace` to `contact` and counts it.
+    pub(crate) fn add<L: LinkStore + ?Sized>(
+        &mut self,
+        composer: &mut Composer<'_, L>,
+        contact: &Contact,
+        trace: TraceId,
+        number: Option<E164>,
+    ) {
+        if self.error.is_some() {
+            return;
+        }
+        self.body.clear();
+        if let Err(error) = composer.compose_into(contact, trace, &mut self.body) {
+            self.error = Some(error);
+            return;
+        }
+        let count = self.settings.segmenter.count(&self.body).ok();
+        let parts = count.as_ref().map_or(1, |count| count.parts);
+        self.estimate.messages += 1;
+        self.estimate.segments += parts as u64;
+        let price = match (self.settings.prices.as_deref(), number) {
+            (Some(table), Some(number)) => table.estimate(number.as_str(), parts).ok(),
+            _ => None,
+        };
+        if let Some(total) = self.estimate.cost {
+            match price.map(|price| total.checked_add(price)) {
+                Some(Ok(total)) => self.estimate.cost = Some(total),
+                Some(Err(error)) => self.error = Some(Error::Unpriced(error.to_string())),
+                None => self.estimate.unpriced += 1,
             }
         }
-        Ok(preview)
+        if self.keep_sample
+            && self.sample.is_none()
+            && let Some(number) = number
+        {
+            self.sample = Some(Sample {
+                contact: contact.id,
+                to: number,
+                body: self.body.clone(),
+                encoding: count.map_or(Encoding::Ucs2, |count| count.encoding),
+                parts,
+                price,
+            });
+        }
+    }
+
+    /// The estimate and the sample, or the first error met.
+    pub(crate) fn finish(self) -> Result<(Estimate, Option<Sample>), Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => Ok((self.estimate, self.sample)),
+        }
     }
 }

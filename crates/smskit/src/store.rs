@@ -15,8 +15,9 @@ use chrono::{DateTime, Utc};
 
 use crate::links::LinkStore;
 use crate::model::{
-    BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing, MailingId,
-    MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace, TraceId,
+    AbTest, AbTestId, BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing,
+    MailingId, MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace,
+    TraceId,
 };
 use crate::phone::E164;
 use crate::provider::{FailureType, TraceStatus};
@@ -206,6 +207,18 @@ pub trait Store: fmt::Debug + LinkStore {
 
     /// Moves a campaign to another stage of the team's workflow.
     fn set_campaign_stage(&mut self, id: CampaignId, stage: &str) -> Result<(), StoreError>;
+
+    /// Stores an A/B test (its `id` is ignored and assigned).
+    fn insert_ab_test(&mut self, test: AbTest) -> Result<AbTestId, StoreError>;
+
+    /// The A/B test with this id.
+    fn ab_test(&self, id: AbTestId) -> Result<Option<AbTest>, StoreError>;
+
+    /// Every A/B test, by id.
+    fn ab_tests(&self) -> Result<Vec<AbTest>, StoreError>;
+
+    /// Replaces the stored A/B test with `test` (its winner and final mailing).
+    fn update_ab_test(&mut self, test: &AbTest) -> Result<(), StoreError>;
 
     /// Creates a mailing in `draft`.
     fn insert_mailing(

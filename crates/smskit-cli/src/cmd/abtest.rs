@@ -18,12 +18,13 @@ pub(crate) enum AbtestCommand {
     /// (uniform Beta(1, 1) priors), the two-sided p-value of the pooled two-proportion z-test
     /// between the two best versions, and the verdict at `--alpha`.
     // `--version` names a version here, so this subcommand has no version flag of its own.
-    #[command(disable_version_flag = true)]
+    #[command(disable_version_flag = true, after_help = crate::help::ABTEST_SIGNIFICANCE)]
     Significance(SignificanceArgs),
     /// The number of recipients each version needs to detect a change of the click rate.
     ///
     /// N = ceil((z(1-alpha/2)·sqrt(2·pbar·(1-pbar)) + z(power)·sqrt(p1·(1-p1) + p2·(1-p2)))² /
     /// (p2-p1)²) with p1 = baseline, p2 = baseline + mde, pbar = (p1 + p2) / 2.
+    #[command(after_help = crate::help::ABTEST_SAMPLE_SIZE)]
     SampleSize(SampleSizeArgs),
 }
 

@@ -3,9 +3,8 @@
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
-use rand::SeedableRng;
 use rand::rngs::StdRng;
-use smskit::links::{LinkError, MemoryLinkStore, Rewritten, Shortener, Tracking, Warning};
+use smskit::links::{self, MemoryLinkStore, Rewritten, Shortener, Tracking, Warning};
 
 use crate::failure::Failure;
 use crate::output;
@@ -18,13 +17,14 @@ pub(crate) enum LinksCommand {
     /// Prints the rewritten text and a table of the links (code, short URL, redirect target
     /// with UTM parameters). Already-short links and the opt-out path `<base>/sms/` are left
     /// alone.
+    #[command(after_help = crate::help::LINKS_REWRITE)]
     Rewrite(RewriteArgs),
 }
 
 /// Arguments of `smskit links rewrite`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct RewriteArgs {
-    /// Base URL of the short links, e.g. https://sho.rt (GSM-7 basic characters only).
+    /// Base URL of the short links, e.g. `https://sho.rt` (GSM-7 basic characters only).
     #[arg(long, value_name = "URL")]
     base: String,
     /// utm_campaign added to every target.
@@ -63,13 +63,13 @@ fn rewrite(args: RewriteArgs) -> Result<ExitCode, Failure> {
     }
     let mut tracking = Tracking::new();
     if let Some(campaign) = &args.campaign {
-        tracking = tracking.campaign(campaign);
+        tracking = tracking.with_campaign(campaign);
     }
     if let Some(source) = &args.source {
-        tracking = tracking.source(source);
+        tracking = tracking.with_source(source);
     }
     if let Some(medium) = &args.medium {
-        tracking = tracking.medium(medium);
+        tracking = tracking.with_medium(medium);
     }
     let text = match args.text {
         Some(text) => text,
@@ -82,11 +82,10 @@ fn rewrite(args: RewriteArgs) -> Result<ExitCode, Failure> {
         }
     };
     // The library takes its randomness from the caller; the command line is that caller.
-    let rng: StdRng = match args.seed {
-        Some(seed) => StdRng::seed_from_u64(seed),
-        None => rand::make_rng(),
+    let mut store = match args.seed {
+        Some(seed) => MemoryLinkStore::seeded(seed),
+        None => MemoryLinkStore::new(rand::make_rng::<StdRng>()),
     };
-    let mut store = MemoryLinkStore::new(rng);
     let rewritten = shortener
         .rewrite(&text, &tracking, &mut store)
         .map_err(Failure::new)?;
@@ -104,7 +103,7 @@ fn rewrite(args: RewriteArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn invalid(error: &LinkError) -> Failure {
+fn invalid(error: &links::Error) -> Failure {
     Failure::with_code(error, 2)
 }
 
@@ -162,7 +161,7 @@ fn print_json(out: &mut impl Write, rewritten: &Rewritten) -> io::Result<()> {
 }
 
 fn print_table(out: &mut impl Write, rewritten: &Rewritten) -> io::Result<()> {
-    let text = rewritten.text();
+    let text = output::printable_lines(rewritten.text());
     if text.ends_with('\n') {
         write!(out, "{text}")?;
     } else {

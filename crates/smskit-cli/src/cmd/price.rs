@@ -66,11 +66,14 @@ pub(crate) fn run(args: PriceArgs) -> Result<ExitCode, Failure> {
     let csv = std::fs::read_to_string(&args.prices).map_err(|error| {
         Failure::new(format_args!(
             "cannot read {}: {error}",
-            args.prices.display()
+            output::printable_path(&args.prices)
         ))
     })?;
     let table = PriceTable::from_csv(&csv).map_err(|error| {
-        Failure::with_code(format_args!("{}: {error}", args.prices.display()), 2)
+        Failure::with_code(
+            format_args!("{}: {error}", output::printable_path(&args.prices)),
+            2,
+        )
     })?;
     let text = text_or_stdin(args.text)?;
     let count = args

@@ -127,7 +127,8 @@ pub(crate) fn run(args: SendArgs) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => Err(Failure::new(format!(
-            "{error} [failure type {}]",
+            "{} [failure type {}]",
+            output::printable(&error.to_string()),
             error.failure_type()
         ))),
     }

@@ -45,7 +45,7 @@ method or an unreadable --now is a usage error (exit 2).";
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum WebhookCommand {
     /// Check a webhook's signature.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = crate::help::WEBHOOK)]
     Verify(VerifyCommand),
 }
 

@@ -1,0 +1,98 @@
+//! The `Examples:` sections of `--help` for the commands whose module has none of its own:
+//! the command groups and the subcommands of filter, links, abtest and phone. Every command
+//! must have one (`tests/help.rs` walks the tree); each example runs as written from a clone of
+//! the repository.
+
+/// `smskit --help`.
+pub(crate) const SMSKIT: &str = "\
+Examples:
+  smskit segment \"Don’t miss our sale — 20% off\"
+  smskit phone normalize --country BE \"0470 12 34 56\"
+  smskit abtest significance --version A:120/2000 --version B:150/2000
+  smskit send --provider stub --to +32470123456 --body \"Hello\"
+
+`smskit help <COMMAND>` shows the options and examples of each command.";
+
+/// `smskit filter --help`, with the dataset format.
+pub(crate) const FILTER: &str = "\
+Examples:
+  smskit filter --normalize --domain \"[('name', 'ilike', 'jo'), ('active', '=', True)]\"
+  smskit filter --distribute-not --domain \"['!', '&', ('user_id', '=', 4), ('partner_id', 'in', [1, 2])]\"
+  # with the dataset of the repository's tests:
+  DATA=crates/smskit-filter/testdata/datasets/partners.json
+  smskit filter --data $DATA --model res.partner --domain \"[('country_id.name', '=', 'Belgium')]\"
+  smskit filter --data $DATA --model res.partner --explain \\
+    --domain \"[('birthday', '>', 'today -30y')]\" --now 2024-05-01T00:00:00Z
+  echo \"[('category_id.name', '=', 'VIP')]\" | smskit filter --data $DATA --model res.partner --domain -
+
+Dataset format (--data): per model, its fields typed by their Odoo names (char, text, html,
+selection, integer, float, monetary, boolean, date, datetime; a relational field, many2one,
+one2many or many2many, names the model it points to, its comodel), and its records:
+  {\"models\": {
+    \"res.partner\": {
+      \"fields\": {\"name\": \"char\", \"birthday\": \"date\",
+                 \"country_id\": {\"type\": \"many2one\", \"comodel\": \"res.country\"}},
+      \"records\": [{\"id\": 1, \"name\": \"Ann\", \"birthday\": \"1990-05-17\", \"country_id\": 1}]
+    },
+    \"res.country\": {\"fields\": {\"name\": \"char\"}, \"records\": [{\"id\": 1, \"name\": \"Belgium\"}]}
+  }}
+A relational value is an id, null or false, or a list of ids; a key left out is a field never
+set. A dotted path (country_id.name) follows the relations; a relational field compared with a
+string matches the name of the record it points to.
+
+Exit status: 0 done, 1 the dataset cannot be read, 2 an invalid domain or dataset.";
+
+/// `smskit links --help`.
+pub(crate) const LINKS: &str = "\
+Examples:
+  smskit links rewrite --base https://sho.rt \"Spring sale: https://shop.example/sale?ref=sms\"";
+
+/// `smskit links rewrite --help`.
+pub(crate) const LINKS_REWRITE: &str = "\
+Examples:
+  smskit links rewrite --base https://sho.rt \"Spring sale: https://shop.example/sale?ref=sms\"
+  echo \"New arrivals https://shop.example/new\" | \\
+    smskit links rewrite --base https://sho.rt --campaign spring --source sms --medium sms --json
+  smskit links rewrite --base https://sho.rt --exclude-prefix https://shop.example/account \\
+    \"Sale https://shop.example/sale - your account https://shop.example/account\"
+  smskit links rewrite --base https://sho.rt --seed 7 \"Same codes every run: https://shop.example\"";
+
+/// `smskit abtest --help`.
+pub(crate) const ABTEST: &str = "\
+Examples:
+  smskit abtest significance --version A:120/2000 --version B:150/2000
+  smskit abtest sample-size --baseline 0.05 --mde 0.01";
+
+/// `smskit abtest significance --help`.
+pub(crate) const ABTEST_SIGNIFICANCE: &str = "\
+Examples:
+  smskit abtest significance --version A:120/2000 --version B:150/2000
+  smskit abtest significance --version control:40/1000 --version short:71/1000 \\
+    --version emoji:52/1000 --alpha 0.1
+  smskit abtest significance --version A:200/4000 --version B:260/4000 --json";
+
+/// `smskit abtest sample-size --help`.
+pub(crate) const ABTEST_SAMPLE_SIZE: &str = "\
+Examples:
+  smskit abtest sample-size --baseline 0.05 --mde 0.01
+  smskit abtest sample-size --baseline 0.10 --mde -0.02 --alpha 0.01 --power 0.9 --json";
+
+/// `smskit phone --help`.
+pub(crate) const PHONE: &str = "\
+Examples:
+  smskit phone normalize --country BE \"0470 12 34 56\" \"+33 6 12 34 56 78\"";
+
+/// `smskit phone normalize --help`.
+pub(crate) const PHONE_NORMALIZE: &str = "\
+Examples:
+  smskit phone normalize +32470123456 \"0032 470 12 34 56\"
+  smskit phone normalize --country BE \"0470 12 34 56\" \"0470.12.34.56\"
+  printf '06 12 34 56 78\\n+44 7400 123456\\n' | smskit phone normalize --country FR --json";
+
+/// `smskit webhook --help` and `smskit webhook verify --help`.
+pub(crate) const WEBHOOK: &str = "\
+Examples:
+  smskit webhook verify twilio --url 'https://mycompany.com/myapp.php?foo=1&bar=2' \\
+    --token 12345 --signature 0/KCTR6DLpKmkAf8muzZqo1nDgQ= \\
+    --param CallSid=CA1234567890ABCDE --param Caller=+12349013030 --param Digits=1234 \\
+    --param From=+12349013030 --param To=+18005551212";
