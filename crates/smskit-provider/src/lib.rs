@@ -100,7 +100,9 @@ pub use file::{FileProvider, StoredMessage};
 /// The `http` crate, whose `Request`, `Response` and `Method` the sans-IO core speaks.
 pub use http;
 pub use http::Method;
-pub use message::{DeliveryReport, OutboundMessage, Receipt, Sender, parse_price};
+pub use message::{
+    DeliveryReport, InboundMessage, InboundPart, OutboundMessage, Receipt, Sender, parse_price,
+};
 pub use provider::Provider;
 pub use sender::{SenderNumber, SenderPool};
 /// The one money type of smskit (exact micro-units of a validated currency), re-exported so

@@ -458,6 +458,72 @@ impl Receipt {
     }
 }
 
+/// An SMS someone sent to one of the account's numbers: what a provider's inbound webhook
+/// says, once its signature was verified ([`Provider::parse_inbound_message`]).
+///
+/// [`Provider::parse_inbound_message`]: crate::Provider::parse_inbound_message
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct InboundMessage {
+    /// The provider's name.
+    pub provider: String,
+    /// The provider's id of the message.
+    pub message_id: String,
+    /// Who sent it.
+    pub from: E164,
+    /// The number or short code it was sent to, as the provider wrote it.
+    pub to: String,
+    /// What it says (one part of it, when [`InboundMessage::part`] is set).
+    pub text: String,
+    /// Which part of a long SMS this is, when the provider delivers the parts one by one.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub part: Option<InboundPart>,
+    /// When it was sent: the provider's timestamp when it gives one, else the time the caller
+    /// received the webhook.
+    pub at: DateTime<Utc>,
+}
+
+/// One part of a long inbound SMS (Vonage delivers them separately): join the parts of one
+/// `reference` in `number` order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct InboundPart {
+    /// The id shared by every part of the SMS.
+    pub reference: String,
+    /// This part's number, from 1.
+    pub number: u32,
+    /// How many parts the SMS has.
+    pub total: u32,
+}
+
+impl InboundMessage {
+    /// A whole (single-part) message.
+    #[must_use]
+    pub fn new(
+        provider: impl Into<String>,
+        message_id: impl Into<String>,
+        from: E164,
+        to: impl Into<String>,
+        text: impl Into<String>,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            provider: provider.into(),
+            message_id: message_id.into(),
+            from,
+            to: to.into(),
+            text: text.into(),
+            part: None,
+            at,
+        }
+    }
+}
+
 /// A delivery report (status callback, DLR): a provider's news about a message it accepted.
 ///
 /// Apply it to the trace with [`TraceStatus::is_superseded_by`] so that late, repeated and

@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::message::{DeliveryReport, OutboundMessage, Receipt};
+use crate::message::{DeliveryReport, InboundMessage, OutboundMessage, Receipt};
 use crate::transport::HttpRequest;
 
 /// Something that sends SMS: Twilio, Vonage, the file outbox, the stub, or yours.
@@ -66,6 +66,24 @@ pub trait Provider: Send + Sync + fmt::Debug {
         ))
     }
 
+    /// Verifies and parses an SMS someone sent to the account (the provider's inbound webhook,
+    /// as the application's web server received it, `received_at` by the caller's clock).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidWebhook`] for a request that fails verification or parsing;
+    /// [`ErrorKind::Unsupported`] (the default) for providers without inbound messages.
+    fn parse_inbound_message(
+        &self,
+        request: &HttpRequest,
+        received_at: DateTime<Utc>,
+    ) -> Result<InboundMessage> {
+        let _ = (request, received_at);
+        Err(Error::permanent(
+            ErrorKind::Unsupported,
+            format!("the {} provider has no inbound messages", self.name()),
+        ))
+    }
+
     /// Releases resources (open connections); the provider may not be used afterwards.
     fn shutdown(&self) {}
 }
@@ -89,6 +107,14 @@ impl<P: Provider + ?Sized> Provider for Box<P> {
         received_at: DateTime<Utc>,
     ) -> Result<DeliveryReport> {
         (**self).parse_delivery_report(request, received_at)
+    }
+
+    fn parse_inbound_message(
+        &self,
+        request: &HttpRequest,
+        received_at: DateTime<Utc>,
+    ) -> Result<InboundMessage> {
+        (**self).parse_inbound_message(request, received_at)
     }
 
     fn shutdown(&self) {
@@ -115,6 +141,14 @@ impl<P: Provider + ?Sized> Provider for std::sync::Arc<P> {
         received_at: DateTime<Utc>,
     ) -> Result<DeliveryReport> {
         (**self).parse_delivery_report(request, received_at)
+    }
+
+    fn parse_inbound_message(
+        &self,
+        request: &HttpRequest,
+        received_at: DateTime<Utc>,
+    ) -> Result<InboundMessage> {
+        (**self).parse_inbound_message(request, received_at)
     }
 
     fn shutdown(&self) {

@@ -236,3 +236,34 @@ fn locally_refused_messages_never_reach_the_transport() {
     );
     assert!(transport.requests.lock().unwrap().is_empty());
 }
+
+/// Inbound messages go through the same signature check as status callbacks.
+#[test]
+fn provider_verifies_then_parses_inbound_messages() {
+    let twilio = Twilio::new(
+        TwilioConfig::new(SID, TOKEN).unwrap(),
+        common::Replay::unused(),
+    );
+    let url = "https://example.com/sms/twilio/inbound";
+    let body = "MessageSid=SM7&From=%2B32470123456&To=%2B32460200000&Body=STOP";
+    let sms = twilio
+        .parse_inbound_message(&signed_callback(url, body, TOKEN), received_at())
+        .unwrap();
+    assert_eq!(
+        (
+            sms.message_id.as_str(),
+            sms.from.as_str(),
+            sms.text.as_str()
+        ),
+        ("SM7", "+32470123456", "STOP")
+    );
+    for forged in [
+        signed_callback(url, body, "another-token"),
+        request(Method::POST, url).with_body(body),
+    ] {
+        let error = twilio
+            .parse_inbound_message(&forged, received_at())
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidWebhook);
+    }
+}

@@ -98,3 +98,51 @@ fn receipt_fixtures() {
         }
     }
 }
+
+/// Inbound messages are verified like receipts: only a signed, fresh message is parsed.
+#[test]
+fn inbound_messages_are_verified_then_parsed() {
+    let vonage = Vonage::new(config(), common::Replay::unused());
+    let received_at = DateTime::<Utc>::from_timestamp(1_700_000_010, 0).unwrap();
+    let mut params: Vec<(String, String)> = [
+        ("msisdn", "447700900000"),
+        ("to", "447700900001"),
+        ("messageId", "0A000000ABCDEF01"),
+        ("text", "STOP"),
+        ("type", "text"),
+        ("keyword", "STOP"),
+        ("message-timestamp", "2023-11-14 22:13:25"),
+        ("timestamp", "1700000005"),
+    ]
+    .iter()
+    .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+    .collect();
+    let sig = verifier().sign(&params);
+    params.push(("sig".to_owned(), sig));
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    form.extend_pairs(&params);
+    let body = form.finish();
+    let post = request(Method::POST, "https://example.com/inbound").with_body(body.clone());
+    let sms = vonage.parse_inbound_message(&post, received_at).unwrap();
+    assert_eq!(sms.from.as_str(), "+447700900000");
+    assert_eq!(sms.text, "STOP");
+    assert_eq!(sms.at.to_rfc3339(), "2023-11-14T22:13:25+00:00");
+
+    let forged = request(Method::POST, "https://example.com/inbound")
+        .with_body(body.replace("text=STOP", "text=START"));
+    let stale = DateTime::<Utc>::from_timestamp(1_700_001_000, 0).unwrap();
+    let unsigned = request(Method::POST, "https://example.com/inbound")
+        .with_body("msisdn=447700900000&to=1&messageId=X&text=STOP&timestamp=1700000005");
+    for (request, at) in [
+        (&forged, received_at),
+        (&post, stale),
+        (&unsigned, received_at),
+    ] {
+        let error = vonage.parse_inbound_message(request, at).unwrap_err();
+        assert_eq!(
+            error.kind(),
+            smskit_provider::ErrorKind::InvalidWebhook,
+            "{error}"
+        );
+    }
+}

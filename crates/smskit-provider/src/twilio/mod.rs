@@ -26,6 +26,7 @@
 
 mod callback;
 mod codes;
+mod inbound;
 mod response;
 mod signature;
 
@@ -36,12 +37,13 @@ use chrono::{DateTime, Utc};
 
 pub use callback::{MAX_CALLBACK_BYTES, parse_status_callback, parse_status_callback_body};
 pub use codes::{TwilioStatus, delivery_failure, error_code_meaning};
+pub use inbound::parse_inbound_message;
 pub use response::{parse_error_response, parse_send_response};
 pub use signature::SignatureValidator;
 
 use crate::error::{Error, ErrorKind, Result, config_error};
 use crate::message::{
-    DeliveryReport, OutboundMessage, Receipt, Sender, check_callback_url, is_sid,
+    DeliveryReport, InboundMessage, OutboundMessage, Receipt, Sender, check_callback_url, is_sid,
 };
 use crate::provider::Provider;
 use crate::sender::SenderPool;
@@ -464,6 +466,24 @@ impl Provider for Twilio {
         request: &HttpRequest,
         received_at: DateTime<Utc>,
     ) -> Result<DeliveryReport> {
+        parse_status_callback(&self.verified_params(request)?, received_at)
+    }
+
+    /// Verifies `X-Twilio-Signature` (unless turned off) as for delivery reports, then parses
+    /// the inbound message ([`parse_inbound_message`]).
+    fn parse_inbound_message(
+        &self,
+        request: &HttpRequest,
+        received_at: DateTime<Utc>,
+    ) -> Result<InboundMessage> {
+        parse_inbound_message(&self.verified_params(request)?, received_at)
+    }
+}
+
+impl Twilio {
+    /// The parameters of a webhook whose `X-Twilio-Signature` matches (unless verification is
+    /// turned off): the POST form body, or the query of a `GET`.
+    fn verified_params(&self, request: &HttpRequest) -> Result<Vec<(String, String)>> {
         callback::check_body_size(request.body())?;
         let post = request.method() == http::Method::POST;
         let post_params = if post {
@@ -487,12 +507,11 @@ impl Provider for Twilio {
                 ));
             }
         }
-        let params = if post {
+        Ok(if post {
             post_params
         } else {
             parse_form(request.uri().query().unwrap_or("").as_bytes())
-        };
-        parse_status_callback(&params, received_at)
+        })
     }
 }
 

@@ -33,7 +33,9 @@ use smskit_segment::{Currency, Money};
 
 use crate::error::{Error, ErrorClass, ErrorKind, Result, config_error};
 use crate::json::{number_of, text_of};
-use crate::message::{DeliveryReport, OutboundMessage, Receipt, Sender, parse_price};
+use crate::message::{
+    DeliveryReport, InboundMessage, OutboundMessage, Receipt, Sender, parse_price,
+};
 use crate::provider::Provider;
 use crate::sender::SenderPool;
 use crate::status::{FailureType, TraceStatus};
@@ -42,8 +44,10 @@ use crate::transport::{
     error_for_status, form_body, retry_after, status_message, value_excerpt,
 };
 
+mod inbound;
 mod signature;
 
+pub use inbound::parse_inbound_message;
 pub use signature::{
     DEFAULT_TOLERANCE, MAX_WEBHOOK_BYTES, SignatureMethod, SignatureVerifier, SignedParams,
     webhook_params,
@@ -606,6 +610,18 @@ impl Vonage {
     }
 }
 
+impl Vonage {
+    /// The configured verifier of webhook signatures: without it no webhook is accepted.
+    fn verifier(&self) -> Result<&SignatureVerifier> {
+        self.config.signature.as_ref().ok_or_else(|| {
+            config_error(
+                "cannot accept Vonage webhooks without the account's signature secret (VonageConfig::with_signature)"
+                    .to_owned(),
+            )
+        })
+    }
+}
+
 impl Provider for Vonage {
     fn name(&self) -> &str {
         "vonage"
@@ -624,13 +640,19 @@ impl Provider for Vonage {
         request: &HttpRequest,
         received_at: DateTime<Utc>,
     ) -> Result<DeliveryReport> {
-        let Some(verifier) = &self.config.signature else {
-            return Err(config_error(
-                "cannot accept Vonage delivery receipts without the account's signature secret (VonageConfig::with_signature)"
-                    .to_owned(),
-            ));
-        };
+        let verifier = self.verifier()?;
         parse_delivery_receipt_request(request, verifier, self.config.currency, received_at)
+    }
+
+    /// Verifies the message's `sig` with the configured [`SignatureVerifier`], then parses it
+    /// ([`parse_inbound_message`]).
+    fn parse_inbound_message(
+        &self,
+        request: &HttpRequest,
+        received_at: DateTime<Utc>,
+    ) -> Result<InboundMessage> {
+        let params = self.verifier()?.verify_request(request, received_at)?;
+        parse_inbound_message(&params, received_at)
     }
 }
 
