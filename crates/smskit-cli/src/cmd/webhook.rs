@@ -9,7 +9,7 @@ use smskit::provider::twilio::SignatureValidator;
 use smskit::provider::vonage::{
     DEFAULT_TOLERANCE, SignatureMethod, SignatureVerifier, webhook_params,
 };
-use smskit::provider::{HttpRequest, Method, parse_form};
+use smskit::provider::{Body, http, parse_form};
 
 use crate::failure::Failure;
 use crate::output;
@@ -192,13 +192,15 @@ fn verify_vonage(args: VonageVerifyArgs) -> Result<ExitCode, Failure> {
         None => Vec::new(),
     };
     // The body is read as Vonage posts it (a form or a JSON object); --param adds to it.
-    let request = HttpRequest::new(Method::Post, "https://webhook.invalid/").with_body(body);
+    let request = http::Request::post("https://webhook.invalid/")
+        .body(Body::from(body))
+        .map_err(|error| Failure::new(format_args!("cannot hold the webhook body: {error}")))?;
     let now = args
         .now
         .unwrap_or_else(|| DateTime::<Utc>::from(std::time::SystemTime::now()));
     let outcome = if args.params.is_empty() {
         verifier.verify_request(&request, now)
-    } else if request.body.is_empty() {
+    } else if request.body().is_empty() {
         verifier.verify(&args.params, now)
     } else {
         let mut params = args.params;
