@@ -1,5 +1,6 @@
 //! `smskit abtest significance` and `smskit abtest sample-size`.
 
+mod common;
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -334,4 +335,63 @@ fn sample_size_text_and_errors() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(!out.stderr.is_empty());
     }
+}
+
+// ---- links helper (issue 9): sample-size refuses what it cannot plan; significance scales ----
+
+#[test]
+fn sample_size_refuses_a_power_below_one_half_or_an_alpha_outside_0_1_with_the_reason() {
+    // Below a power of 0.5 the sizes fell and then rose again: 0.3 printed more recipients
+    // than 0.45.
+    for power in ["0.5", "0.45", "0.3", "0", "1", "1.2"] {
+        let out = common::smskit(&[
+            "abtest",
+            "sample-size",
+            "--baseline",
+            "0.05",
+            "--mde",
+            "0.01",
+            "--power",
+            power,
+        ])
+        .output();
+        assert_eq!(common::code(&out), 2, "--power {power}");
+        let err = common::stderr(&out);
+        assert!(
+            err.contains("power") && err.contains("between 0.5 and 1"),
+            "--power {power}: {err}"
+        );
+        assert!(common::stdout(&out).is_empty());
+    }
+    for alpha in ["0", "1", "1.5", "-0.1", "nan"] {
+        let alpha = format!("--alpha={alpha}");
+        let out = common::smskit(&[
+            "abtest",
+            "sample-size",
+            "--baseline",
+            "0.05",
+            "--mde",
+            "0.01",
+            &alpha,
+        ])
+        .output();
+        assert_eq!(common::code(&out), 2, "{alpha}");
+        assert!(
+            common::stderr(&out).contains("strictly between 0 and 1"),
+            "{alpha}: {}",
+            common::stderr(&out)
+        );
+    }
+    let text = common::smskit(&[
+        "abtest",
+        "sample-size",
+        "--baseline",
+        "0.05",
+        "--mde",
+        "0.01",
+        "--power",
+        "0.51",
+    ])
+    .ok();
+    assert!(text.contains("recipients per version"), "{text}");
 }
