@@ -352,7 +352,8 @@ impl RateComparison {
 /// by exact rate, then by trials, then by position).
 ///
 /// # Errors
-/// [`Error::TooFewVersions`] with fewer than two versions.
+/// [`Error::TooFewVersions`] with fewer than two versions, [`Error::TooManyVersions`] with more
+/// than [`MAX_VERSIONS`](crate::MAX_VERSIONS).
 ///
 /// ```
 /// use smskit_abtest::{compare_rates, Alpha, Proportion};
@@ -369,11 +370,12 @@ pub fn compare_rates(versions: &[Proportion], alpha: Alpha) -> Result<RateCompar
             versions: versions.len(),
         });
     }
+    // Checked first: the probabilities below refuse too many versions anyway, but after the sort.
+    let probabilities = crate::bayes::probability_best(versions)?;
     let mut order: Vec<usize> = (0..versions.len()).collect();
     // Stable sort: equal rates and trials keep input order.
     order.sort_by(|&i, &j| versions[j].cmp_lead(versions[i]));
     let (leader, runner_up) = (order[0], order[1]);
-    let probabilities = crate::bayes::probability_best(versions)?;
     let summaries = versions
         .iter()
         .zip(probabilities)

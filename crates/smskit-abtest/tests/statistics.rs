@@ -288,3 +288,15 @@ proptest! {
         prop_assert!(size(low) <= size(high), "{} > {}", size(low), size(high));
     }
 }
+
+#[test]
+fn comparisons_have_a_bounded_number_of_versions() {
+    use smskit_abtest::MAX_VERSIONS;
+    let versions = vec![Proportion::new(30, 1000).unwrap(); MAX_VERSIONS + 1];
+    let too_many = Error::TooManyVersions {
+        versions: MAX_VERSIONS + 1,
+        max: MAX_VERSIONS,
+    };
+    assert_eq!(probability_best(&versions), Err(too_many.clone()));
+    assert_eq!(compare_rates(&versions, Alpha::FIVE_PERCENT), Err(too_many));
+}
