@@ -97,7 +97,7 @@ pub(crate) fn run(args: FilterArgs) -> Result<ExitCode, Failure> {
     let data: Dataset = json
         .parse()
         .map_err(|e| Failure::with_code(format_args!("{}: {e}", path.display()), 2))?;
-    let options = CheckOptions::new().now(now);
+    let options = CheckOptions::new().with_now(now);
     let plan = Plan::with_options(data.schema(), model, &domain, &options)
         .map_err(|e| Failure::with_code(e, 2))?;
     if args.explain {
