@@ -168,8 +168,7 @@ pub(crate) fn run(args: SegmentArgs) -> Result<ExitCode, Failure> {
         .map_err(|error| Failure::with_code(error, 2))?;
     let mut out = output::stdout();
     if args.json {
-        serde_json::to_writer(&mut out, &JsonReport::new(&split))
-            .map_err(|error| Failure::new(format_args!("cannot write JSON: {error}")))?;
+        serde_json::to_writer(&mut out, &JsonReport::new(&split))?;
         writeln!(out)?;
     } else {
         out.write_all(human_report(&text, &split, &segmenter).as_bytes())?;
@@ -460,8 +459,7 @@ fn run_jsonl(segmenter: &Segmenter) -> Result<ExitCode, Failure> {
 
 /// Writes one JSON line.
 fn write_line<T: Serialize>(out: &mut impl Write, value: &T) -> Result<(), Failure> {
-    serde_json::to_writer(&mut *out, value)
-        .map_err(|error| Failure::new(format_args!("cannot write JSON: {error}")))?;
+    serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")?;
     Ok(())
 }
