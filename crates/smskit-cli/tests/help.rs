@@ -74,20 +74,6 @@ fn long_help_shows_the_examples_too() {
     }
 }
 
-#[test]
-fn the_filter_help_documents_the_dataset_format() {
-    let help = smskit(&["filter", "--help"]).ok();
-    for needle in [
-        "\"models\"",
-        "\"fields\"",
-        "\"records\"",
-        "comodel",
-        "many2one",
-    ] {
-        assert!(help.contains(needle), "{needle}: {help}");
-    }
-}
-
 /// The example commands of a help text, continuation lines joined.
 fn examples(help: &str) -> Vec<String> {
     let mut commands = Vec::new();
