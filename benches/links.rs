@@ -3,46 +3,25 @@
 //! - `links/rewrite/100k`: rewrite 100,000 SMS bodies (`workload.jsonl` when `SMSKIT_BENCH_DATA`
 //!   is set, else a generated equivalent) with one rewriting session (as a mailing does for its
 //!   rendered bodies) into a fresh in-memory store.
+//! - `links/rewrite/distinct_40k`: rewrite one text holding 40,000 distinct URLs (what
+//!   `smskit links rewrite` gets from a catalogue export) into a fresh in-memory store; linear in
+//!   the number of distinct URLs.
 //! - `links/personalize/1m`: personalise one rewritten body for 1,000,000 trace ids into a
 //!   reusable buffer.
 //! - `links/personalize/format_baseline`: only format the same output strings with `write!`
 //!   from pre-split pieces, for the same trace ids — the floor personalising is compared with.
 #![allow(missing_docs)]
 
-use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use smskit_benches::{SplitMix64, read_workload_texts};
-use smskit_links::rand_core::TryRng;
 use smskit_links::{MemoryLinkStore, Shortener, TraceId, Tracking};
 
 const BODIES: usize = 100_000;
 const RECIPIENTS: usize = 1_000_000;
-
-/// The benches' SplitMix64 as a `rand_core` generator for the link store.
-struct Rng(SplitMix64);
-
-impl TryRng for Rng {
-    type Error = Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        Ok((self.0.next_u64() >> 32) as u32)
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        Ok(self.0.next_u64())
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        for chunk in dst.chunks_mut(8) {
-            let bytes = self.0.next_u64().to_le_bytes();
-            chunk.copy_from_slice(&bytes[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
+const DISTINCT_URLS: usize = 40_000;
 
 /// The 100,000 bodies. `workload.jsonl` writes its links without a scheme
 /// (`www.shop.example/x`, in about 27% of the bodies); tracked links are http(s) URLs
@@ -137,10 +116,10 @@ fn generated_bodies() -> Vec<String> {
 
 fn tracking() -> Tracking {
     Tracking::new()
-        .campaign("spring")
-        .source("newsletter")
-        .medium("sms")
-        .mailing("m-2025-03")
+        .with_campaign("spring")
+        .with_source("newsletter")
+        .with_medium("sms")
+        .with_mailing("m-2025-03")
 }
 
 fn rewrite(c: &mut Criterion) {
@@ -152,7 +131,7 @@ fn rewrite(c: &mut Criterion) {
     group.throughput(Throughput::Elements(bodies.len() as u64));
     group.bench_function("100k", |b| {
         b.iter(|| {
-            let mut store = MemoryLinkStore::new(Rng(SplitMix64::new(7)));
+            let mut store = MemoryLinkStore::seeded(7);
             let mut rewriter = shortener.rewriter(&tracking, &mut store);
             let mut replaced = 0;
             for body in &bodies {
@@ -163,12 +142,26 @@ fn rewrite(c: &mut Criterion) {
             replaced
         });
     });
+    let catalogue = (0..DISTINCT_URLS)
+        .map(|i| format!("https://ex.com/p{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    group.throughput(Throughput::Elements(DISTINCT_URLS as u64));
+    group.bench_function("distinct_40k", |b| {
+        b.iter(|| {
+            let mut store = MemoryLinkStore::seeded(7);
+            let rewritten = shortener
+                .rewrite(&catalogue, &tracking, &mut store)
+                .expect("memory store");
+            black_box(rewritten).links().len()
+        });
+    });
     group.finish();
 }
 
 fn personalize(c: &mut Criterion) {
     let shortener = Shortener::new("https://sho.rt").expect("valid base");
-    let mut store = MemoryLinkStore::new(Rng(SplitMix64::new(7)));
+    let mut store = MemoryLinkStore::seeded(7);
     let rewritten = shortener
         .rewrite(
             "Spring sale: 30% off everything until Sunday! Shop now https://shop.example/spring?ref=sms. Reply STOP to opt out",

@@ -4,6 +4,10 @@
 //! (messages/s over 100,000 marketing-like messages), `segment/count/gsm_1mib` and
 //! `segment/count/emoji_1mib` (bytes/s over one 1 MiB text). Set `SMSKIT_BENCH_DATA` to the
 //! `shared/bench` folder to use the reference workloads; otherwise equivalent ones are generated.
+//! Hostile inputs that must stay linear: `segment/report/distinct_nongsm_50k` (split and
+//! per-character tally of 50,000 distinct non-GSM characters) and
+//! `segment/shift_all/plain_gsm_4mb` (split of 4 MiB of plain GSM-7 with all 13 national
+//! languages enabled).
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
@@ -145,5 +149,51 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// 50,000 distinct characters outside GSM-7 (CJK and beyond, no surrogates), each once.
+fn distinct_non_gsm(count: usize) -> String {
+    (0x3400u32..)
+        .filter_map(char::from_u32)
+        .filter(|ch| !smskit_segment::is_gsm7(*ch))
+        .take(count)
+        .collect()
+}
+
+/// 4 MiB of one-septet GSM-7 text (words, spaces, digits; no extension characters).
+fn plain_gsm(bytes: usize) -> String {
+    let mut rng = SplitMix64::new(0x4_0000);
+    let mut text = words(&mut rng, bytes, &[], 1);
+    text.retain(smskit_segment::is_gsm7_basic);
+    text.truncate(bytes);
+    text
+}
+
+/// Hostile inputs that must stay linear: the report's per-character tally of a text of many
+/// distinct non-GSM characters, and the shift-table choice on plain text with every language.
+fn bench_hostile(c: &mut Criterion) {
+    let distinct = distinct_non_gsm(50_000);
+    let mut group = c.benchmark_group("segment/report");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(50_000));
+    group.bench_function("distinct_nongsm_50k", |b| {
+        b.iter(|| {
+            let split = smskit_segment::split(black_box(&distinct));
+            split.non_gsm_tally().len()
+        })
+    });
+    group.finish();
+
+    let plain = plain_gsm(4 << 20);
+    let all = smskit_segment::Segmenter::new().with_languages(smskit_segment::LanguageSet::of(
+        smskit_segment::Language::ALL,
+    ));
+    let mut group = c.benchmark_group("segment/shift_all");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(plain.len() as u64));
+    group.bench_function("plain_gsm_4mb", |b| {
+        b.iter(|| all.split(black_box(&plain)).map(|split| split.parts.len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_hostile);
 criterion_main!(benches);

@@ -10,9 +10,6 @@
     reason = "each includer uses part of the checks"
 )]
 
-use core::convert::Infallible;
-
-use smskit_links::rand_core::TryRng;
 use smskit_links::{MemoryLinkStore, Rewritten, Shortener, TraceId, Tracking, Warning, find_urls};
 
 /// The GSM 03.38 basic alphabet, written out independently of the crate under test.
@@ -24,34 +21,6 @@ const BASES: [&str; 4] = [
     "https://a.example",
     "https://bücher.example/l_",
 ];
-
-/// SplitMix64, so that codes are reproducible from the input.
-#[derive(Debug)]
-pub struct SplitMix64(pub u64);
-
-impl TryRng for SplitMix64 {
-    type Error = Infallible;
-
-    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        Ok((self.try_next_u64()? >> 32) as u32)
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        Ok(z ^ (z >> 31))
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        for chunk in dst.chunks_mut(8) {
-            let bytes = self.try_next_u64()?.to_le_bytes();
-            chunk.copy_from_slice(&bytes[..chunk.len()]);
-        }
-        Ok(())
-    }
-}
 
 fn is_gsm_basic(s: &str) -> bool {
     s.chars().all(|c| GSM_BASIC.contains(c))
@@ -84,12 +53,14 @@ pub fn check_text(config: u8, seed: u8, text: &str) {
     let shortener = Shortener::new(base).expect("valid base");
     let mut tracking = Tracking::new();
     if config & 4 != 0 {
-        tracking = tracking.campaign("spring sale").source("news&letter");
+        tracking = tracking
+            .with_campaign("spring sale")
+            .with_source("news&letter");
     }
     if config & 8 != 0 {
-        tracking = tracking.medium("sms").mailing("m1");
+        tracking = tracking.with_medium("sms").with_mailing("m1");
     }
-    let mut store = MemoryLinkStore::new(SplitMix64(u64::from(seed)));
+    let mut store = MemoryLinkStore::seeded(u64::from(seed));
 
     // find_urls: ordered, on char boundaries, http(s), no trailing sentence punctuation.
     let mut previous_end = 0;

@@ -246,6 +246,47 @@ pub fn check_segmentation(input: &str, segmenter: &Segmenter) {
         assert!(input[substitution.input_offset..].starts_with(substitution.from));
         assert!(text[substitution.output_offset..].starts_with(&*substitution.to));
     }
+    // The tallies group the reports without losing or inventing an occurrence.
+    let non_gsm_tally = split.non_gsm_tally();
+    assert_eq!(
+        non_gsm_tally
+            .iter()
+            .map(|entry| entry.occurrences)
+            .sum::<usize>(),
+        split.non_gsm.len()
+    );
+    for (index, entry) in non_gsm_tally.iter().enumerate() {
+        let first = split
+            .non_gsm
+            .iter()
+            .find(|character| character.ch == entry.ch)
+            .expect("a tallied character occurs");
+        assert_eq!(entry.first_offset, first.offset);
+        assert!(
+            non_gsm_tally[..index]
+                .iter()
+                .all(|other| other.ch != entry.ch)
+        );
+    }
+    let substitution_tally = split.substitution_tally();
+    assert_eq!(
+        substitution_tally
+            .iter()
+            .map(|entry| entry.occurrences)
+            .sum::<usize>(),
+        split.substitutions.len()
+    );
+    for entry in &substitution_tally {
+        let matching = |substitution: &&smskit_segment::Substitution| {
+            substitution.from == entry.from && substitution.to == entry.to
+        };
+        assert_eq!(
+            split.substitutions.iter().filter(matching).count(),
+            entry.occurrences
+        );
+        let first = split.substitutions.iter().find(matching).expect("occurs");
+        assert_eq!(entry.first_offset, first.input_offset);
+    }
     // With national tables the two policies may pick different tables; compare without.
     if segmenter.languages().is_empty() {
         assert_eq!(

@@ -12,8 +12,8 @@
 )]
 
 use smskit_provider::twilio::{
-    MAX_CALLBACK_BYTES, TwilioStatus, compute_signature, parse_status_callback,
-    parse_status_callback_body, validate_signature,
+    MAX_CALLBACK_BYTES, SignatureValidator, TwilioStatus, parse_status_callback,
+    parse_status_callback_body,
 };
 use smskit_provider::{ErrorClass, ErrorKind, TraceStatus, parse_form};
 
@@ -75,29 +75,32 @@ pub fn check(data: &[u8]) {
         }
     }
 
-    // Signatures: what we compute validates, with and without the default port, in any
-    // parameter order; another token or another URL does not.
+    // Signatures: an empty token is refused (anyone could sign with it); what we compute
+    // validates, with and without the default port, in any parameter order; another token or
+    // another URL does not.
+    let Ok(validator) = SignatureValidator::new(&token) else {
+        assert!(token.is_empty(), "only an empty token is refused");
+        return;
+    };
     let url = "https://example.com/sms/status?trace=1";
-    let signature = compute_signature(&token, url, &params);
-    assert!(validate_signature(&token, url, &params, &signature));
-    assert!(validate_signature(
-        &token,
+    let signature = validator.sign(url, &params);
+    assert!(validator.is_valid(url, &params, &signature));
+    assert!(validator.is_valid(
         "https://example.com:443/sms/status?trace=1",
         &params,
         &signature
     ));
     let mut reversed = params.clone();
     reversed.reverse();
-    assert!(validate_signature(&token, url, &reversed, &signature));
-    let other_token = format!("{token}x");
-    assert!(!validate_signature(&other_token, url, &params, &signature));
-    assert!(!validate_signature(
-        &token,
+    assert!(validator.is_valid(url, &reversed, &signature));
+    let other = SignatureValidator::new(&format!("{token}x")).expect("a non-empty token");
+    assert!(!other.is_valid(url, &params, &signature));
+    assert!(!validator.is_valid(
         "https://example.com/sms/status?trace=2",
         &params,
         &signature
     ));
     // Arbitrary text as a signature or a URL never panics.
     let text = String::from_utf8_lossy(body);
-    let _ = validate_signature(&token, &text, &params, &text);
+    let _ = validator.is_valid(&text, &params, &text);
 }

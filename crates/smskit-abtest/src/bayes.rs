@@ -33,7 +33,7 @@
 //!
 //! Probabilities are clamped to [0, 1]; a version without trials simply keeps its uniform prior.
 
-use crate::error::AbtestError;
+use crate::error::Error;
 use crate::special::{beta_inc, beta_pdf, ln_beta, normal_cdf};
 use crate::stats::Proportion;
 
@@ -41,7 +41,7 @@ use crate::stats::Proportion;
 /// priors (see the [module documentation](self) for the method and its accuracy).
 ///
 /// # Errors
-/// [`AbtestError::NoVersions`] for an empty slice.
+/// [`Error::NoVersions`] for an empty slice.
 ///
 /// ```
 /// use smskit_abtest::{probability_best, Proportion};
@@ -55,11 +55,11 @@ use crate::stats::Proportion;
 /// ])?;
 /// assert!(p[1] > p[2] && p[2] > p[0]);
 /// assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-9);
-/// # Ok::<(), smskit_abtest::AbtestError>(())
+/// # Ok::<(), smskit_abtest::Error>(())
 /// ```
-pub fn probability_best(versions: &[Proportion]) -> Result<Vec<f64>, AbtestError> {
+pub fn probability_best(versions: &[Proportion]) -> Result<Vec<f64>, Error> {
     match versions {
-        [] => Err(AbtestError::NoVersions),
+        [] => Err(Error::NoVersions),
         [_] => Ok(vec![1.0]),
         [a, b] => {
             let b_wins = prob_greater(posterior(*a), posterior(*b));

@@ -1,5 +1,7 @@
 //! The crate's error type.
 
+use smskit_segment::Currency;
+
 /// Everything that can go wrong in this crate.
 ///
 /// Every variant names the offending input so that a caller can act on it (show it to the user,
@@ -7,7 +9,7 @@
 /// the slice the caller passed (0-based).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
-pub enum AbtestError {
+pub enum Error {
     /// The test share `pc` is outside 1..=100.
     #[error("invalid A/B test share {pc}%: it must be an integer percentage from 1 to 100")]
     InvalidShare {
@@ -17,6 +19,14 @@ pub enum AbtestError {
     /// An A/B test, a comparison or a winner selection was given no version at all.
     #[error("an A/B test needs at least one version, got none")]
     NoVersions,
+    /// An A/B test with more versions than [`MAX_VERSIONS`](crate::MAX_VERSIONS).
+    #[error("an A/B test has at most {max} versions, got {versions}")]
+    TooManyVersions {
+        /// How many versions were given.
+        versions: usize,
+        /// The most allowed.
+        max: usize,
+    },
     /// A comparison between versions was given fewer than two.
     #[error("a comparison needs at least two versions, got {versions}")]
     TooFewVersions {
@@ -57,6 +67,19 @@ pub enum AbtestError {
         expected: &'static str,
         /// The kind of this version.
         found: &'static str,
+    },
+    /// Versions report amounts in different currencies, which cannot be compared.
+    #[error(
+        "version {version} reports its amount in {found}, but earlier versions in {expected}: \
+         amounts in different currencies cannot be compared"
+    )]
+    MixedCurrencies {
+        /// Position of the first version whose currency differs.
+        version: usize,
+        /// The currency of the earlier versions.
+        expected: Currency,
+        /// The currency of this version.
+        found: Currency,
     },
     /// More successes (clicks) than trials (messages).
     #[error("{successes} successes out of {trials} trials: successes cannot exceed trials")]
@@ -116,3 +139,6 @@ pub enum AbtestError {
     #[error("the inputs are too large: the test statistic overflows")]
     NumericOverflow,
 }
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -46,7 +46,7 @@
 //! let comparison = compare_rates(&rates, Alpha::FIVE_PERCENT)?;
 //! assert!(comparison.significant());
 //! assert!(comparison.test.p_value < 0.01);
-//! # Ok::<(), smskit_abtest::AbtestError>(())
+//! # Ok::<(), smskit_abtest::Error>(())
 //! ```
 //!
 //! # Features
@@ -73,12 +73,15 @@ pub mod stats;
 pub mod winner;
 
 pub use bayes::probability_best;
-pub use error::AbtestError;
+pub use error::{Error, Result};
 pub use sample::{
-    Assignment, SAMPLE_KEY_TAG, SampleId, SamplePlan, Seed, TestShare, remaining_recipients,
-    sample_hash, sample_size,
+    Assignment, MAX_VERSIONS, SAMPLE_KEY_TAG, SampleId, SamplePlan, Seed, TestShare,
+    remaining_recipients, sample_hash, sample_size,
 };
 pub use schedule::{FinalSchedule, FinalSendStatus};
+/// The money type of amount metrics, re-exported so that callers need not depend on
+/// `smskit-segment` (and match its version) themselves.
+pub use smskit_segment::{Currency, Money};
 pub use stats::{
     Alpha, Interval, MeanSummary, Proportion, ProportionTest, RateComparison, RateSummary,
     SampleSizePlan, WelchTest, compare_rates, two_proportion_z_test, welch_t_test, wilson_interval,

@@ -32,7 +32,7 @@
 
 use siphasher::sip::SipHasher24;
 
-use crate::error::AbtestError;
+use crate::error::Error;
 
 /// The second half of the SipHash key: the bytes `smskitab` read as a little-endian `u64`.
 ///
@@ -80,7 +80,7 @@ impl TestShare {
     /// A share of `pc` percent.
     ///
     /// # Errors
-    /// [`AbtestError::InvalidShare`] unless `1 <= pc <= 100`.
+    /// [`Error::InvalidShare`] unless `1 <= pc <= 100`.
     ///
     /// ```
     /// use smskit_abtest::TestShare;
@@ -88,10 +88,10 @@ impl TestShare {
     /// assert!(TestShare::new(0).is_err());
     /// assert!(TestShare::new(101).is_err());
     /// ```
-    pub fn new(pc: u32) -> Result<Self, AbtestError> {
+    pub fn new(pc: u32) -> Result<Self, Error> {
         match u8::try_from(pc) {
             Ok(p) if (1..=100).contains(&p) => Ok(Self(p)),
-            _ => Err(AbtestError::InvalidShare { pc }),
+            _ => Err(Error::InvalidShare { pc }),
         }
     }
 
@@ -109,8 +109,8 @@ impl Default for TestShare {
 }
 
 impl TryFrom<u32> for TestShare {
-    type Error = AbtestError;
-    fn try_from(pc: u32) -> Result<Self, AbtestError> {
+    type Error = Error;
+    fn try_from(pc: u32) -> Result<Self, Error> {
         Self::new(pc)
     }
 }
@@ -198,37 +198,95 @@ pub fn sample_hash<I: SampleId + ?Sized>(seed: Seed, id: &I) -> u64 {
 /// ```
 #[must_use]
 pub fn sample_size(audience_size: usize, share: TestShare) -> usize {
-    let size = audience_size as u128 * u128::from(share.0) / 100;
-    usize::try_from(size).unwrap_or(usize::MAX).max(1)
+    // floor(N * pc / 100) with N = 100q + r is q * pc + floor(r * pc / 100): exact, and no
+    // intermediate exceeds N, so it cannot overflow.
+    let pc = usize::from(share.0);
+    let (whole, rest) = (audience_size / 100, audience_size % 100);
+    (whole * pc + rest * pc / 100).max(1)
 }
+
+/// The most versions an A/B test may have. The draw keeps one list per version; a bound far
+/// above any real test (each version gets at least 1% of the audience, so past a few hundred
+/// versions the last ones are empty) keeps a stored or mistyped plan from exhausting memory.
+pub const MAX_VERSIONS: usize = 1_000;
 
 /// How to draw the samples of an A/B test: the seed, the number of versions and the share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
+#[cfg_attr(feature = "serde", serde(try_from = "PlanRepr", into = "PlanRepr"))]
 pub struct SamplePlan {
-    /// The seed of the draw.
-    pub seed: Seed,
-    /// How many versions get a sample (at least one).
-    pub versions: usize,
-    /// The share of the audience each version gets.
-    pub share: TestShare,
+    seed: Seed,
+    versions: usize,
+    share: TestShare,
+}
+
+/// The serialized form of a [`SamplePlan`], validated on the way in.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PlanRepr {
+    seed: Seed,
+    versions: usize,
+    share: TestShare,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<PlanRepr> for SamplePlan {
+    type Error = Error;
+    fn try_from(repr: PlanRepr) -> Result<Self, Error> {
+        Ok(Self::new(repr.seed, repr.versions)?.with_share(repr.share))
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<SamplePlan> for PlanRepr {
+    fn from(plan: SamplePlan) -> Self {
+        Self {
+            seed: plan.seed,
+            versions: plan.versions,
+            share: plan.share,
+        }
+    }
 }
 
 impl SamplePlan {
     /// A plan for `versions` versions with the default 10% share.
     ///
     /// # Errors
-    /// [`AbtestError::NoVersions`] when `versions` is zero.
-    pub fn new(seed: Seed, versions: usize) -> Result<Self, AbtestError> {
+    /// [`Error::NoVersions`] when `versions` is zero, [`Error::TooManyVersions`] above
+    /// [`MAX_VERSIONS`].
+    pub fn new(seed: Seed, versions: usize) -> Result<Self, Error> {
         if versions == 0 {
-            return Err(AbtestError::NoVersions);
+            return Err(Error::NoVersions);
+        }
+        if versions > MAX_VERSIONS {
+            return Err(Error::TooManyVersions {
+                versions,
+                max: MAX_VERSIONS,
+            });
         }
         Ok(Self {
             seed,
             versions,
             share: TestShare::DEFAULT,
         })
+    }
+
+    /// The seed of the draw.
+    #[must_use]
+    pub const fn seed(&self) -> Seed {
+        self.seed
+    }
+
+    /// How many versions get a sample (1 to [`MAX_VERSIONS`]).
+    #[must_use]
+    pub const fn versions(&self) -> usize {
+        self.versions
+    }
+
+    /// The share of the audience each version gets.
+    #[must_use]
+    pub const fn share(&self) -> TestShare {
+        self.share
     }
 
     /// The same plan with another share.
@@ -257,7 +315,7 @@ impl SamplePlan {
     /// // Version B drawn later, after version A was traced, gets the same recipients.
     /// let later = SamplePlan::new(Seed::new(2024), 1)?.assign(&audience, &drawn.samples[0]);
     /// assert_eq!(later.samples[0], drawn.samples[1]);
-    /// # Ok::<(), smskit_abtest::AbtestError>(())
+    /// # Ok::<(), smskit_abtest::Error>(())
     /// ```
     #[must_use]
     pub fn assign<I, T>(&self, audience: &[I], traced: T) -> Assignment<I>
@@ -268,11 +326,8 @@ impl SamplePlan {
     {
         let ranked = rank(self.seed, audience, traced);
         let size = sample_size(ranked.audience_size, self.share);
-        let versions = self.versions.max(1);
-        // Label per audience position: version index, REMAINDER, or SKIPPED (traced / repeated).
-        const SKIPPED: usize = usize::MAX;
-        const REMAINDER: usize = usize::MAX - 1;
-        let mut label = vec![SKIPPED; audience.len()];
+        let versions = self.versions;
+        let mut label = vec![Label::Skipped; audience.len()];
         let mut counts = vec![0usize; versions];
         let mut version = 0;
         for &pos in &ranked.eligible {
@@ -280,10 +335,10 @@ impl SamplePlan {
                 version += 1;
             }
             if version < versions {
-                label[pos] = version;
+                label[pos] = Label::Version(version);
                 counts[version] += 1;
             } else {
-                label[pos] = REMAINDER;
+                label[pos] = Label::Remainder;
             }
         }
         let mut samples: Vec<Vec<I>> = counts.iter().map(|&c| Vec::with_capacity(c)).collect();
@@ -291,9 +346,9 @@ impl SamplePlan {
             Vec::with_capacity(ranked.eligible.len() - counts.iter().sum::<usize>());
         for (id, &l) in audience.iter().zip(&label) {
             match l {
-                SKIPPED => {}
-                REMAINDER => remainder.push(id.clone()),
-                v => {
+                Label::Skipped => {}
+                Label::Remainder => remainder.push(id.clone()),
+                Label::Version(v) => {
                     if let Some(sample) = samples.get_mut(v) {
                         sample.push(id.clone());
                     }
@@ -309,6 +364,17 @@ impl SamplePlan {
             duplicates: ranked.duplicates,
         }
     }
+}
+
+/// Where the draw puts one position of the audience.
+#[derive(Debug, Clone, Copy)]
+enum Label {
+    /// Already traced, or a repeat of an earlier id.
+    Skipped,
+    /// Not drawn: left for the winner.
+    Remainder,
+    /// In the sample of this version.
+    Version(usize),
 }
 
 /// The outcome of a draw: the sample of each version and the remainder.
@@ -505,9 +571,6 @@ mod tests {
 
     #[test]
     fn zero_versions_is_an_error() {
-        assert_eq!(
-            SamplePlan::new(Seed::new(1), 0),
-            Err(AbtestError::NoVersions)
-        );
+        assert_eq!(SamplePlan::new(Seed::new(1), 0), Err(Error::NoVersions));
     }
 }

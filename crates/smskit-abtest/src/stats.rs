@@ -13,7 +13,7 @@
 
 use std::cmp::Ordering;
 
-use crate::error::AbtestError;
+use crate::error::Error;
 use crate::special::{
     normal_critical, normal_quantile, normal_two_sided, student_t_critical, student_t_two_sided,
 };
@@ -32,20 +32,20 @@ impl Alpha {
     /// A significance level.
     ///
     /// # Errors
-    /// [`AbtestError::InvalidAlpha`] unless `0 < alpha < 1`.
+    /// [`Error::InvalidAlpha`] unless `0 < alpha < 1`.
     ///
     /// ```
     /// use smskit_abtest::Alpha;
     /// assert_eq!(Alpha::new(0.01)?.confidence(), 0.99);
     /// assert!(Alpha::new(0.0).is_err());
     /// assert!(Alpha::new(f64::NAN).is_err());
-    /// # Ok::<(), smskit_abtest::AbtestError>(())
+    /// # Ok::<(), smskit_abtest::Error>(())
     /// ```
-    pub fn new(alpha: f64) -> Result<Self, AbtestError> {
+    pub fn new(alpha: f64) -> Result<Self, Error> {
         if alpha > 0.0 && alpha < 1.0 {
             Ok(Self(alpha))
         } else {
-            Err(AbtestError::InvalidAlpha { alpha })
+            Err(Error::InvalidAlpha { alpha })
         }
     }
 
@@ -69,8 +69,8 @@ impl Default for Alpha {
 }
 
 impl TryFrom<f64> for Alpha {
-    type Error = AbtestError;
-    fn try_from(alpha: f64) -> Result<Self, AbtestError> {
+    type Error = Error;
+    fn try_from(alpha: f64) -> Result<Self, Error> {
         Self::new(alpha)
     }
 }
@@ -103,8 +103,8 @@ struct ProportionRepr {
 
 #[cfg(feature = "serde")]
 impl TryFrom<ProportionRepr> for Proportion {
-    type Error = AbtestError;
-    fn try_from(r: ProportionRepr) -> Result<Self, AbtestError> {
+    type Error = Error;
+    fn try_from(r: ProportionRepr) -> Result<Self, Error> {
         Self::new(r.successes, r.trials)
     }
 }
@@ -123,7 +123,7 @@ impl Proportion {
     /// `successes` out of `trials`.
     ///
     /// # Errors
-    /// [`AbtestError::SuccessesExceedTrials`] when `successes > trials`.
+    /// [`Error::SuccessesExceedTrials`] when `successes > trials`.
     ///
     /// ```
     /// use smskit_abtest::Proportion;
@@ -131,11 +131,11 @@ impl Proportion {
     /// assert_eq!(p.rate(), 0.03);
     /// assert_eq!(Proportion::new(0, 0)?.rate(), 0.0); // no trials: rate 0, never NaN
     /// assert!(Proportion::new(5, 4).is_err());
-    /// # Ok::<(), smskit_abtest::AbtestError>(())
+    /// # Ok::<(), smskit_abtest::Error>(())
     /// ```
-    pub fn new(successes: u64, trials: u64) -> Result<Self, AbtestError> {
+    pub fn new(successes: u64, trials: u64) -> Result<Self, Error> {
         if successes > trials {
-            return Err(AbtestError::SuccessesExceedTrials { successes, trials });
+            return Err(Error::SuccessesExceedTrials { successes, trials });
         }
         Ok(Self { successes, trials })
     }
@@ -208,7 +208,7 @@ impl Interval {
 /// let ci = wilson_interval(Proportion::new(0, 50)?, Alpha::FIVE_PERCENT);
 /// assert_eq!(ci.low, 0.0);
 /// assert!((ci.high - 0.0713).abs() < 1e-4);
-/// # Ok::<(), smskit_abtest::AbtestError>(())
+/// # Ok::<(), smskit_abtest::Error>(())
 /// ```
 #[must_use]
 pub fn wilson_interval(p: Proportion, alpha: Alpha) -> Interval {
@@ -271,7 +271,7 @@ pub struct ProportionTest {
 /// assert!((test.z - 2.881_586).abs() < 1e-6);
 /// assert!(test.p_value < 0.005 && test.significant);
 /// assert!(test.interval.contains(0.015));
-/// # Ok::<(), smskit_abtest::AbtestError>(())
+/// # Ok::<(), smskit_abtest::Error>(())
 /// ```
 #[must_use]
 pub fn two_proportion_z_test(a: Proportion, b: Proportion, alpha: Alpha) -> ProportionTest {
@@ -352,7 +352,7 @@ impl RateComparison {
 /// by exact rate, then by trials, then by position).
 ///
 /// # Errors
-/// [`AbtestError::TooFewVersions`] with fewer than two versions.
+/// [`Error::TooFewVersions`] with fewer than two versions.
 ///
 /// ```
 /// use smskit_abtest::{compare_rates, Alpha, Proportion};
@@ -361,11 +361,11 @@ impl RateComparison {
 /// assert_eq!(cmp.leader, 1);
 /// assert!(cmp.significant());
 /// assert!(cmp.versions[1].probability_best > 0.98);
-/// # Ok::<(), smskit_abtest::AbtestError>(())
+/// # Ok::<(), smskit_abtest::Error>(())
 /// ```
-pub fn compare_rates(versions: &[Proportion], alpha: Alpha) -> Result<RateComparison, AbtestError> {
+pub fn compare_rates(versions: &[Proportion], alpha: Alpha) -> Result<RateComparison, Error> {
     if versions.len() < 2 {
-        return Err(AbtestError::TooFewVersions {
+        return Err(Error::TooFewVersions {
             versions: versions.len(),
         });
     }
@@ -410,21 +410,21 @@ impl MeanSummary {
     /// A summary.
     ///
     /// # Errors
-    /// [`AbtestError::InvalidSummary`] when the mean or variance is not finite or the variance is
+    /// [`Error::InvalidSummary`] when the mean or variance is not finite or the variance is
     /// negative.
-    pub fn new(mean: f64, variance: f64, n: u64) -> Result<Self, AbtestError> {
+    pub fn new(mean: f64, variance: f64, n: u64) -> Result<Self, Error> {
         if !mean.is_finite() {
-            return Err(AbtestError::InvalidSummary {
+            return Err(Error::InvalidSummary {
                 reason: "the mean is not finite",
             });
         }
         if !variance.is_finite() {
-            return Err(AbtestError::InvalidSummary {
+            return Err(Error::InvalidSummary {
                 reason: "the variance is not finite",
             });
         }
         if variance < 0.0 {
-            return Err(AbtestError::InvalidSummary {
+            return Err(Error::InvalidSummary {
                 reason: "the variance is negative",
             });
         }
@@ -454,9 +454,9 @@ pub struct WelchTest {
 /// Welch's unequal-variances t-test of `b` against `a` (two-sided), for amount metrics.
 ///
 /// # Errors
-/// [`AbtestError::InsufficientData`] when a version has fewer than 2 observations,
-/// [`AbtestError::InvalidSummary`] for a summary built by hand with non-finite or negative values,
-/// [`AbtestError::NumericOverflow`] when the statistic overflows `f64`.
+/// [`Error::InsufficientData`] when a version has fewer than 2 observations,
+/// [`Error::InvalidSummary`] for a summary built by hand with non-finite or negative values,
+/// [`Error::NumericOverflow`] when the statistic overflows `f64`.
 ///
 /// ```
 /// use smskit_abtest::{welch_t_test, Alpha, MeanSummary};
@@ -465,17 +465,13 @@ pub struct WelchTest {
 /// let test = welch_t_test(&a, &b, Alpha::FIVE_PERCENT)?;
 /// assert!((test.t - 2.860_388).abs() < 1e-6);
 /// assert!(test.significant);
-/// # Ok::<(), smskit_abtest::AbtestError>(())
+/// # Ok::<(), smskit_abtest::Error>(())
 /// ```
-pub fn welch_t_test(
-    a: &MeanSummary,
-    b: &MeanSummary,
-    alpha: Alpha,
-) -> Result<WelchTest, AbtestError> {
+pub fn welch_t_test(a: &MeanSummary, b: &MeanSummary, alpha: Alpha) -> Result<WelchTest, Error> {
     for s in [a, b] {
         MeanSummary::new(s.mean, s.variance, s.n)?;
         if s.n < 2 {
-            return Err(AbtestError::InsufficientData { n: s.n });
+            return Err(Error::InsufficientData { n: s.n });
         }
     }
     let (na, nb) = (a.n as f64, b.n as f64);
@@ -484,7 +480,7 @@ pub fn welch_t_test(
     let vb = b.variance / nb;
     let se2 = va + vb;
     if !difference.is_finite() || !se2.is_finite() {
-        return Err(AbtestError::NumericOverflow);
+        return Err(Error::NumericOverflow);
     }
     if se2 == 0.0 {
         let (t, p_value) = if difference == 0.0 {
@@ -511,7 +507,7 @@ pub fn welch_t_test(
     let (sa, sb) = (va / scale, vb / scale);
     let df = (sa + sb).powi(2) / (sa * sa / (na - 1.0) + sb * sb / (nb - 1.0));
     if !t.is_finite() || !df.is_finite() {
-        return Err(AbtestError::NumericOverflow);
+        return Err(Error::NumericOverflow);
     }
     let p_value = student_t_two_sided(t, df);
     let margin = student_t_critical(alpha.0, df) * se;
@@ -575,30 +571,30 @@ impl SampleSizePlan {
     /// The number of recipients each version needs.
     ///
     /// # Errors
-    /// [`AbtestError::InvalidBaseline`], [`AbtestError::InvalidEffect`],
-    /// [`AbtestError::InvalidPower`] for out-of-range inputs; [`AbtestError::SampleSizeOverflow`]
+    /// [`Error::InvalidBaseline`], [`Error::InvalidEffect`],
+    /// [`Error::InvalidPower`] for out-of-range inputs; [`Error::SampleSizeOverflow`]
     /// when the answer does not fit in a `u64`.
     ///
     /// ```
     /// use smskit_abtest::SampleSizePlan;
     /// // 5% -> 6% at alpha 0.05, power 0.8.
     /// assert_eq!(SampleSizePlan::new(0.05, 0.01).per_version()?, 8158);
-    /// # Ok::<(), smskit_abtest::AbtestError>(())
+    /// # Ok::<(), smskit_abtest::Error>(())
     /// ```
-    pub fn per_version(&self) -> Result<u64, AbtestError> {
+    pub fn per_version(&self) -> Result<u64, Error> {
         let p1 = self.baseline;
         if !(p1 > 0.0 && p1 < 1.0) {
-            return Err(AbtestError::InvalidBaseline { baseline: p1 });
+            return Err(Error::InvalidBaseline { baseline: p1 });
         }
         let p2 = p1 + self.mde;
         if self.mde == 0.0 || !(p2 > 0.0 && p2 < 1.0) {
-            return Err(AbtestError::InvalidEffect {
+            return Err(Error::InvalidEffect {
                 baseline: p1,
                 mde: self.mde,
             });
         }
         if !(self.power > 0.0 && self.power < 1.0) {
-            return Err(AbtestError::InvalidPower { power: self.power });
+            return Err(Error::InvalidPower { power: self.power });
         }
         let z_alpha = normal_critical(self.alpha.0);
         let z_power = normal_quantile(self.power);
@@ -608,7 +604,7 @@ impl SampleSizePlan {
         let n = (root * root / ((p2 - p1) * (p2 - p1))).ceil();
         // A power below 1/2 can make the bracket negative; its square is still the formula's value.
         if !n.is_finite() || n >= 18_446_744_073_709_551_616.0 {
-            return Err(AbtestError::SampleSizeOverflow);
+            return Err(Error::SampleSizeOverflow);
         }
         Ok(n as u64)
     }
@@ -655,7 +651,7 @@ mod tests {
         let one = MeanSummary::new(6.0, 0.0, 1).unwrap();
         assert_eq!(
             welch_t_test(&a, &one, Alpha::FIVE_PERCENT),
-            Err(AbtestError::InsufficientData { n: 1 })
+            Err(Error::InsufficientData { n: 1 })
         );
         assert!(MeanSummary::new(f64::NAN, 1.0, 3).is_err());
         assert!(MeanSummary::new(1.0, -1.0, 3).is_err());
@@ -663,7 +659,7 @@ mod tests {
         let low = MeanSummary::new(-f64::MAX, f64::MAX, 2).unwrap();
         assert_eq!(
             welch_t_test(&low, &huge, Alpha::FIVE_PERCENT),
-            Err(AbtestError::NumericOverflow)
+            Err(Error::NumericOverflow)
         );
     }
 
@@ -671,23 +667,23 @@ mod tests {
     fn sample_size_validation() {
         assert!(matches!(
             SampleSizePlan::new(0.0, 0.01).per_version(),
-            Err(AbtestError::InvalidBaseline { .. })
+            Err(Error::InvalidBaseline { .. })
         ));
         assert!(matches!(
             SampleSizePlan::new(0.5, 0.0).per_version(),
-            Err(AbtestError::InvalidEffect { .. })
+            Err(Error::InvalidEffect { .. })
         ));
         assert!(matches!(
             SampleSizePlan::new(0.5, 0.6).per_version(),
-            Err(AbtestError::InvalidEffect { .. })
+            Err(Error::InvalidEffect { .. })
         ));
         assert!(matches!(
             SampleSizePlan::new(0.5, 0.1).with_power(1.0).per_version(),
-            Err(AbtestError::InvalidPower { .. })
+            Err(Error::InvalidPower { .. })
         ));
         assert_eq!(
             SampleSizePlan::new(0.5, 1e-300).per_version(),
-            Err(AbtestError::SampleSizeOverflow)
+            Err(Error::SampleSizeOverflow)
         );
         // A negative effect (detecting a drop) is allowed.
         assert!(SampleSizePlan::new(0.06, -0.01).per_version().unwrap() > 8000);

@@ -5,8 +5,8 @@
 //! - [`Selection::ClicksRatio`] (the default for SMS): `clicked / max(sent, 1)`, compared exactly
 //!   as fractions (`1/3` ties with `2/6`);
 //! - [`Selection::Metric`]: the value the application supplies per version ([`MetricValue`]: a
-//!   count such as leads or quotations, or an amount in minor units such as revenue), highest or
-//!   lowest wins according to the [`Goal`];
+//!   count such as leads or quotations, or an exact amount of [`Money`] such as revenue, every
+//!   version in the same currency), highest or lowest wins according to the [`Goal`];
 //! - [`Selection::Manual`]: the user's choice, which must be a finished version.
 //!
 //! **Tie-break** (deterministic): among versions with the same score, for the clicks ratio the
@@ -16,7 +16,9 @@
 
 use std::cmp::Ordering;
 
-use crate::error::AbtestError;
+use smskit_segment::Money;
+
+use crate::error::Error;
 
 /// Whether a version has finished sending its sample.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -31,6 +33,18 @@ pub enum VersionState {
 }
 
 /// A value of the application's own metric for one version.
+///
+/// ```
+/// use smskit_abtest::{Currency, Goal, MetricValue, Money, Selection, VersionOutcome, select_winner};
+/// let eur = Currency::new("EUR")?;
+/// let versions = [
+///     VersionOutcome::finished(500, 21).with_metric(MetricValue::Amount(Money::parse("1250.40", eur)?)),
+///     VersionOutcome::finished(500, 43).with_metric(MetricValue::Amount(Money::parse("980", eur)?)),
+/// ];
+/// // More clicks, less revenue: by revenue the first version wins.
+/// assert_eq!(select_winner(&versions, Selection::Metric(Goal::Maximize))?.version, 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
@@ -38,8 +52,9 @@ pub enum VersionState {
 pub enum MetricValue {
     /// A count (leads, quotations, orders, replies...).
     Count(u64),
-    /// An amount in integer minor units of one currency (revenue in cents...).
-    Amount(i64),
+    /// An exact amount of money (revenue...). Amounts compare only within one currency: versions
+    /// in different currencies are an error, never converted.
+    Amount(Money),
 }
 
 impl MetricValue {
@@ -53,7 +68,7 @@ impl MetricValue {
     fn as_i128(self) -> i128 {
         match self {
             Self::Count(v) => i128::from(v),
-            Self::Amount(v) => i128::from(v),
+            Self::Amount(v) => i128::from(v.micros()),
         }
     }
 }
@@ -158,13 +173,13 @@ pub struct Winner {
 /// Chooses the winner among the finished versions.
 ///
 /// # Errors
-/// - [`AbtestError::NoVersions`] for an empty slice, [`AbtestError::NoFinishedVersion`] when no
+/// - [`Error::NoVersions`] for an empty slice, [`Error::NoFinishedVersion`] when no
 ///   version finished;
-/// - [`AbtestError::UnknownVersion`] / [`AbtestError::VersionNotFinished`] for a bad manual choice;
-/// - [`AbtestError::SuccessesExceedTrials`] when a finished version reports more clicks than
+/// - [`Error::UnknownVersion`] / [`Error::VersionNotFinished`] for a bad manual choice;
+/// - [`Error::SuccessesExceedTrials`] when a finished version reports more clicks than
 ///   messages (clicks ratio);
-/// - [`AbtestError::MissingMetric`] / [`AbtestError::MixedMetrics`] for a metric selection whose
-///   values are absent or of different kinds.
+/// - [`Error::MissingMetric`] / [`Error::MixedMetrics`] / [`Error::MixedCurrencies`] for a
+///   metric selection whose values are absent, of different kinds or in different currencies.
 ///
 /// ```
 /// use smskit_abtest::{select_winner, Selection, VersionOutcome};
@@ -177,14 +192,11 @@ pub struct Winner {
 /// let winner = select_winner(&versions, Selection::ClicksRatio)?;
 /// assert_eq!(winner.version, 1);
 /// assert_eq!(winner.competitors, 2);
-/// # Ok::<(), smskit_abtest::AbtestError>(())
+/// # Ok::<(), smskit_abtest::Error>(())
 /// ```
-pub fn select_winner(
-    versions: &[VersionOutcome],
-    selection: Selection,
-) -> Result<Winner, AbtestError> {
+pub fn select_winner(versions: &[VersionOutcome], selection: Selection) -> Result<Winner, Error> {
     if versions.is_empty() {
-        return Err(AbtestError::NoVersions);
+        return Err(Error::NoVersions);
     }
     let finished: Vec<usize> = versions
         .iter()
@@ -193,12 +205,12 @@ pub fn select_winner(
         .map(|(i, _)| i)
         .collect();
     if let Selection::Manual(version) = selection {
-        let chosen = versions.get(version).ok_or(AbtestError::UnknownVersion {
+        let chosen = versions.get(version).ok_or(Error::UnknownVersion {
             version,
             versions: versions.len(),
         })?;
         if chosen.state != VersionState::Finished {
-            return Err(AbtestError::VersionNotFinished { version });
+            return Err(Error::VersionNotFinished { version });
         }
         return Ok(Winner {
             version,
@@ -207,27 +219,19 @@ pub fn select_winner(
         });
     }
     if finished.is_empty() {
-        return Err(AbtestError::NoFinishedVersion);
+        return Err(Error::NoFinishedVersion);
     }
 
     match selection {
         Selection::Metric(goal) => {
-            let mut kind: Option<&'static str> = None;
+            let mut first: Option<MetricValue> = None;
             let mut scored = Vec::with_capacity(finished.len());
             for &i in &finished {
                 let value = versions[i]
                     .metric
-                    .ok_or(AbtestError::MissingMetric { version: i })?;
-                match kind {
-                    Some(k) if k != value.kind() => {
-                        return Err(AbtestError::MixedMetrics {
-                            version: i,
-                            expected: k,
-                            found: value.kind(),
-                        });
-                    }
-                    _ => kind = Some(value.kind()),
-                }
+                    .ok_or(Error::MissingMetric { version: i })?;
+                let reference = *first.get_or_insert(value);
+                comparable(reference, value, i)?;
                 scored.push((i, value.as_i128()));
             }
             let better = |a: i128, b: i128| match goal {
@@ -246,7 +250,7 @@ pub fn select_winner(
             for &i in &finished {
                 let v = &versions[i];
                 if v.clicked > v.sent {
-                    return Err(AbtestError::SuccessesExceedTrials {
+                    return Err(Error::SuccessesExceedTrials {
                         successes: v.clicked,
                         trials: v.sent,
                     });
@@ -259,6 +263,28 @@ pub fn select_winner(
                 |x, y| x.1.2.cmp(&y.1.2),
             ))
         }
+    }
+}
+
+/// Checks that `value` (of the version at `version`) can be compared with `reference`, the
+/// value of the first competing version: same kind and, for amounts, same currency.
+fn comparable(reference: MetricValue, value: MetricValue, version: usize) -> Result<(), Error> {
+    match (reference, value) {
+        (MetricValue::Amount(expected), MetricValue::Amount(found))
+            if expected.currency() != found.currency() =>
+        {
+            Err(Error::MixedCurrencies {
+                version,
+                expected: expected.currency(),
+                found: found.currency(),
+            })
+        }
+        _ if reference.kind() != value.kind() => Err(Error::MixedMetrics {
+            version,
+            expected: reference.kind(),
+            found: value.kind(),
+        }),
+        _ => Ok(()),
     }
 }
 

@@ -103,9 +103,9 @@ fn assignment_golden_vectors() {
         // Drawing the versions one at a time, tracing as we go, gives the same samples.
         let mut traced_so_far = traced.clone();
         for (v, sample) in expected.iter().enumerate() {
-            let single = SamplePlan::new(plan.seed, 1)
+            let single = SamplePlan::new(plan.seed(), 1)
                 .unwrap()
-                .with_share(plan.share);
+                .with_share(plan.share());
             let one = single.assign(&audience, &traced_so_far);
             assert_eq!(&one.samples[0], sample, "{name}: version {v} drawn alone");
             traced_so_far.extend(sample.iter().cloned());

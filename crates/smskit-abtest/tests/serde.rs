@@ -16,7 +16,9 @@ fn plans_and_outcomes_round_trip() {
     assert_eq!(json, r#"{"seed":77,"versions":3,"share":15}"#);
     assert_eq!(serde_json::from_str::<SamplePlan>(&json).unwrap(), plan);
 
-    let outcome = VersionOutcome::finished(100, 7).with_metric(MetricValue::Amount(1999));
+    let outcome = VersionOutcome::finished(100, 7).with_metric(MetricValue::Amount(
+        smskit_abtest::Money::from_micros(19_990_000, smskit_abtest::Currency::new("EUR").unwrap()),
+    ));
     let json = serde_json::to_string(&outcome).unwrap();
     assert_eq!(
         serde_json::from_str::<VersionOutcome>(&json).unwrap(),
@@ -77,4 +79,17 @@ fn invalid_stored_values_are_rejected() {
         serde_json::to_string(&p).unwrap(),
         r#"{"successes":4,"trials":5}"#
     );
+}
+
+#[test]
+fn stored_plans_are_validated() {
+    // A stored plan used to be taken as is: zero versions were silently drawn as one, and
+    // usize::MAX versions aborted the draw.
+    for json in [
+        r#"{"seed":1,"versions":0,"share":10}"#,
+        r#"{"seed":1,"versions":18446744073709551615,"share":10}"#,
+        r#"{"seed":1,"versions":2,"share":0}"#,
+    ] {
+        assert!(serde_json::from_str::<SamplePlan>(json).is_err(), "{json}");
+    }
 }

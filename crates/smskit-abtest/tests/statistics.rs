@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use smskit_abtest::{
-    AbtestError, Alpha, MeanSummary, Proportion, SampleSizePlan, compare_rates, probability_best,
+    Alpha, Error, MeanSummary, Proportion, SampleSizePlan, compare_rates, probability_best,
     two_proportion_z_test, welch_t_test, wilson_interval,
 };
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
@@ -180,7 +180,7 @@ proptest! {
                 prop_assert!((0.0..=1.0).contains(&t.p_value));
                 prop_assert!(!t.interval.low.is_nan() && !t.interval.high.is_nan());
             }
-            Err(e) => prop_assert_eq!(e, AbtestError::NumericOverflow),
+            Err(e) => prop_assert_eq!(e, Error::NumericOverflow),
         }
     }
 }
@@ -208,13 +208,13 @@ fn comparison_picks_the_two_best_versions() {
     assert_eq!(cmp.test.p_value, 1.0);
     assert_eq!(
         compare_rates(&tied[..1], Alpha::FIVE_PERCENT),
-        Err(AbtestError::TooFewVersions { versions: 1 })
+        Err(Error::TooFewVersions { versions: 1 })
     );
 }
 
 #[test]
 fn probability_best_edge_cases() {
-    assert_eq!(probability_best(&[]), Err(AbtestError::NoVersions));
+    assert_eq!(probability_best(&[]), Err(Error::NoVersions));
     assert_eq!(
         probability_best(&[Proportion::new(3, 9).unwrap()]).unwrap(),
         vec![1.0]
@@ -231,29 +231,26 @@ fn probability_best_edge_cases() {
 fn invalid_inputs_are_typed_errors() {
     assert_eq!(
         Proportion::new(3, 2),
-        Err(AbtestError::SuccessesExceedTrials {
+        Err(Error::SuccessesExceedTrials {
             successes: 3,
             trials: 2
         })
     );
     for bad in [0.0, 1.0, -0.5, f64::NAN, f64::INFINITY] {
-        assert!(matches!(
-            Alpha::new(bad),
-            Err(AbtestError::InvalidAlpha { .. })
-        ));
+        assert!(matches!(Alpha::new(bad), Err(Error::InvalidAlpha { .. })));
     }
     assert!(matches!(
         SampleSizePlan::new(f64::NAN, 0.1).per_version(),
-        Err(AbtestError::InvalidBaseline { .. })
+        Err(Error::InvalidBaseline { .. })
     ));
     assert!(matches!(
         SampleSizePlan::new(0.1, f64::NAN).per_version(),
-        Err(AbtestError::InvalidEffect { .. })
+        Err(Error::InvalidEffect { .. })
     ));
     assert!(matches!(
         SampleSizePlan::new(0.1, 0.1)
             .with_power(f64::NAN)
             .per_version(),
-        Err(AbtestError::InvalidPower { .. })
+        Err(Error::InvalidPower { .. })
     ));
 }

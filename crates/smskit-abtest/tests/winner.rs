@@ -3,12 +3,21 @@
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use proptest::prelude::*;
 use smskit_abtest::{
-    AbtestError, FinalSchedule, FinalSendStatus, Goal, MetricValue, Selection, VersionOutcome,
-    select_winner,
+    Currency, Error, FinalSchedule, FinalSendStatus, Goal, MetricValue, Money, Selection,
+    VersionOutcome, select_winner,
 };
 
 fn finished(sent: u64, clicked: u64) -> VersionOutcome {
     VersionOutcome::finished(sent, clicked)
+}
+
+fn currency(code: &str) -> Currency {
+    Currency::new(code).unwrap()
+}
+
+/// `cents` hundredths of a euro.
+fn eur(cents: i64) -> MetricValue {
+    MetricValue::Amount(Money::from_micros(cents * 10_000, currency("EUR")))
 }
 
 #[test]
@@ -43,9 +52,9 @@ fn ratio_ties_are_exact_and_broken_by_sent_then_position() {
 #[test]
 fn metric_selection_maximizes_or_minimizes() {
     let versions = [
-        finished(100, 1).with_metric(MetricValue::Amount(12_50)),
-        finished(100, 9).with_metric(MetricValue::Amount(-3_00)),
-        finished(100, 5).with_metric(MetricValue::Amount(40_00)),
+        finished(100, 1).with_metric(eur(12_50)),
+        finished(100, 9).with_metric(eur(-3_00)),
+        finished(100, 5).with_metric(eur(40_00)),
     ];
     assert_eq!(
         select_winner(&versions, Selection::Metric(Goal::Maximize))
@@ -81,16 +90,16 @@ fn metric_errors_are_typed() {
     ];
     assert_eq!(
         select_winner(&missing, Selection::Metric(Goal::Maximize)),
-        Err(AbtestError::MissingMetric { version: 1 })
+        Err(Error::MissingMetric { version: 1 })
     );
     let mixed = [
         finished(1, 0).with_metric(MetricValue::Count(1)),
-        finished(1, 0).with_metric(MetricValue::Amount(1)),
+        finished(1, 0).with_metric(eur(1)),
     ];
     let err = select_winner(&mixed, Selection::Metric(Goal::Maximize)).unwrap_err();
     assert_eq!(
         err,
-        AbtestError::MixedMetrics {
+        Error::MixedMetrics {
             version: 1,
             expected: "count",
             found: "amount"
@@ -118,11 +127,11 @@ fn no_finished_version_is_an_error() {
     ];
     assert_eq!(
         select_winner(&versions, Selection::ClicksRatio),
-        Err(AbtestError::NoFinishedVersion)
+        Err(Error::NoFinishedVersion)
     );
     assert_eq!(
         select_winner(&[], Selection::ClicksRatio),
-        Err(AbtestError::NoVersions)
+        Err(Error::NoVersions)
     );
 }
 
@@ -133,11 +142,11 @@ fn manual_choice_must_exist_and_be_finished() {
     assert_eq!((w.version, w.competitors), (0, 1));
     assert_eq!(
         select_winner(&versions, Selection::Manual(1)),
-        Err(AbtestError::VersionNotFinished { version: 1 })
+        Err(Error::VersionNotFinished { version: 1 })
     );
     assert_eq!(
         select_winner(&versions, Selection::Manual(5)),
-        Err(AbtestError::UnknownVersion {
+        Err(Error::UnknownVersion {
             version: 5,
             versions: 2
         })
@@ -149,7 +158,7 @@ fn impossible_counts_are_rejected() {
     let versions = [finished(10, 11)];
     assert_eq!(
         select_winner(&versions, Selection::ClicksRatio),
-        Err(AbtestError::SuccessesExceedTrials {
+        Err(Error::SuccessesExceedTrials {
             successes: 11,
             trials: 10
         })
@@ -170,7 +179,7 @@ proptest! {
             .collect();
         match select_winner(&versions, Selection::ClicksRatio) {
             Err(e) => {
-                prop_assert_eq!(e, AbtestError::NoFinishedVersion);
+                prop_assert_eq!(e, Error::NoFinishedVersion);
                 prop_assert!(raw.iter().all(|r| !r.2));
             }
             Ok(w) => {
@@ -233,4 +242,41 @@ fn final_send_status_covers_every_case() {
         schedule.status(at(13), Selection::Manual(0), &done),
         FinalSendStatus::AwaitingManualChoice
     );
+}
+
+#[test]
+fn amounts_in_different_currencies_are_refused() {
+    let usd = MetricValue::Amount(Money::from_micros(50_000_000, currency("USD")));
+    let mixed = [
+        finished(100, 1).with_metric(eur(40_00)),
+        finished(100, 1).with_metric(eur(10_00)),
+        finished(100, 1).with_metric(usd),
+    ];
+    let err = select_winner(&mixed, Selection::Metric(Goal::Maximize)).unwrap_err();
+    assert_eq!(
+        err,
+        Error::MixedCurrencies {
+            version: 2,
+            expected: currency("EUR"),
+            found: currency("USD"),
+        }
+    );
+    let message = err.to_string();
+    assert!(
+        message.contains("version 2") && message.contains("USD") && message.contains("EUR"),
+        "{message}"
+    );
+    // Amounts compare exactly, below the cent too.
+    let close = [
+        finished(100, 1).with_metric(MetricValue::Amount(Money::from_micros(
+            1_000_001,
+            currency("EUR"),
+        ))),
+        finished(100, 1).with_metric(MetricValue::Amount(Money::from_micros(
+            1_000_002,
+            currency("EUR"),
+        ))),
+    ];
+    let w = select_winner(&close, Selection::Metric(Goal::Maximize)).unwrap();
+    assert_eq!((w.version, w.tied_with.len()), (1, 0));
 }

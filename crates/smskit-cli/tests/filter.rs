@@ -208,3 +208,106 @@ fn the_domain_can_come_from_stdin() {
     assert!(output.status.success());
     assert_eq!(stdout(&output), "[3]\n");
 }
+
+/// The shared runner, under its own name so that it does not clash with a `mod common` above.
+#[path = "common/mod.rs"]
+pub mod shared_runner;
+
+/// Regressions of issue 9, on the shared runner.
+mod hardening {
+    use super::shared_runner::{code, smskit, stderr, stdout};
+
+    /// A dataset file under the system temporary directory, removed on drop.
+    struct Scratch(std::path::PathBuf);
+
+    impl Scratch {
+        fn new(name: &str, content: &str) -> Self {
+            let path = std::env::temp_dir().join(format!(
+                "smskit-filter-hardening-{}-{name}",
+                std::process::id()
+            ));
+            std::fs::write(&path, content).unwrap();
+            Scratch(path)
+        }
+
+        fn path(&self) -> &str {
+            self.0.to_str().unwrap()
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    #[test]
+    fn dataset_errors_point_at_the_dataset_not_the_domain() {
+        // A relational field whose comodel is missing from the dataset.
+        let data = Scratch::new(
+            "comodel.json",
+            r#"{"models": {"res.partner": {
+                "fields": {"country_id": {"type": "many2one", "comodel": "res.country"}},
+                "records": [{"id": 1, "country_id": 3}]}}}"#,
+        );
+        let args = |domain| {
+            vec![
+                "filter",
+                "--data",
+                data.path(),
+                "--model",
+                "res.partner",
+                "--domain",
+                domain,
+            ]
+        };
+        let output = smskit(&args("[('country_id.code', '=', 'BE')]")).output();
+        assert_eq!(code(&output), 2);
+        let message = stderr(&output);
+        assert!(message.contains(data.path()), "{message}");
+        assert!(
+            message.contains("field res.partner.country_id: its comodel \"res.country\""),
+            "{message}"
+        );
+        assert!(
+            !message.contains("-->"),
+            "no caret into the domain: {message}"
+        );
+
+        // A bad value: the record and its line and column in the file.
+        let data = Scratch::new(
+            "value.json",
+            "{\"models\": {\"p\": {\"fields\": {\"n\": \"integer\"},\n\"records\": [{\"id\": 1, \"n\": \"x\"}]}}}",
+        );
+        let output = smskit(&[
+            "filter",
+            "--data",
+            data.path(),
+            "--model",
+            "p",
+            "--domain",
+            "[('n', '=', 1)]",
+        ])
+        .output();
+        assert_eq!(code(&output), 2, "{}", stdout(&output));
+        let message = stderr(&output);
+        assert!(message.contains(data.path()), "{message}");
+        assert!(message.contains("record 1 of p, field \"n\""), "{message}");
+        assert!(message.contains("line 2 column"), "{message}");
+    }
+
+    #[test]
+    fn help_documents_the_dataset_format() {
+        let help = smskit(&["filter", "--help"]).ok();
+        for needle in [
+            "\"models\"",
+            "\"fields\"",
+            "\"records\"",
+            "comodel",
+            "many2one",
+            "null",
+        ] {
+            assert!(help.contains(needle), "{needle} missing from:\n{help}");
+        }
+    }
+}

@@ -111,3 +111,43 @@ fn numbers_from_standard_input() {
     assert_eq!(code(&output), 0);
     assert_eq!(stdout(&output), "+33612345678\n+447400123456\n");
 }
+
+/// The shared runner, under its own name so that it does not clash with a `mod common` above.
+#[path = "common/mod.rs"]
+pub mod shared_runner;
+
+/// Regressions of issue 9 (hostile input), on the shared runner.
+mod hardening {
+    use super::shared_runner::{code, smskit, stdout};
+
+    #[test]
+    fn invalid_utf8_on_stdin_is_one_error_line_and_the_rest_is_read() {
+        let input = b"06 12 34 56 78\n\xff\xfe 06\r\n+44 7400 123456\n";
+        let output = smskit(&["phone", "normalize", "--country", "FR"])
+            .stdin(input)
+            .output();
+        assert_eq!(code(&output), 1);
+        let lines: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert_eq!(lines[0], "+33612345678");
+        assert!(
+            lines[1].starts_with("error: line 2 is not valid UTF-8"),
+            "{lines:?}"
+        );
+        assert_eq!(lines[2], "+447400123456");
+
+        let output = smskit(&["phone", "normalize", "--json", "--country", "FR"])
+            .stdin(input)
+            .output();
+        assert_eq!(code(&output), 1);
+        let values: Vec<serde_json::Value> = stdout(&output)
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        assert_eq!(values.len(), 3);
+        assert_eq!(values[1]["kind"], "unparsable");
+        assert_eq!(values[1]["line"], 2);
+        assert_eq!(values[1]["input"], "\u{fffd}\u{fffd} 06");
+        assert_eq!(values[2]["e164"], "+447400123456");
+    }
+}

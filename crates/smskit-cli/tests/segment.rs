@@ -347,4 +347,40 @@ mod hardening {
             stderr(&output)
         );
     }
+
+    #[test]
+    fn report_lists_each_replaced_character_once_with_its_count() {
+        let text = "it’s ’’ — ’".to_owned();
+        let report = smskit(&["segment", "--smart", &text]).ok();
+        assert!(
+            report.contains("'’' (U+2019) at byte 2 and 3 more -> \"'\""),
+            "{report}"
+        );
+        assert!(
+            report.contains("'—' (U+2014) at byte 14 -> \"-\""),
+            "{report}"
+        );
+        assert_eq!(report.matches("U+2019").count(), 1, "{report}");
+    }
+
+    #[test]
+    fn report_lists_distinct_non_gsm_characters_in_order_with_counts() {
+        let text: String = ('\u{4e00}'..='\u{4e03}')
+            .chain(['\u{4e01}', '\u{4e01}'])
+            .collect();
+        let report = smskit(&["segment", &text]).ok();
+        let listed: Vec<&str> = report
+            .lines()
+            .skip_while(|line| !line.starts_with("Not in GSM-7"))
+            .skip(1)
+            .take_while(|line| line.starts_with("  "))
+            .collect();
+        assert_eq!(listed.len(), 4, "{report}");
+        assert!(listed[0].contains("U+4E00) at byte 0 - "), "{report}");
+        assert!(
+            listed[1].contains("U+4E01) at byte 3 and 2 more"),
+            "{report}"
+        );
+        assert!(listed[3].contains("U+4E03) at byte 9 - "), "{report}");
+    }
 }

@@ -308,6 +308,98 @@ fn unreachable_server_is_retryable() {
     assert!(stderr(&output).contains("retryable"), "{}", stderr(&output));
 }
 
+// --- issue 9 (provider): --country, empty bodies, API bases, redacted credentials ---
+
+#[test]
+fn country_reads_a_national_number() {
+    let output = send("stub", "0470 12 34 56", "Hello", &["--country", "BE"]).output();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let output = send("file", "0470 12 34 56", "Hello", &[]).output();
+    assert_eq!(
+        code(&output),
+        2,
+        "without --country a national number is a usage error"
+    );
+    let dir = std::env::temp_dir().join(format!("smskit-cli-country-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let outbox = ["--country", "be", "--outbox", dir.to_str().unwrap()];
+    let output = send("file", "0470 12 34 56", "Hello", &outbox).output();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let receipt: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let id = receipt["message_id"].as_str().unwrap();
+    let stored: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{id}.json"))).unwrap())
+            .unwrap();
+    assert_eq!(stored["to"], "+32470123456");
+    std::fs::remove_dir_all(&dir).unwrap();
+    let output = send("stub", "+32470123456", "x", &["--country", "XX"]).output();
+    assert_eq!(code(&output), 2);
+}
+
+#[test]
+fn an_empty_body_is_a_usage_error() {
+    let output = send("stub", "+32470123456", "", &[]).output();
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(stdout(&output).is_empty());
+    assert!(stderr(&output).contains("--body"), "{}", stderr(&output));
+}
+
+#[test]
+fn an_api_base_with_a_query_or_fragment_is_refused() {
+    // It sent the request to `/?x=1/2010-04-01/…` and reported success.
+    for suffix in ["/?x=1", "/#frag", "/v1?"] {
+        let server = FakeServer::start(vec![(
+            201,
+            vec![],
+            r#"{"sid": "SM1", "status": "queued"}"#,
+            Duration::ZERO,
+        )]);
+        let base = format!("{}{suffix}", server.base);
+        let output = send_twilio(&base, "ACME", "Hi", &[]);
+        assert_eq!(code(&output), 2, "{base}: {}", stderr(&output));
+        assert!(stderr(&output).contains("API base"), "{}", stderr(&output));
+        assert!(server.requests().is_empty(), "{base}: nothing is sent");
+    }
+    let output = send(
+        "vonage",
+        "+447400123456",
+        "Hi",
+        &["--from", "ACME", "--api-base"],
+    )
+    .output();
+    assert_eq!(code(&output), 2);
+    let output = send(
+        "vonage",
+        "+447400123456",
+        "Hi",
+        &[
+            "--from",
+            "ACME",
+            "--api-base",
+            "https://rest.example.com/#x",
+        ],
+    )
+    .env("VONAGE_API_KEY", "k")
+    .env("VONAGE_API_SECRET", "s")
+    .output();
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+}
+
+#[test]
+fn a_secret_in_the_wrong_variable_is_never_echoed() {
+    // The auth token put in TWILIO_ACCOUNT_SID was printed in full.
+    let token = "5e1f0c2a9b8d7e6f5a4b3c2d1e0f9a8b";
+    let output = send("twilio", "+32470123456", "Hi", &["--from", "ACME"])
+        .env("TWILIO_ACCOUNT_SID", token)
+        .env("TWILIO_AUTH_TOKEN", SID)
+        .output();
+    assert_eq!(code(&output), 2);
+    let err = stderr(&output);
+    assert!(err.contains("account SID"), "{err}");
+    assert!(!err.contains(&token[..8]), "{err}");
+    assert!(!err.contains(&SID[2..10]), "{err}");
+}
+
 #[test]
 fn control_characters_in_a_provider_message_are_escaped() {
     let server = FakeServer::start(vec![(

@@ -124,9 +124,8 @@ impl Operator {
     }
 
     /// Reads an operator, accepting upper case (`'IN'`, `'Not Like'`). `any!` and
-    /// `not any!` are internal to Odoo and rejected.
-    #[must_use]
-    pub fn parse(text: &str) -> Option<Self> {
+    /// `not any!` are internal to Odoo and rejected. Public parsing is [`FromStr`](std::str::FromStr).
+    pub(crate) fn from_text(text: &str) -> Option<Self> {
         // The spellings are lower-case ASCII: ASCII text compares without allocating.
         if text.is_ascii() {
             return Self::ALL
@@ -212,8 +211,17 @@ impl fmt::Display for Operator {
 impl std::str::FromStr for Operator {
     type Err = crate::Error;
 
+    /// Reads an operator, accepting upper case (`'IN'`, `'Not Like'`); `any!` and
+    /// `not any!` are internal to Odoo and rejected.
+    ///
+    /// ```
+    /// use smskit_filter::Operator;
+    /// assert_eq!("NOT IN".parse::<Operator>()?, Operator::NotIn);
+    /// assert!("any!".parse::<Operator>().is_err());
+    /// # Ok::<(), smskit_filter::Error>(())
+    /// ```
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::parse(text).ok_or_else(|| crate::Error::InvalidOperator {
+        Self::from_text(text).ok_or_else(|| crate::Error::InvalidOperator {
             operator: format!("{text:?}"),
             at: crate::error::At::unknown(),
         })
@@ -931,10 +939,11 @@ impl<'a> Condition<'a> {
         self.head().map_or("", |h| &h.path)
     }
 
-    /// The operator.
+    /// The operator, or `None` when the view does not stand on a condition (no operator is
+    /// made up).
     #[must_use]
-    pub fn operator(&self) -> Operator {
-        self.head().map_or(Operator::Eq, |h| h.op)
+    pub fn operator(&self) -> Option<Operator> {
+        self.head().map(|h| h.op)
     }
 
     /// The value (a sub-domain for `any` / `not any`).
@@ -1180,13 +1189,13 @@ mod tests {
 
     #[test]
     fn operators_parse_case_insensitively_and_reject_internal_ones() {
-        assert_eq!(Operator::parse("NOT IN"), Some(Operator::NotIn));
-        assert_eq!(Operator::parse("=ILike"), Some(Operator::EqILike));
-        assert_eq!(Operator::parse("any!"), None);
-        assert_eq!(Operator::parse("not any!"), None);
-        assert_eq!(Operator::parse("lik"), None);
+        assert_eq!(Operator::from_text("NOT IN"), Some(Operator::NotIn));
+        assert_eq!(Operator::from_text("=ILike"), Some(Operator::EqILike));
+        assert_eq!(Operator::from_text("any!"), None);
+        assert_eq!(Operator::from_text("not any!"), None);
+        assert_eq!(Operator::from_text("lik"), None);
         for op in Operator::ALL {
-            assert_eq!(Operator::parse(op.as_str()), Some(op));
+            assert_eq!(Operator::from_text(op.as_str()), Some(op));
         }
     }
 

@@ -301,6 +301,16 @@ pub enum Error {
         /// Where the limit was crossed.
         at: At,
     },
+    /// A dotted field path has more fields than the configured limit.
+    #[error("field path of {fields} fields exceeds the limit of {limit}{at}")]
+    PathLimit {
+        /// The fields in the path.
+        fields: usize,
+        /// The configured limit.
+        limit: u32,
+        /// The path.
+        at: At,
+    },
     /// The domain text is larger than the configured limit.
     #[error("domain text of {size} bytes exceeds the size limit of {limit} bytes")]
     SizeLimit {
@@ -435,6 +445,7 @@ impl Error {
             | Self::InvalidOperator { at, .. }
             | Self::InvalidSubdomain { at, .. }
             | Self::NestingLimit { at, .. }
+            | Self::PathLimit { at, .. }
             | Self::UnknownModel { at, .. }
             | Self::UnknownField { at, .. }
             | Self::NotRelational { at, .. }
@@ -464,6 +475,9 @@ impl Error {
         )
     }
 }
+
+/// The result of this crate's fallible operations.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {

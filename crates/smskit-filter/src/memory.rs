@@ -302,12 +302,19 @@ fn convert(field_type: &FieldType, value: &Literal) -> Result<Stored, String> {
 
 #[cfg(feature = "serde")]
 mod json {
-    use std::collections::BTreeMap;
+    //! The JSON dataset format, read in one pass: once a model's fields are known, each
+    //! record is converted to a typed row as it is read, so memory holds the rows, not a map
+    //! of strings per record (records listed before their model's fields are buffered).
 
-    use serde::de::Error as _;
-    use serde::{Deserialize, Deserializer};
+    use std::collections::{BTreeMap, HashMap};
+    use std::fmt;
 
-    use super::Dataset;
+    use serde::Deserialize;
+    use serde::de::{
+        self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+    };
+
+    use super::{Dataset, Row, Stored, Table, convert};
     use crate::ast::Literal;
     use crate::error::Error;
     use crate::schema::{FieldType, Schema};
@@ -324,81 +331,409 @@ mod json {
         },
     }
 
-    #[derive(Deserialize)]
-    struct RawModel {
-        #[serde(default)]
-        fields: BTreeMap<String, RawType>,
-        #[serde(default)]
-        records: Vec<BTreeMap<String, Literal>>,
+    /// A model's fields in schema order (by name), typed.
+    #[derive(Default)]
+    struct Fields {
+        types: Vec<FieldType>,
+        index: HashMap<String, usize>,
+        names: Vec<String>,
     }
 
-    #[derive(Deserialize)]
-    struct RawDataset {
-        models: BTreeMap<String, RawModel>,
-    }
+    impl Fields {
+        fn read(model: &str, raw: BTreeMap<String, RawType>) -> Result<Self, String> {
+            let mut fields = Fields::default();
+            for (name, ty) in raw {
+                if name == "id" {
+                    continue;
+                }
+                let (type_name, comodel) = match &ty {
+                    RawType::Name(n) => (n.as_str(), None),
+                    RawType::Full { name, comodel } => (name.as_str(), comodel.as_deref()),
+                };
+                let Some(field_type) = FieldType::from_name(type_name, comodel) else {
+                    return Err(format!(
+                        "field {model}.{name}: unknown type {type_name:?}{}",
+                        if comodel.is_none()
+                            && matches!(type_name, "many2one" | "one2many" | "many2many")
+                        {
+                            " (relational fields need a \"comodel\")"
+                        } else {
+                            ""
+                        }
+                    ));
+                };
+                fields.index.insert(name.clone(), fields.types.len());
+                fields.types.push(field_type);
+                fields.names.push(name);
+            }
+            Ok(fields)
+        }
 
-    impl<'de> Deserialize<'de> for Dataset {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let raw = RawDataset::deserialize(deserializer)?;
-            Dataset::from_raw(raw).map_err(D::Error::custom)
+        /// The typed row of one record given as `(key, value)` pairs.
+        fn row(
+            &self,
+            model: &str,
+            position: usize,
+            values: impl IntoIterator<Item = (String, Literal)>,
+        ) -> Result<Row, String> {
+            let mut row = vec![Stored::Null; self.types.len()];
+            let mut id = None;
+            let mut failure = None;
+            for (name, value) in values {
+                if name == "id" {
+                    id = match value {
+                        Literal::Int(id) => Some(id),
+                        _ => None,
+                    };
+                    continue;
+                }
+                if failure.is_some() {
+                    continue;
+                }
+                match self.index.get(&name) {
+                    None => failure = Some(format!("unknown field {name:?}")),
+                    Some(&index) => match convert(&self.types[index], &value) {
+                        Ok(stored) => row[index] = stored,
+                        Err(reason) => failure = Some(format!("field {name:?}: {reason}")),
+                    },
+                }
+            }
+            let Some(id) = id else {
+                return Err(format!(
+                    "record #{} of {model} has no integer \"id\"",
+                    position + 1
+                ));
+            };
+            if let Some(failure) = failure {
+                return Err(format!("record {id} of {model}, {failure}"));
+            }
+            Ok(Row {
+                id,
+                values: row.into_boxed_slice(),
+            })
         }
     }
 
-    impl Dataset {
-        fn from_raw(raw: RawDataset) -> Result<Self, Error> {
-            let invalid = |reason: String| Error::InvalidDataset { reason };
-            let mut schema = Schema::new();
-            for (model, def) in &raw.models {
-                let mut builder = schema.model(model);
-                for (name, ty) in &def.fields {
-                    let (type_name, comodel) = match ty {
-                        RawType::Name(n) => (n.as_str(), None),
-                        RawType::Full { name, comodel } => (name.as_str(), comodel.as_deref()),
-                    };
-                    let Some(field_type) = FieldType::from_name(type_name, comodel) else {
-                        return Err(invalid(format!(
-                            "field {model}.{name}: unknown type {type_name:?}{}",
-                            if comodel.is_none()
-                                && matches!(type_name, "many2one" | "one2many" | "many2many")
-                            {
-                                " (relational fields need a \"comodel\")"
-                            } else {
-                                ""
-                            }
-                        )));
-                    };
-                    builder = builder.field(name, field_type);
+    /// One model as read so far.
+    #[derive(Default)]
+    struct ModelData {
+        fields: Option<Fields>,
+        table: Table,
+        /// Records read before the fields, converted once the fields are known.
+        pending: Vec<Vec<(String, Literal)>>,
+    }
+
+    impl ModelData {
+        fn push(&mut self, model: &str, row: Row) -> Result<(), String> {
+            if self.table.by_id.contains_key(&row.id) {
+                return Err(format!("duplicate id {} in {model}", row.id));
+            }
+            self.table.by_id.insert(row.id, self.table.rows.len());
+            self.table.rows.push(row);
+            Ok(())
+        }
+    }
+
+    struct DatasetVisitor;
+
+    impl<'de> Visitor<'de> for DatasetVisitor {
+        type Value = Dataset;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a dataset {\"models\": {...}}")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Dataset, A::Error> {
+            let mut models = None;
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "models" {
+                    models = Some(map.next_value_seed(ModelsSeed)?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
                 }
             }
-            let mut data = Self::new(schema);
-            for (model, def) in raw.models {
-                for (position, record) in def.records.into_iter().enumerate() {
-                    let id = match record.get("id") {
-                        Some(Literal::Int(id)) => *id,
-                        _ => {
-                            return Err(invalid(format!(
-                                "record #{} of {model} has no integer \"id\"",
-                                position + 1
-                            )));
-                        }
-                    };
-                    data.insert(&model, id, record)?;
+            let models = models.ok_or_else(|| de::Error::missing_field("models"))?;
+            assemble(models).map_err(de::Error::custom)
+        }
+    }
+
+    /// Builds the schema (models and fields by name) and moves the rows into its tables.
+    fn assemble(models: BTreeMap<String, ModelData>) -> Result<Dataset, String> {
+        // A relational field must lead somewhere: said here, at the dataset, rather than
+        // later at the first domain that follows the field.
+        for (name, data) in &models {
+            let Some(fields) = &data.fields else { continue };
+            for (field, field_type) in fields.names.iter().zip(&fields.types) {
+                if let Some(comodel) = field_type.comodel()
+                    && !models.contains_key(comodel)
+                {
+                    return Err(format!(
+                        "field {name}.{field}: its comodel {comodel:?} is not a model of the dataset (add it under \"models\", with its fields)"
+                    ));
+                }
+            }
+        }
+        let mut schema = Schema::new();
+        let mut tables = Vec::with_capacity(models.len());
+        for (name, mut data) in models {
+            let fields = data.fields.take().unwrap_or_default();
+            for (position, record) in std::mem::take(&mut data.pending).into_iter().enumerate() {
+                let row = fields.row(&name, position, record)?;
+                data.push(&name, row)?;
+            }
+            let mut builder = schema.model(&name);
+            for (field, field_type) in fields.names.iter().zip(fields.types) {
+                builder = builder.field(field, field_type);
+            }
+            tables.push(data.table);
+        }
+        Ok(Dataset { schema, tables })
+    }
+
+    struct ModelsSeed;
+
+    impl<'de> DeserializeSeed<'de> for ModelsSeed {
+        type Value = BTreeMap<String, ModelData>;
+
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for ModelsSeed {
+        type Value = BTreeMap<String, ModelData>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("models by name")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut models = BTreeMap::new();
+            while let Some(name) = map.next_key::<String>()? {
+                if models.contains_key(&name) {
+                    return Err(de::Error::custom(format!("model {name:?} is listed twice")));
+                }
+                let data = map.next_value_seed(ModelSeed { name: &name })?;
+                models.insert(name, data);
+            }
+            Ok(models)
+        }
+    }
+
+    struct ModelSeed<'n> {
+        name: &'n str,
+    }
+
+    impl<'de> DeserializeSeed<'de> for ModelSeed<'_> {
+        type Value = ModelData;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<ModelData, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for ModelSeed<'_> {
+        type Value = ModelData;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(
+                f,
+                "model {:?}: {{\"fields\": {{...}}, \"records\": [...]}}",
+                self.name
+            )
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ModelData, A::Error> {
+            let mut data = ModelData::default();
+            while let Some(key) = map.next_key::<String>()? {
+                match key.as_str() {
+                    "fields" => {
+                        let raw: BTreeMap<String, RawType> = map.next_value()?;
+                        data.fields =
+                            Some(Fields::read(self.name, raw).map_err(de::Error::custom)?);
+                    }
+                    "records" => {
+                        map.next_value_seed(RecordsSeed {
+                            name: self.name,
+                            data: &mut data,
+                        })?;
+                    }
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
                 }
             }
             Ok(data)
         }
     }
 
+    struct RecordsSeed<'a> {
+        name: &'a str,
+        data: &'a mut ModelData,
+    }
+
+    impl<'de> DeserializeSeed<'de> for RecordsSeed<'_> {
+        type Value = ();
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+            deserializer.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for RecordsSeed<'_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a list of records of {}", self.name)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            let mut position = self.data.table.rows.len() + self.data.pending.len();
+            loop {
+                let row = match &self.data.fields {
+                    Some(fields) => seq.next_element_seed(RecordSeed {
+                        model: self.name,
+                        position,
+                        fields,
+                    })?,
+                    None => match seq.next_element::<RecordPairs>()? {
+                        Some(record) => {
+                            self.data.pending.push(record.0);
+                            position += 1;
+                            continue;
+                        }
+                        None => None,
+                    },
+                };
+                let Some(row) = row else {
+                    return Ok(());
+                };
+                self.data.push(self.name, row).map_err(de::Error::custom)?;
+                position += 1;
+            }
+        }
+    }
+
+    /// One record converted to a row as its values are read, so that an error is raised
+    /// (and located by the JSON reader) at the offending value.
+    struct RecordSeed<'a> {
+        model: &'a str,
+        position: usize,
+        fields: &'a Fields,
+    }
+
+    impl RecordSeed<'_> {
+        fn describe(&self, id: Option<i64>) -> String {
+            match id {
+                Some(id) => format!("record {id} of {}", self.model),
+                None => format!("record #{} of {}", self.position + 1, self.model),
+            }
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
+        type Value = Row;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Row, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for RecordSeed<'_> {
+        type Value = Row;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(
+                f,
+                "{}: an object {{\"id\": ..., \"field\": ...}}",
+                self.describe(None)
+            )
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Row, A::Error> {
+            let mut row = vec![Stored::Null; self.fields.types.len()];
+            let mut id = None;
+            while let Some(name) = map.next_key::<String>()? {
+                if name == "id" {
+                    match map.next_value::<Literal>()? {
+                        Literal::Int(value) => id = Some(value),
+                        _ => {
+                            return Err(de::Error::custom(format!(
+                                "{}: \"id\" is not an integer",
+                                self.describe(None)
+                            )));
+                        }
+                    }
+                    continue;
+                }
+                let Some(&index) = self.fields.index.get(&name) else {
+                    return Err(de::Error::custom(format!(
+                        "{}: unknown field {name:?}",
+                        self.describe(id)
+                    )));
+                };
+                let value = map.next_value::<Literal>()?;
+                row[index] = convert(&self.fields.types[index], &value).map_err(|reason| {
+                    de::Error::custom(format!("{}, field {name:?}: {reason}", self.describe(id)))
+                })?;
+            }
+            let Some(id) = id else {
+                return Err(de::Error::custom(format!(
+                    "{} has no integer \"id\"",
+                    self.describe(None)
+                )));
+            };
+            Ok(Row {
+                id,
+                values: row.into_boxed_slice(),
+            })
+        }
+    }
+
+    /// A record's keys and values, in order (no map: it is converted at once).
+    struct RecordPairs(Vec<(String, Literal)>);
+
+    impl<'de> Deserialize<'de> for RecordPairs {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct PairsVisitor;
+
+            impl<'de> Visitor<'de> for PairsVisitor {
+                type Value = RecordPairs;
+
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a record object {\"id\": ..., \"field\": ...}")
+                }
+
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RecordPairs, A::Error> {
+                    let mut pairs = Vec::new();
+                    while let Some(pair) = map.next_entry::<String, Literal>()? {
+                        pairs.push(pair);
+                    }
+                    Ok(RecordPairs(pairs))
+                }
+            }
+
+            deserializer.deserialize_map(PairsVisitor)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Dataset {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_map(DatasetVisitor)
+        }
+    }
+
     impl std::str::FromStr for Dataset {
         type Err = Error;
 
-        /// Reads the JSON dataset format.
+        /// Reads the JSON dataset format. Errors give the line and column in the JSON.
         fn from_str(text: &str) -> Result<Self, Error> {
-            let raw: RawDataset =
-                serde_json::from_str(text).map_err(|e| Error::InvalidDataset {
-                    reason: format!("not a JSON dataset: {e}"),
-                })?;
-            Self::from_raw(raw)
+            serde_json::from_str(text).map_err(|e| Error::InvalidDataset {
+                reason: e.to_string(),
+            })
         }
     }
 }
@@ -478,6 +813,61 @@ mod tests {
                 [("m", Literal::List(vec![Literal::Int(1), Literal::Int(2)]))]
             )
             .is_err()
+        );
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn json_records_may_come_before_their_fields() {
+        let data: Dataset = r#"{"models": {"p": {
+            "records": [{"name": "a", "id": 2, "m": [1, "One"]}, {"id": 1}],
+            "fields": {"name": "char", "m": {"type": "many2one", "comodel": "p"}}
+        }}}"#
+            .parse()
+            .unwrap();
+        assert_eq!(data.len("p"), 2);
+        let model = data.schema().get("p").unwrap();
+        let record = data.record("p", 2).unwrap();
+        assert_eq!(
+            record.get(model.field("name").unwrap()),
+            FieldValue::Str("a")
+        );
+        assert_eq!(record.get(model.field("m").unwrap()), FieldValue::Id(1));
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn json_errors_give_the_record_and_its_position_in_the_file() {
+        let text = "{\"models\": {\"p\": {\"fields\": {\"n\": \"integer\"},\n \"records\": [\n{\"id\": 1, \"n\": 1},\n{\"id\": 7, \"n\": \"x\"}\n]}}}";
+        let error = text.parse::<Dataset>().unwrap_err().to_string();
+        assert!(
+            error.contains("record 7 of p, field \"n\": expected an integer, found \"x\""),
+            "{error}"
+        );
+        assert!(error.ends_with("at line 4 column 19"), "{error}");
+        let error =
+            "{\"models\": {\"p\": {\"fields\": {}, \"records\": [{\"id\": 1}, {\"zz\": 1}]}}}"
+                .parse::<Dataset>()
+                .unwrap_err()
+                .to_string();
+        assert!(
+            error.contains("record #2 of p: unknown field \"zz\""),
+            "{error}"
+        );
+        let error =
+            "{\"models\": {\"p\": {\"fields\": {}, \"records\": [{\"id\": 1}, {\"id\": 1}]}}}"
+                .parse::<Dataset>()
+                .unwrap_err()
+                .to_string();
+        assert!(error.contains("duplicate id 1 in p"), "{error}");
+        assert!(error.contains("column"), "{error}");
+        let error = "{\"models\": {\"p\": {\"fields\": {\"q\": \"many2one\"}}}}"
+            .parse::<Dataset>()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("relational fields need a \"comodel\""),
+            "{error}"
         );
     }
 }

@@ -14,6 +14,11 @@ use crate::lexer::{Lexer, Tok};
 pub const DEFAULT_NEST_LIMIT: u32 = 250;
 /// Default limit on the size of the domain text, in bytes (1 MiB).
 pub const DEFAULT_SIZE_LIMIT: usize = 1 << 20;
+/// Default limit on the fields of a dotted path (`partner_id.country_id.code` has 3).
+///
+/// Each field after the first is a join checked and evaluated on its own, so a path of
+/// thousands of fields costs as much as thousands of nested `any`; real paths have a handful.
+pub const DEFAULT_PATH_LIMIT: u32 = 32;
 
 /// Parsing options: resource limits.
 ///
@@ -28,6 +33,7 @@ pub const DEFAULT_SIZE_LIMIT: usize = 1 << 20;
 pub struct ParseOptions {
     nest_limit: u32,
     size_limit: usize,
+    path_limit: u32,
 }
 
 impl Default for ParseOptions {
@@ -35,12 +41,13 @@ impl Default for ParseOptions {
         Self {
             nest_limit: DEFAULT_NEST_LIMIT,
             size_limit: DEFAULT_SIZE_LIMIT,
+            path_limit: DEFAULT_PATH_LIMIT,
         }
     }
 }
 
 impl ParseOptions {
-    /// The default options: nesting limit 250, size limit 1 MiB.
+    /// The default options: nesting limit 250, size limit 1 MiB, paths of at most 32 fields.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
@@ -50,6 +57,22 @@ impl ParseOptions {
     #[must_use]
     pub fn nest_limit(mut self, limit: u32) -> Self {
         self.nest_limit = limit;
+        self
+    }
+
+    /// Sets the maximum number of fields in a dotted path (`a.b.c` has 3).
+    ///
+    /// ```
+    /// use smskit_filter::{Error, ParseOptions};
+    ///
+    /// let options = ParseOptions::new().path_limit(2);
+    /// assert!(options.parse("[('parent_id.name', '=', 'x')]").is_ok());
+    /// let error = options.parse("[('parent_id.parent_id.name', '=', 'x')]").unwrap_err();
+    /// assert!(matches!(error, Error::PathLimit { fields: 3, limit: 2, .. }));
+    /// ```
+    #[must_use]
+    pub fn path_limit(mut self, limit: u32) -> Self {
+        self.path_limit = limit;
         self
     }
 
@@ -64,8 +87,8 @@ impl ParseOptions {
     ///
     /// # Errors
     ///
-    /// Syntax and structure errors with their position, [`Error::NestingLimit`] and
-    /// [`Error::SizeLimit`].
+    /// Syntax and structure errors with their position, [`Error::NestingLimit`],
+    /// [`Error::PathLimit`] and [`Error::SizeLimit`].
     pub fn parse(&self, text: &str) -> Result<Domain, Error> {
         parse_with(text, self)
     }
@@ -127,7 +150,7 @@ fn parse_with(text: &str, options: &ParseOptions) -> Result<Domain, Error> {
     // `\/` is `/` in JSON and backslash-slash in Python: decide for the whole text.
     let json_slash = text.contains("\\/") && !has_python_syntax(text);
     let (mut lits, spans) = read_literal(text, options.nest_limit, json_slash)?;
-    build_domain(text, &mut lits, &spans)
+    build_domain(text, &mut lits, &spans, options.path_limit)
 }
 
 fn has_python_syntax(text: &str) -> bool {
@@ -425,7 +448,12 @@ struct Frame {
 }
 
 /// Phase two: literal tree -> domain nodes.
-fn build_domain(text: &str, lits: &mut [Lit], lspans: &[Span]) -> Result<Domain, Error> {
+fn build_domain(
+    text: &str,
+    lits: &mut [Lit],
+    lspans: &[Span],
+    path_limit: u32,
+) -> Result<Domain, Error> {
     let at = |index: usize| At::new(Some(text), lspans.get(index).copied().unwrap_or_default());
     let mut nodes: Vec<Node> = Vec::new();
     let mut spans: Vec<Span> = Vec::new();
@@ -525,9 +553,17 @@ fn build_domain(text: &str, lits: &mut [Lit], lspans: &[Span]) -> Result<Domain,
                 };
                 // An empty field name is reported when the domain is checked (as Odoo
                 // does when it uses the domain), so that every domain prints and parses.
+                let fields = path.bytes().filter(|&byte| byte == b'.').count() + 1;
+                if fields > path_limit as usize {
+                    return Err(Error::PathLimit {
+                        fields,
+                        limit: path_limit,
+                        at: at(e0),
+                    });
+                }
                 let path = std::mem::take(path);
                 let op = match &lits[e1] {
-                    Lit::Str(op) => Operator::parse(op),
+                    Lit::Str(op) => Operator::from_text(op),
                     _ => None,
                 };
                 let Some(op) = op else {

@@ -532,6 +532,27 @@ impl fmt::Display for Leaf {
     }
 }
 
+/// The indentation of a plan line at `depth`: two spaces per level up to
+/// [`Indent::MAX_LEVELS`], then the level number, so that deep nesting costs a few bytes per
+/// line instead of output quadratic in the depth.
+struct Indent(usize);
+
+impl Indent {
+    const MAX_LEVELS: usize = 16;
+}
+
+impl fmt::Display for Indent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for _ in 0..self.0.min(Self::MAX_LEVELS) {
+            f.write_str("  ")?;
+        }
+        if self.0 > Self::MAX_LEVELS {
+            write!(f, "[level {}] ", self.0)?;
+        }
+        Ok(())
+    }
+}
+
 impl fmt::Display for Plan {
     /// An indented rendering of every program and slot.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -564,7 +585,7 @@ impl fmt::Display for Plan {
                 let Some(node) = program.simple.get(index as usize) else {
                     continue;
                 };
-                let indent = "  ".repeat(depth);
+                let indent = Indent(depth);
                 match node.kind {
                     PKind::And => writeln!(f, "{indent}AND")?,
                     PKind::Or => writeln!(f, "{indent}OR")?,

@@ -34,7 +34,8 @@ impl Serialize for Operator {
 impl<'de> Deserialize<'de> for Operator {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
-        Self::parse(&text).ok_or_else(|| de::Error::custom(format!("invalid operator {text:?}")))
+        Self::from_text(&text)
+            .ok_or_else(|| de::Error::custom(format!("invalid operator {text:?}")))
     }
 }
 

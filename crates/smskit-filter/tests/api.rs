@@ -345,7 +345,7 @@ fn items_expose_the_ast() {
         panic!("expected a condition");
     };
     assert_eq!(cond.path(), "a");
-    assert_eq!(cond.operator(), Operator::In);
+    assert_eq!(cond.operator(), Some(Operator::In));
     assert_eq!(cond.span().start, 6);
     assert_eq!(cond.path_span().start, 7);
     assert_eq!(cond.operator_span().start, 12);
@@ -410,4 +410,60 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<Dataset>();
     assert_send_sync::<Error>();
     assert_send_sync::<smskit_filter::Bound<'static>>();
+}
+
+#[test]
+fn long_dotted_paths_are_refused_with_their_position() {
+    let path = vec!["parent_id"; 40].join(".");
+    let text = format!("[('name', '=', 'x'),\n ('{path}.name', '=', 'x')]");
+    let error = parse(&text).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::PathLimit {
+                fields: 41,
+                limit: 32,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let location = error.location().unwrap();
+    assert_eq!((location.line(), location.column()), (2, 3));
+    assert!(
+        error
+            .to_string()
+            .starts_with("field path of 41 fields exceeds the limit of 32")
+    );
+    // A path at the limit is fine, and the limit is an option.
+    let at_limit = vec!["parent_id"; 31].join(".");
+    assert!(parse(&format!("[('{at_limit}.name', '=', 'x')]")).is_ok());
+    assert!(ParseOptions::new().path_limit(64).parse(&text).is_ok());
+}
+
+#[test]
+fn explain_output_grows_linearly_with_nesting() {
+    // Alternating `'|'` and `'&'` nest one level per condition (same operators would be
+    // flattened); the rendering must not indent each line by its full depth (quadratic).
+    let plan_text = |conditions: usize| {
+        let mut text = String::from("[");
+        for index in 0..conditions {
+            if index + 1 < conditions {
+                text.push_str(if index % 2 == 0 { "'|', " } else { "'&', " });
+            }
+            text.push_str(&format!("('name', '=', 'n{index}'), "));
+        }
+        text.push(']');
+        let options = ParseOptions::new().nest_limit(u32::MAX);
+        let domain = options.parse(&text).unwrap();
+        Plan::new(&schema(), "res.partner", &domain)
+            .unwrap()
+            .to_string()
+    };
+    let small = plan_text(1_000).len();
+    let large = plan_text(4_000).len();
+    assert!(
+        large < small * 5,
+        "{small} bytes for 1,000, {large} for 4,000"
+    );
 }

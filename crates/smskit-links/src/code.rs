@@ -6,7 +6,7 @@ use std::fmt;
 
 use rand_core::Rng;
 
-use crate::LinkError;
+use crate::Error;
 
 /// The 62 characters codes are drawn from.
 const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -29,7 +29,7 @@ const MAX_ID_LEN: usize = 64;
 /// let code = Code::new("aB3")?;
 /// assert_eq!(code.as_str(), "aB3");
 /// assert!(Code::new("a-b").is_err());
-/// # Ok::<(), smskit_links::LinkError>(())
+/// # Ok::<(), smskit_links::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -38,27 +38,21 @@ pub struct Code(String);
 
 impl Code {
     /// Validates `code`.
-    pub fn new(code: impl Into<String>) -> Result<Self, LinkError> {
+    pub fn new(code: impl Into<String>) -> Result<Self, Error> {
         let code = code.into();
         if is_code(&code) {
             Ok(Self(code))
         } else {
-            Err(LinkError::InvalidCode { code })
+            Err(Error::InvalidCode { code })
         }
     }
 
     /// A uniformly random code of `len` characters (clamped to 1..=64) drawn from `rng`.
     ///
     /// ```
-    /// # use smskit_links::Code;
-    /// # struct Counter(u64);
-    /// # impl smskit_links::rand_core::TryRng for Counter {
-    /// #     type Error = core::convert::Infallible;
-    /// #     fn try_next_u32(&mut self) -> Result<u32, Self::Error> { self.0 += 0x9E37_79B9; Ok(self.0 as u32) }
-    /// #     fn try_next_u64(&mut self) -> Result<u64, Self::Error> { Ok(u64::from(self.try_next_u32()?)) }
-    /// #     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> { dst.fill(0); Ok(()) }
-    /// # }
-    /// let code = Code::random(&mut Counter(7), 5);
+    /// use smskit_links::rand_core::SeedableRng;
+    /// use smskit_links::{Code, StdRng};
+    /// let code = Code::random(&mut StdRng::seed_from_u64(7), 5);
     /// assert_eq!(code.as_str().len(), 5);
     /// ```
     pub fn random<R: Rng + ?Sized>(rng: &mut R, len: usize) -> Self {
@@ -81,28 +75,22 @@ impl Code {
 
 /// The allocation policy every [`LinkStore`](crate::LinkStore) follows: draw a random code of
 /// [`MIN_CODE_LEN`] characters; while `is_taken` says the code exists, draw again one character
-/// longer. Fails with [`LinkError::CodesExhausted`] past [`MAX_CODE_LEN`] (a broken generator).
+/// longer. Fails with [`Error::CodesExhausted`] past [`MAX_CODE_LEN`] (a broken generator).
 ///
 /// ```
 /// use std::collections::HashSet;
-/// use smskit_links::{allocate_code, Code};
-/// # struct Zero;
-/// # impl smskit_links::rand_core::TryRng for Zero {
-/// #     type Error = core::convert::Infallible;
-/// #     fn try_next_u32(&mut self) -> Result<u32, Self::Error> { Ok(0) }
-/// #     fn try_next_u64(&mut self) -> Result<u64, Self::Error> { Ok(0) }
-/// #     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> { dst.fill(0); Ok(()) }
-/// # }
-/// let taken: HashSet<Code> = [Code::new("000")?].into();
-/// // A generator stuck at zero collides on "000", so the code grows to "0000".
-/// let code = allocate_code(&mut Zero, |code| Ok(taken.contains(code)))?;
-/// assert_eq!(code.as_str(), "0000");
-/// # Ok::<(), smskit_links::LinkError>(())
+/// use smskit_links::rand_core::SeedableRng;
+/// use smskit_links::{allocate_code, Code, StdRng};
+/// // The code seed 7 draws first is taken, so the next draw is one character longer.
+/// let taken: HashSet<Code> = [Code::random(&mut StdRng::seed_from_u64(7), 3)].into();
+/// let code = allocate_code(&mut StdRng::seed_from_u64(7), |code| Ok(taken.contains(code)))?;
+/// assert_eq!(code.as_str().len(), 4);
+/// # Ok::<(), smskit_links::Error>(())
 /// ```
-pub fn allocate_code<R, F>(rng: &mut R, mut is_taken: F) -> Result<Code, LinkError>
+pub fn allocate_code<R, F>(rng: &mut R, mut is_taken: F) -> Result<Code, Error>
 where
     R: Rng + ?Sized,
-    F: FnMut(&Code) -> Result<bool, LinkError>,
+    F: FnMut(&Code) -> Result<bool, Error>,
 {
     for len in MIN_CODE_LEN..=MAX_CODE_LEN {
         let code = Code::random(rng, len);
@@ -110,7 +98,7 @@ where
             return Ok(code);
         }
     }
-    Err(LinkError::CodesExhausted {
+    Err(Error::CodesExhausted {
         max_len: MAX_CODE_LEN,
     })
 }
@@ -138,7 +126,7 @@ impl Borrow<str> for Code {
 }
 
 impl TryFrom<String> for Code {
-    type Error = LinkError;
+    type Error = Error;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -159,7 +147,7 @@ impl From<Code> for String {
 /// assert_eq!(TraceId::new("t-42")?.as_str(), "t-42");
 /// assert_eq!(TraceId::from(42u64).as_str(), "42");
 /// assert!(TraceId::new("a/b").is_err());
-/// # Ok::<(), smskit_links::LinkError>(())
+/// # Ok::<(), smskit_links::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -168,12 +156,12 @@ pub struct TraceId(String);
 
 impl TraceId {
     /// Validates `trace`.
-    pub fn new(trace: impl Into<String>) -> Result<Self, LinkError> {
+    pub fn new(trace: impl Into<String>) -> Result<Self, Error> {
         let trace = trace.into();
         if is_trace(&trace) {
             Ok(Self(trace))
         } else {
-            Err(LinkError::InvalidTraceId { trace })
+            Err(Error::InvalidTraceId { trace })
         }
     }
 
@@ -220,7 +208,7 @@ impl Borrow<str> for TraceId {
 }
 
 impl TryFrom<String> for TraceId {
-    type Error = LinkError;
+    type Error = Error;
     fn try_from(value: String) -> Result<Self, Self::Error> {
         Self::new(value)
     }
@@ -235,12 +223,13 @@ impl From<TraceId> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_rng::SplitMix64;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
     use std::collections::HashSet;
 
     #[test]
     fn random_codes_are_base62_of_the_requested_length() {
-        let mut rng = SplitMix64::new(1);
+        let mut rng = StdRng::seed_from_u64(1);
         let mut seen = HashSet::new();
         for len in [1, 3, 8, 64, 100] {
             let code = Code::random(&mut rng, len);
@@ -258,7 +247,7 @@ mod tests {
 
     #[test]
     fn allocation_grows_one_character_per_collision() {
-        let mut rng = SplitMix64::new(9);
+        let mut rng = StdRng::seed_from_u64(9);
         let mut lens = Vec::new();
         let code = allocate_code(&mut rng, |code| {
             lens.push(code.as_str().len());
@@ -271,9 +260,9 @@ mod tests {
 
     #[test]
     fn allocation_gives_up_instead_of_looping() {
-        let mut rng = SplitMix64::new(9);
+        let mut rng = StdRng::seed_from_u64(9);
         let err = allocate_code(&mut rng, |_| Ok(true)).unwrap_err();
-        assert!(matches!(err, LinkError::CodesExhausted { max_len: 32 }));
+        assert!(matches!(err, Error::CodesExhausted { max_len: 32 }));
     }
 
     #[test]

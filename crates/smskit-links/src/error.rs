@@ -17,7 +17,7 @@ pub enum NotFoundReason {
 /// Everything that can go wrong in `smskit-links`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum LinkError {
+pub enum Error {
     /// The short-link base URL cannot be used.
     #[error("invalid short-link base {base:?}: {reason}")]
     InvalidBase {
@@ -85,7 +85,10 @@ pub enum LinkError {
     Store(#[source] Box<dyn StdError + Send + Sync>),
 }
 
-impl LinkError {
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
     /// Wraps an error of a [`LinkStore`](crate::LinkStore) implementation.
     pub fn store(error: impl StdError + Send + Sync + 'static) -> Self {
         Self::Store(Box::new(error))

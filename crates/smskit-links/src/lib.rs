@@ -30,19 +30,10 @@
 //! ```
 //! use chrono::{TimeZone, Utc};
 //! use smskit_links::{ClickScope, LinkStore, MemoryLinkStore, Shortener, TraceId, Tracking};
-//! # use smskit_links::rand_core::TryRng;
-//! # struct Lcg(u64);
-//! # impl TryRng for Lcg {
-//! #     type Error = core::convert::Infallible;
-//! #     fn try_next_u32(&mut self) -> Result<u32, Self::Error> { Ok((self.try_next_u64()? >> 32) as u32) }
-//! #     fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-//! #         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); Ok(self.0) }
-//! #     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> { dst.fill(7); Ok(()) }
-//! # }
-//! // Any `rand_core::Rng` (e.g. `rand::rngs::StdRng`) draws the codes.
-//! let mut store = MemoryLinkStore::new(Lcg(42));
+//! // Any `rand_core::Rng` draws the codes; `seeded` uses rand's `StdRng`.
+//! let mut store = MemoryLinkStore::seeded(42);
 //! let shortener = Shortener::new("https://sho.rt")?;
-//! let tracking = Tracking::new().campaign("spring").source("newsletter").medium("sms");
+//! let tracking = Tracking::new().with_campaign("spring").with_source("newsletter").with_medium("sms");
 //!
 //! let rewritten = shortener.rewrite(
 //!     "Spring sale (-30%): https://shop.example/spring?ref=sms. Ends Sunday!",
@@ -65,10 +56,10 @@
 //!     "https://shop.example/spring?ref=sms&utm_campaign=spring&utm_source=newsletter&utm_medium=sms"
 //! );
 //! let at = Utc.with_ymd_and_hms(2025, 3, 1, 9, 30, 0).unwrap();
-//! let recorded = store.record_click(resolved.click(at).country("fr"))?;
+//! let recorded = store.record_click(resolved.click(at).with_country("fr"))?;
 //! assert_eq!(recorded.attribution.unwrap().trace.as_str(), "1001");
 //! assert_eq!(store.click_stats(&ClickScope::Campaign("spring".into()))?.clicked_traces, 1);
-//! # Ok::<(), smskit_links::LinkError>(())
+//! # Ok::<(), smskit_links::Error>(())
 //! ```
 //!
 //! # Features
@@ -96,15 +87,16 @@ mod shortener;
 mod store;
 mod utm;
 
-#[cfg(test)]
-mod test_rng;
-
 /// The random-generator traits ([`rand_core::Rng`]) the store draws codes from, re-exported so
 /// that callers can name them without depending on `rand_core` themselves.
 pub use rand_core;
 
+/// The seeded generator of [`MemoryLinkStore::seeded`], re-exported so that callers can name
+/// `MemoryLinkStore<StdRng>` without depending on `rand` themselves.
+pub use rand::rngs::StdRng;
+
 pub use code::{Code, MAX_CODE_LEN, MIN_CODE_LEN, TraceId, allocate_code};
-pub use error::{LinkError, NotFoundReason};
+pub use error::{Error, NotFoundReason, Result};
 pub use find::{FindUrls, FoundUrl, find_urls};
 pub use memory::MemoryLinkStore;
 pub use rewriter::Rewriter;

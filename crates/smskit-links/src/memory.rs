@@ -3,36 +3,29 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 use rand_core::Rng;
 
 use crate::store::{Attribution, ClickScope, ClickStats, RecordedClick};
-use crate::{Click, Code, Link, LinkError, LinkRequest, LinkStore, TraceId, allocate_code};
+use crate::{Click, Code, Error, Link, LinkRequest, LinkStore, TraceId, allocate_code};
 
 /// A [`LinkStore`] in memory, drawing codes from an injected random generator.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
 /// use smskit_links::{Click, ClickScope, LinkRequest, LinkStore, MemoryLinkStore, TraceId, Tracking};
-/// # use smskit_links::rand_core::TryRng;
-/// # struct Lcg(u64);
-/// # impl TryRng for Lcg {
-/// #     type Error = core::convert::Infallible;
-/// #     fn try_next_u32(&mut self) -> Result<u32, Self::Error> { Ok((self.try_next_u64()? >> 32) as u32) }
-/// #     fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-/// #         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); Ok(self.0) }
-/// #     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> { dst.fill(7); Ok(()) }
-/// # }
-/// // Any `rand_core::Rng` works, e.g. `rand::rngs::StdRng`; tests use a seeded one.
-/// let mut store = MemoryLinkStore::new(Lcg(1));
-/// let tracking = Tracking::new().campaign("spring").mailing("m1");
+/// // Any `rand_core::Rng` works (`MemoryLinkStore::new(rng)`); a seeded `StdRng` here.
+/// let mut store = MemoryLinkStore::seeded(1);
+/// let tracking = Tracking::new().with_campaign("spring").with_mailing("m1");
 /// let link = store.get_or_create(&LinkRequest::new("https://shop.example/", &tracking)?)?;
 /// assert_eq!(link.code().as_str().len(), 3);
 ///
 /// let at = Utc.with_ymd_and_hms(2025, 3, 1, 9, 30, 0).unwrap();
-/// let recorded = store.record_click(Click::new(link.code().clone(), at).trace(TraceId::new("t1")?))?;
+/// let recorded = store.record_click(Click::new(link.code().clone(), at).with_trace(TraceId::new("t1")?))?;
 /// assert!(recorded.attribution.unwrap().first_click);
 /// assert_eq!(store.click_stats(&ClickScope::Campaign("spring".into()))?.clicks, 1);
-/// # Ok::<(), smskit_links::LinkError>(())
+/// # Ok::<(), smskit_links::Error>(())
 /// ```
 pub struct MemoryLinkStore<R> {
     rng: R,
@@ -56,6 +49,25 @@ impl<R: Rng> MemoryLinkStore<R> {
             clicks: Vec::new(),
             clicked_traces: HashSet::new(),
         }
+    }
+}
+
+impl MemoryLinkStore<StdRng> {
+    /// An empty store drawing codes from [`StdRng`] seeded with `seed`: the same seed gives the
+    /// same codes (with the same version of `rand`), which is what tests, examples and a CLI
+    /// `--seed` want. Production code seeds from the operating system instead, e.g.
+    /// `MemoryLinkStore::new(rand::make_rng::<StdRng>())`.
+    ///
+    /// ```
+    /// use smskit_links::{LinkRequest, LinkStore, MemoryLinkStore, Tracking};
+    /// let request = LinkRequest::new("https://shop.example/", &Tracking::new())?;
+    /// let a = MemoryLinkStore::seeded(7).get_or_create(&request)?;
+    /// let b = MemoryLinkStore::seeded(7).get_or_create(&request)?;
+    /// assert_eq!(a.code(), b.code());
+    /// # Ok::<(), smskit_links::Error>(())
+    /// ```
+    pub fn seeded(seed: u64) -> Self {
+        Self::new(StdRng::seed_from_u64(seed))
     }
 }
 
@@ -109,7 +121,7 @@ impl<R> fmt::Debug for MemoryLinkStore<R> {
 }
 
 impl<R: Rng> LinkStore for MemoryLinkStore<R> {
-    fn get_or_create(&mut self, request: &LinkRequest) -> Result<Link, LinkError> {
+    fn get_or_create(&mut self, request: &LinkRequest) -> Result<Link, Error> {
         if let Some(indexes) = self.by_target.get(request.target()) {
             for &index in indexes {
                 if let Some(link) = self.links.get(index).filter(|l| request.matches(l)) {
@@ -130,7 +142,7 @@ impl<R: Rng> LinkStore for MemoryLinkStore<R> {
         Ok(link)
     }
 
-    fn link(&self, code: &Code) -> Result<Option<Link>, LinkError> {
+    fn link(&self, code: &Code) -> Result<Option<Link>, Error> {
         Ok(self
             .by_code
             .get(code)
@@ -138,13 +150,11 @@ impl<R: Rng> LinkStore for MemoryLinkStore<R> {
             .cloned())
     }
 
-    fn record_click(&mut self, click: Click) -> Result<RecordedClick, LinkError> {
-        let link = self
-            .link(click.code())?
-            .ok_or_else(|| LinkError::UnknownLink {
-                code: click.code().to_string(),
-            })?;
-        let attribution = click.get_trace().map(|trace| Attribution {
+    fn record_click(&mut self, click: Click) -> Result<RecordedClick, Error> {
+        let link = self.link(click.code())?.ok_or_else(|| Error::UnknownLink {
+            code: click.code().to_string(),
+        })?;
+        let attribution = click.trace().map(|trace| Attribution {
             trace: trace.clone(),
             opened_at: click.at(),
             first_click: self.clicked_traces.insert(trace.clone()),
@@ -155,12 +165,12 @@ impl<R: Rng> LinkStore for MemoryLinkStore<R> {
         Ok(RecordedClick { link, attribution })
     }
 
-    fn click_stats(&self, scope: &ClickScope) -> Result<ClickStats, LinkError> {
+    fn click_stats(&self, scope: &ClickScope) -> Result<ClickStats, Error> {
         let mut stats = ClickStats::default();
         let mut traces: HashSet<&TraceId> = HashSet::new();
         for click in self.clicks.iter().filter(|c| self.in_scope(c, scope)) {
             stats.clicks += 1;
-            if let Some(trace) = click.get_trace() {
+            if let Some(trace) = click.trace() {
                 traces.insert(trace);
             }
             widen(&mut stats, click);
@@ -180,7 +190,6 @@ fn widen(stats: &mut ClickStats, click: &Click) {
 mod tests {
     use super::*;
     use crate::Tracking;
-    use crate::test_rng::SplitMix64;
     use chrono::{TimeZone, Utc};
 
     fn request(url: &str, tracking: &Tracking) -> LinkRequest {
@@ -189,8 +198,8 @@ mod tests {
 
     #[test]
     fn same_target_and_utm_reuse_the_link() {
-        let mut store = MemoryLinkStore::new(SplitMix64::new(1));
-        let t = Tracking::new().campaign("c");
+        let mut store = MemoryLinkStore::seeded(1);
+        let t = Tracking::new().with_campaign("c");
         let a = store
             .get_or_create(&request("https://x.com/a", &t))
             .unwrap();
@@ -199,11 +208,14 @@ mod tests {
             .unwrap();
         assert_eq!(a, b);
         let c = store
-            .get_or_create(&request("https://x.com/a", &Tracking::new().campaign("d")))
+            .get_or_create(&request(
+                "https://x.com/a",
+                &Tracking::new().with_campaign("d"),
+            ))
             .unwrap();
         assert_ne!(a.code(), c.code());
         let d = store
-            .get_or_create(&request("https://x.com/a", &t.clone().mailing("m")))
+            .get_or_create(&request("https://x.com/a", &t.clone().with_mailing("m")))
             .unwrap();
         assert_ne!(a.code(), d.code());
         assert_eq!(store.len(), 3);
@@ -211,12 +223,15 @@ mod tests {
 
     #[test]
     fn url_with_utm_already_in_it_is_a_different_link_with_the_same_target() {
-        let mut store = MemoryLinkStore::new(SplitMix64::new(1));
+        let mut store = MemoryLinkStore::seeded(1);
         let a = store
             .get_or_create(&request("https://x.com/?utm_campaign=c", &Tracking::new()))
             .unwrap();
         let b = store
-            .get_or_create(&request("https://x.com/", &Tracking::new().campaign("c")))
+            .get_or_create(&request(
+                "https://x.com/",
+                &Tracking::new().with_campaign("c"),
+            ))
             .unwrap();
         assert_eq!(a.target(), b.target());
         assert_ne!(a.code(), b.code());
@@ -226,7 +241,7 @@ mod tests {
     #[test]
     fn codes_are_unique_and_grow_on_collision() {
         // A generator that repeats itself forces collisions.
-        let mut store = MemoryLinkStore::new(Repeat(SplitMix64::new(5), 0));
+        let mut store = MemoryLinkStore::new(Repeat(StdRng::seed_from_u64(5)));
         let mut codes = HashSet::new();
         for i in 0..200 {
             let link = store
@@ -239,37 +254,43 @@ mod tests {
     }
 
     /// Draws only 4 of the 62 characters, so 3-character codes run out quickly.
-    struct Repeat(SplitMix64, u32);
+    struct Repeat(StdRng);
     impl rand_core::TryRng for Repeat {
         type Error = core::convert::Infallible;
         fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-            self.1 += 1;
-            Ok(self.0.try_next_u32()? & 0xC000_0000)
+            Ok(self.0.next_u32() & 0xC000_0000)
         }
         fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-            self.0.try_next_u64()
+            Ok(self.0.next_u64())
         }
         fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-            self.0.try_fill_bytes(dst)
+            self.0.fill_bytes(dst);
+            Ok(())
         }
     }
 
     #[test]
     fn clicks_statistics_and_attribution() {
-        let mut store = MemoryLinkStore::new(SplitMix64::new(3));
-        let spring = Tracking::new().campaign("spring");
+        let mut store = MemoryLinkStore::seeded(3);
+        let spring = Tracking::new().with_campaign("spring");
         let a = store
-            .get_or_create(&request("https://x.com/a", &spring.clone().mailing("m1")))
+            .get_or_create(&request(
+                "https://x.com/a",
+                &spring.clone().with_mailing("m1"),
+            ))
             .unwrap();
         let b = store
-            .get_or_create(&request("https://x.com/b", &spring.clone().mailing("m2")))
+            .get_or_create(&request(
+                "https://x.com/b",
+                &spring.clone().with_mailing("m2"),
+            ))
             .unwrap();
         let t0 = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
         let t1 = Utc.with_ymd_and_hms(2025, 1, 2, 0, 0, 0).unwrap();
         let trace = |s: &str| TraceId::new(s).unwrap();
 
         let r = store
-            .record_click(Click::new(a.code().clone(), t1).trace(trace("1")))
+            .record_click(Click::new(a.code().clone(), t1).with_trace(trace("1")))
             .unwrap();
         let att = r.attribution.unwrap();
         assert!(att.first_click);
@@ -277,11 +298,11 @@ mod tests {
         assert_eq!(att.campaign.as_deref(), Some("spring"));
         assert_eq!(att.opened_at, t1);
         let r = store
-            .record_click(Click::new(b.code().clone(), t0).trace(trace("1")))
+            .record_click(Click::new(b.code().clone(), t0).with_trace(trace("1")))
             .unwrap();
         assert!(!r.attribution.unwrap().first_click);
         store
-            .record_click(Click::new(a.code().clone(), t0).trace(trace("2")))
+            .record_click(Click::new(a.code().clone(), t0).with_trace(trace("2")))
             .unwrap();
         let r = store
             .record_click(Click::new(a.code().clone(), t0))
@@ -316,14 +337,14 @@ mod tests {
         );
         assert!(matches!(
             store.record_click(Click::new(unknown, t0)),
-            Err(LinkError::UnknownLink { .. })
+            Err(Error::UnknownLink { .. })
         ));
         assert_eq!(store.clicks().len(), 4);
     }
 
     #[test]
     fn object_safe() {
-        let mut store = MemoryLinkStore::new(SplitMix64::new(3));
+        let mut store = MemoryLinkStore::seeded(3);
         let dynamic: &mut dyn LinkStore = &mut store;
         let link = dynamic
             .get_or_create(&request("https://x.com/", &Tracking::new()))

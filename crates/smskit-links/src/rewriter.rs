@@ -1,11 +1,12 @@
 //! A rewriting session: one pass per text, with a cache of the URLs already met.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt;
 
 use crate::find::{quote_before, runs_into};
 use crate::rewritten::{Occurrence, RewrittenLink, Warning};
-use crate::{LinkError, LinkStore, Rewritten, Shortener, Tracking, find_urls};
+use crate::{Code, Error, LinkStore, Rewritten, Shortener, Tracking, find_urls};
 
 /// Distinct URLs remembered by a [`Rewriter`]; past this the cache starts over, which keeps
 /// memory bounded on hostile input and costs only recomputation.
@@ -24,6 +25,14 @@ pub(crate) enum Planned {
     Excluded,
     /// Left alone because it does not parse; the reason.
     Invalid(String),
+}
+
+/// The distinct links of one text, with the position of each by code so that an equivalent
+/// spelling finds its entry without a search.
+#[derive(Default)]
+struct Links {
+    entries: Vec<RewrittenLink>,
+    by_code: HashMap<Code, usize>,
 }
 
 /// Rewrites many texts with one [`Shortener`], [`Tracking`] and [`LinkStore`]; made by
@@ -57,13 +66,14 @@ impl<'a, S: LinkStore + ?Sized> Rewriter<'a, S> {
     }
 
     /// Rewrites `text`; see [`Shortener::rewrite`].
-    pub fn rewrite(&mut self, text: &str) -> Result<Rewritten, LinkError> {
+    pub fn rewrite(&mut self, text: &str) -> Result<Rewritten, Error> {
         let mut out = String::with_capacity(text.len());
-        let mut links: Vec<RewrittenLink> = Vec::new();
+        let mut links = Links::default();
         let mut occurrences: Vec<Occurrence> = Vec::new();
         let mut warnings: Vec<Warning> = Vec::new();
         // Distinct URL texts of this text: the index of their entry in `links`, if rewritten.
-        let mut seen: Vec<(&str, Option<usize>)> = Vec::new();
+        // Hashed, not searched: a text with tens of thousands of distinct URLs stays linear.
+        let mut seen: HashMap<&str, Option<usize>> = HashMap::new();
         let mut copied = 0;
         for found in find_urls(text) {
             let as_written = found.as_str();
@@ -74,16 +84,17 @@ impl<'a, S: LinkStore + ?Sized> Rewriter<'a, S> {
                 });
                 continue;
             }
-            let index = match seen.iter().find(|(s, _)| *s == as_written) {
-                Some(&(_, index)) => index,
-                None => {
-                    let index =
-                        self.first_use(as_written, found.start(), &mut links, &mut warnings)?;
-                    seen.push((as_written, index));
-                    index
-                }
+            let index = match seen.entry(as_written) {
+                Entry::Occupied(known) => *known.get(),
+                Entry::Vacant(new) => *new.insert(self.first_use(
+                    as_written,
+                    found.start(),
+                    &mut links,
+                    &mut warnings,
+                )?),
             };
-            let Some((index, entry)) = index.and_then(|i| links.get(i).map(|l| (i, l))) else {
+            let Some((index, entry)) = index.and_then(|i| links.entries.get(i).map(|l| (i, l)))
+            else {
                 continue;
             };
             out.push_str(&text[copied..found.start()]);
@@ -97,7 +108,7 @@ impl<'a, S: LinkStore + ?Sized> Rewriter<'a, S> {
             copied = found.end();
         }
         out.push_str(&text[copied..]);
-        Ok(Rewritten::new(out, links, occurrences, warnings))
+        Ok(Rewritten::new(out, links.entries, occurrences, warnings))
     }
 
     /// Handles the first occurrence of `as_written` in a text: the index of its entry in
@@ -106,9 +117,9 @@ impl<'a, S: LinkStore + ?Sized> Rewriter<'a, S> {
         &mut self,
         as_written: &str,
         offset: usize,
-        links: &mut Vec<RewrittenLink>,
+        links: &mut Links,
         warnings: &mut Vec<Warning>,
-    ) -> Result<Option<usize>, LinkError> {
+    ) -> Result<Option<usize>, Error> {
         // Borrowed from the cache: the entry is cloned only when this text gets it.
         let planned = match self.cache.get(as_written) {
             Some(planned) => planned,
@@ -131,20 +142,19 @@ impl<'a, S: LinkStore + ?Sized> Rewriter<'a, S> {
                 Ok(None)
             }
             Planned::Link { entry, normalized } => {
-                if let Some(index) = links
-                    .iter()
-                    .position(|l| l.link.code() == entry.link.code())
-                {
-                    return Ok(Some(index));
-                }
+                let index = match links.by_code.entry(entry.link.code().clone()) {
+                    // An equivalent spelling met before in this text.
+                    Entry::Occupied(known) => return Ok(Some(*known.get())),
+                    Entry::Vacant(new) => *new.insert(links.entries.len()),
+                };
                 if *normalized {
                     warnings.push(Warning::Normalized {
                         url: as_written.to_owned(),
                         normalized: entry.link.url().to_owned(),
                     });
                 }
-                links.push(entry.clone());
-                Ok(Some(links.len() - 1))
+                links.entries.push(entry.clone());
+                Ok(Some(index))
             }
         }
     }

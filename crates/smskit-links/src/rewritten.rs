@@ -123,24 +123,15 @@ impl Rewritten {
     ///
     /// ```
     /// use smskit_links::{MemoryLinkStore, Shortener, TraceId, Tracking};
-    /// # use smskit_links::rand_core::TryRng;
-    /// # struct Lcg(u64);
-    /// # impl TryRng for Lcg {
-    /// #     type Error = core::convert::Infallible;
-    /// #     fn try_next_u32(&mut self) -> Result<u32, Self::Error> { Ok((self.try_next_u64()? >> 32) as u32) }
-    /// #     fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-    /// #         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); Ok(self.0) }
-    /// #     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> { dst.fill(7); Ok(()) }
-    /// # }
     /// let shortener = Shortener::new("https://sho.rt")?;
-    /// let mut store = MemoryLinkStore::new(Lcg(1));
+    /// let mut store = MemoryLinkStore::seeded(1);
     /// let rewritten = shortener.rewrite("Hi! https://shop.example/x", &Tracking::new(), &mut store)?;
     /// let mut body = String::new();
     /// for trace in ["a1", "a2"] {
     ///     rewritten.personalize_into(&TraceId::new(trace)?, &mut body);
     ///     assert_eq!(body, format!("{}/s/{trace}", rewritten.text()));
     /// }
-    /// # Ok::<(), smskit_links::LinkError>(())
+    /// # Ok::<(), smskit_links::Error>(())
     /// ```
     pub fn personalize_into(&self, trace: &TraceId, out: &mut String) {
         out.clear();

@@ -10,7 +10,7 @@ use crate::error::NotFoundReason;
 use crate::rewriter::{Planned, Rewriter};
 use crate::rewritten::RewrittenLink;
 use crate::{
-    Click, Code, Link, LinkError, LinkRequest, LinkStore, Rewritten, TraceId, Tracking, find_urls,
+    Click, Code, Error, Link, LinkRequest, LinkStore, Rewritten, TraceId, Tracking, find_urls,
 };
 
 type Predicate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
@@ -22,11 +22,11 @@ type Predicate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 /// short link never costs extension septets nor forces UCS-2).
 ///
 /// ```
-/// use smskit_links::{LinkError, Shortener};
+/// use smskit_links::{Error, Shortener};
 /// let shortener = Shortener::new("https://Sho.rt/")?;
 /// assert_eq!(shortener.base(), "https://sho.rt");
-/// assert!(matches!(Shortener::new("https://sho.rt/~go"), Err(LinkError::BaseNotGsm { character: '~', .. })));
-/// # Ok::<(), LinkError>(())
+/// assert!(matches!(Shortener::new("https://sho.rt/~go"), Err(Error::BaseNotGsm { character: '~', .. })));
+/// # Ok::<(), Error>(())
 /// ```
 #[derive(Clone)]
 pub struct Shortener {
@@ -82,7 +82,7 @@ impl Resolution {
     pub fn click(&self, at: DateTime<Utc>) -> Click {
         let click = Click::new(self.link.code().clone(), at);
         match &self.trace {
-            Some(trace) => click.trace(trace.clone()),
+            Some(trace) => click.with_trace(trace.clone()),
             None => click,
         }
     }
@@ -90,8 +90,8 @@ impl Resolution {
 
 impl Shortener {
     /// A shortener for `base` (e.g. `https://sho.rt`); a trailing `/` is ignored.
-    pub fn new(base: &str) -> Result<Self, LinkError> {
-        let invalid = |reason: &str| LinkError::InvalidBase {
+    pub fn new(base: &str) -> Result<Self, Error> {
+        let invalid = |reason: &str| Error::InvalidBase {
             base: base.to_owned(),
             reason: reason.to_owned(),
         };
@@ -114,7 +114,7 @@ impl Shortener {
             .chars()
             .find(|&c| !smskit_segment::is_gsm7_basic(c))
         {
-            return Err(LinkError::BaseNotGsm {
+            return Err(Error::BaseNotGsm {
                 base: normalised,
                 character,
             });
@@ -147,20 +147,11 @@ impl Shortener {
     ///
     /// ```
     /// use smskit_links::{MemoryLinkStore, Shortener, Tracking};
-    /// # use smskit_links::rand_core::TryRng;
-    /// # struct Lcg(u64);
-    /// # impl TryRng for Lcg {
-    /// #     type Error = core::convert::Infallible;
-    /// #     fn try_next_u32(&mut self) -> Result<u32, Self::Error> { Ok((self.try_next_u64()? >> 32) as u32) }
-    /// #     fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-    /// #         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); Ok(self.0) }
-    /// #     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> { dst.fill(7); Ok(()) }
-    /// # }
     /// let shortener = Shortener::new("https://sho.rt")?.exclude_prefix("https://Shop.example/account");
-    /// let mut store = MemoryLinkStore::new(Lcg(3));
+    /// let mut store = MemoryLinkStore::seeded(3);
     /// let text = "See https://shop.example/account/orders";
     /// assert_eq!(shortener.rewrite(text, &Tracking::new(), &mut store)?.text(), text);
-    /// # Ok::<(), smskit_links::LinkError>(())
+    /// # Ok::<(), smskit_links::Error>(())
     /// ```
     #[must_use]
     pub fn exclude_prefix(mut self, prefix: &str) -> Self {
@@ -232,18 +223,9 @@ impl Shortener {
     ///
     /// ```
     /// use smskit_links::{MemoryLinkStore, Shortener, TraceId, Tracking};
-    /// # use smskit_links::rand_core::TryRng;
-    /// # struct Lcg(u64);
-    /// # impl TryRng for Lcg {
-    /// #     type Error = core::convert::Infallible;
-    /// #     fn try_next_u32(&mut self) -> Result<u32, Self::Error> { Ok((self.try_next_u64()? >> 32) as u32) }
-    /// #     fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-    /// #         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); Ok(self.0) }
-    /// #     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> { dst.fill(7); Ok(()) }
-    /// # }
     /// let shortener = Shortener::new("https://sho.rt")?;
-    /// let mut store = MemoryLinkStore::new(Lcg(1));
-    /// let tracking = Tracking::new().campaign("spring").medium("sms");
+    /// let mut store = MemoryLinkStore::seeded(1);
+    /// let tracking = Tracking::new().with_campaign("spring").with_medium("sms");
     /// let rewritten = shortener.rewrite(
     ///     "Sale! https://shop.example/spring?ref=a. Again: https://shop.example/spring?ref=a",
     ///     &tracking,
@@ -262,14 +244,14 @@ impl Shortener {
     /// // Per recipient, without scanning the text again:
     /// let personal = rewritten.personalize(&TraceId::from(7u64));
     /// assert!(personal.starts_with(&format!("Sale! {}/s/7.", link.short_url)));
-    /// # Ok::<(), smskit_links::LinkError>(())
+    /// # Ok::<(), smskit_links::Error>(())
     /// ```
     pub fn rewrite<S>(
         &self,
         text: &str,
         tracking: &Tracking,
         store: &mut S,
-    ) -> Result<Rewritten, LinkError>
+    ) -> Result<Rewritten, Error>
     where
         S: LinkStore + ?Sized,
     {
@@ -282,23 +264,14 @@ impl Shortener {
     ///
     /// ```
     /// use smskit_links::{MemoryLinkStore, Shortener, Tracking};
-    /// # use smskit_links::rand_core::TryRng;
-    /// # struct Lcg(u64);
-    /// # impl TryRng for Lcg {
-    /// #     type Error = core::convert::Infallible;
-    /// #     fn try_next_u32(&mut self) -> Result<u32, Self::Error> { Ok((self.try_next_u64()? >> 32) as u32) }
-    /// #     fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-    /// #         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); Ok(self.0) }
-    /// #     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> { dst.fill(7); Ok(()) }
-    /// # }
     /// let shortener = Shortener::new("https://sho.rt")?;
-    /// let mut store = MemoryLinkStore::new(Lcg(1));
-    /// let tracking = Tracking::new().campaign("spring");
+    /// let mut store = MemoryLinkStore::seeded(1);
+    /// let tracking = Tracking::new().with_campaign("spring");
     /// let mut rewriter = shortener.rewriter(&tracking, &mut store);
     /// let a = rewriter.rewrite("Hi Ann, https://shop.example/x")?;
     /// let b = rewriter.rewrite("Hi Bob, https://shop.example/x")?;
     /// assert_eq!(a.links()[0].link, b.links()[0].link);
-    /// # Ok::<(), smskit_links::LinkError>(())
+    /// # Ok::<(), smskit_links::Error>(())
     /// ```
     pub fn rewriter<'a, S>(&'a self, tracking: &'a Tracking, store: &'a mut S) -> Rewriter<'a, S>
     where
@@ -313,7 +286,7 @@ impl Shortener {
         as_written: &str,
         tracking: &Tracking,
         store: &mut S,
-    ) -> Result<Planned, LinkError>
+    ) -> Result<Planned, Error>
     where
         S: LinkStore + ?Sized,
     {
@@ -342,19 +315,19 @@ impl Shortener {
     /// A query string or fragment (`?fbclid=…` added by apps) and one trailing `/` are ignored.
     ///
     /// ```
-    /// use smskit_links::{NotFoundReason, LinkError, Shortener};
+    /// use smskit_links::{NotFoundReason, Error, Shortener};
     /// let shortener = Shortener::new("https://sho.rt")?;
     /// let path = shortener.parse_path("/r/aB3/s/42?fbclid=x")?;
     /// assert_eq!(path.code.as_str(), "aB3");
     /// assert_eq!(path.trace.unwrap().as_str(), "42");
     /// assert!(matches!(
     ///     shortener.parse_path("/r/aB3/x/42"),
-    ///     Err(LinkError::NotFound { reason: NotFoundReason::MalformedPath, .. })
+    ///     Err(Error::NotFound { reason: NotFoundReason::MalformedPath, .. })
     /// ));
-    /// # Ok::<(), LinkError>(())
+    /// # Ok::<(), Error>(())
     /// ```
-    pub fn parse_path(&self, path: &str) -> Result<ShortPath, LinkError> {
-        let malformed = || LinkError::NotFound {
+    pub fn parse_path(&self, path: &str) -> Result<ShortPath, Error> {
+        let malformed = || Error::NotFound {
             path: path.to_owned(),
             reason: NotFoundReason::MalformedPath,
         };
@@ -378,34 +351,25 @@ impl Shortener {
     }
 
     /// Resolves a request path to the link to redirect to and the trace to attribute the click
-    /// to. Malformed paths and unknown codes are [`LinkError::NotFound`].
+    /// to. Malformed paths and unknown codes are [`Error::NotFound`].
     ///
     /// ```
     /// use smskit_links::{LinkRequest, LinkStore, MemoryLinkStore, Shortener, Tracking};
-    /// # use smskit_links::rand_core::TryRng;
-    /// # struct Lcg(u64);
-    /// # impl TryRng for Lcg {
-    /// #     type Error = core::convert::Infallible;
-    /// #     fn try_next_u32(&mut self) -> Result<u32, Self::Error> { Ok((self.try_next_u64()? >> 32) as u32) }
-    /// #     fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-    /// #         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); Ok(self.0) }
-    /// #     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> { dst.fill(7); Ok(()) }
-    /// # }
     /// let shortener = Shortener::new("https://sho.rt")?;
-    /// let mut store = MemoryLinkStore::new(Lcg(1));
+    /// let mut store = MemoryLinkStore::seeded(1);
     /// let link = store.get_or_create(&LinkRequest::new("https://shop.example/", &Tracking::new())?)?;
     /// let resolved = shortener.resolve(&store, &format!("/r/{}/s/t9", link.code()))?;
     /// assert_eq!(resolved.target(), "https://shop.example/");
     /// assert_eq!(resolved.trace.unwrap().as_str(), "t9");
     /// assert!(shortener.resolve(&store, "/r/zzzzzzzz").unwrap_err().is_not_found());
-    /// # Ok::<(), smskit_links::LinkError>(())
+    /// # Ok::<(), smskit_links::Error>(())
     /// ```
-    pub fn resolve<S>(&self, store: &S, path: &str) -> Result<Resolution, LinkError>
+    pub fn resolve<S>(&self, store: &S, path: &str) -> Result<Resolution, Error>
     where
         S: LinkStore + ?Sized,
     {
         let ShortPath { code, trace } = self.parse_path(path)?;
-        let link = store.link(&code)?.ok_or_else(|| LinkError::NotFound {
+        let link = store.link(&code)?.ok_or_else(|| Error::NotFound {
             path: path.to_owned(),
             reason: NotFoundReason::UnknownCode,
         })?;
@@ -437,13 +401,12 @@ fn same_modulo_root_slash(written: &str, normalized: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::MemoryLinkStore;
-    use crate::test_rng::SplitMix64;
+    use crate::{MemoryLinkStore, StdRng};
 
-    fn setup() -> (Shortener, MemoryLinkStore<SplitMix64>) {
+    fn setup() -> (Shortener, MemoryLinkStore<StdRng>) {
         (
             Shortener::new("https://sho.rt").unwrap(),
-            MemoryLinkStore::new(SplitMix64::new(11)),
+            MemoryLinkStore::seeded(11),
         )
     }
 
@@ -471,7 +434,7 @@ mod tests {
             "",
         ] {
             assert!(
-                matches!(Shortener::new(bad), Err(LinkError::InvalidBase { .. })),
+                matches!(Shortener::new(bad), Err(Error::InvalidBase { .. })),
                 "{bad}"
             );
         }
@@ -481,7 +444,7 @@ mod tests {
             ("https://[::1]/", '['),
         ] {
             match Shortener::new(bad) {
-                Err(LinkError::BaseNotGsm { character, .. }) => assert_eq!(character, c, "{bad}"),
+                Err(Error::BaseNotGsm { character, .. }) => assert_eq!(character, c, "{bad}"),
                 other => panic!("{bad}: {other:?}"),
             }
         }
@@ -511,7 +474,7 @@ mod tests {
             ("https://sho.rt/a[b]", '['),
         ] {
             match Shortener::new(bad) {
-                Err(LinkError::BaseNotGsm { character, .. }) => assert_eq!(character, c, "{bad}"),
+                Err(Error::BaseNotGsm { character, .. }) => assert_eq!(character, c, "{bad}"),
                 other => panic!("{bad}: {other:?}"),
             }
         }
@@ -573,7 +536,7 @@ mod tests {
     #[test]
     fn parse_and_resolve_paths() {
         let shortener = Shortener::new("https://x.com/go").unwrap();
-        let mut store = MemoryLinkStore::new(SplitMix64::new(1));
+        let mut store = MemoryLinkStore::seeded(1);
         let link = store
             .get_or_create(&LinkRequest::new("https://shop.example/", &Tracking::new()).unwrap())
             .unwrap();
@@ -603,7 +566,7 @@ mod tests {
             assert!(
                 matches!(
                     shortener.resolve(&store, &malformed),
-                    Err(LinkError::NotFound {
+                    Err(Error::NotFound {
                         reason: NotFoundReason::MalformedPath,
                         ..
                     })
@@ -613,7 +576,7 @@ mod tests {
         }
         assert!(matches!(
             shortener.resolve(&store, "/go/r/zzzzzz"),
-            Err(LinkError::NotFound {
+            Err(Error::NotFound {
                 reason: NotFoundReason::UnknownCode,
                 ..
             })

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use url::Url;
 
-use crate::{Code, LinkError, TraceId, Tracking, Utm};
+use crate::{Code, Error, TraceId, Tracking, Utm};
 
 /// What a store needs to create (or find) a link: the target URL as normalised, its UTM values,
 /// its mailing and the redirect target with the UTM parameters applied. Built only by this crate,
@@ -23,18 +23,18 @@ impl LinkRequest {
     ///
     /// ```
     /// use smskit_links::{LinkRequest, Tracking};
-    /// let request = LinkRequest::new("HTTPS://Shop.example/a?x=1#f", &Tracking::new().campaign("c"))?;
+    /// let request = LinkRequest::new("HTTPS://Shop.example/a?x=1#f", &Tracking::new().with_campaign("c"))?;
     /// assert_eq!(request.url(), "https://shop.example/a?x=1#f");
     /// assert_eq!(request.target(), "https://shop.example/a?x=1&utm_campaign=c#f");
-    /// # Ok::<(), smskit_links::LinkError>(())
+    /// # Ok::<(), smskit_links::Error>(())
     /// ```
-    pub fn new(url: &str, tracking: &Tracking) -> Result<Self, LinkError> {
-        let parsed = Url::parse(url).map_err(|e| LinkError::InvalidUrl {
+    pub fn new(url: &str, tracking: &Tracking) -> Result<Self, Error> {
+        let parsed = Url::parse(url).map_err(|e| Error::InvalidUrl {
             url: url.to_owned(),
             reason: e.to_string(),
         })?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(LinkError::InvalidUrl {
+            return Err(Error::InvalidUrl {
                 url: url.to_owned(),
                 reason: "only http and https URLs are tracked".to_owned(),
             });
@@ -49,7 +49,7 @@ impl LinkRequest {
         Self {
             url,
             utm: tracking.utm().clone(),
-            mailing: tracking.get_mailing().map(str::to_owned),
+            mailing: tracking.mailing().map(str::to_owned),
             target: target.into(),
         }
     }
@@ -127,7 +127,7 @@ impl Link {
 
     /// The campaign (`utm_campaign`) of the link.
     pub fn campaign(&self) -> Option<&str> {
-        self.utm.get_campaign()
+        self.utm.campaign()
     }
 
     /// Where a click is redirected: the URL with the UTM parameters.
@@ -143,11 +143,11 @@ impl Link {
 /// use smskit_links::{Click, Code, TraceId};
 /// let at = Utc.with_ymd_and_hms(2025, 3, 1, 9, 30, 0).unwrap();
 /// let click = Click::new(Code::new("aB3")?, at)
-///     .trace(TraceId::from(42u64))
-///     .ip("203.0.113.9".parse().unwrap())
-///     .country("FR");
-/// assert_eq!(click.get_country(), Some("FR"));
-/// # Ok::<(), smskit_links::LinkError>(())
+///     .with_trace(TraceId::from(42u64))
+///     .with_ip("203.0.113.9".parse().unwrap())
+///     .with_country("FR");
+/// assert_eq!(click.country(), Some("FR"));
+/// # Ok::<(), smskit_links::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -176,21 +176,21 @@ impl Click {
 
     /// The SMS (trace) the clicked link was personalised for.
     #[must_use]
-    pub fn trace(mut self, trace: TraceId) -> Self {
+    pub fn with_trace(mut self, trace: TraceId) -> Self {
         self.trace = Some(trace);
         self
     }
 
     /// The client's IP address.
     #[must_use]
-    pub fn ip(mut self, ip: IpAddr) -> Self {
+    pub fn with_ip(mut self, ip: IpAddr) -> Self {
         self.ip = Some(ip);
         self
     }
 
     /// The client's country (ISO 3166-1 alpha-2, stored upper-case; empty means unknown).
     #[must_use]
-    pub fn country(mut self, country: impl Into<String>) -> Self {
+    pub fn with_country(mut self, country: impl Into<String>) -> Self {
         let country = country.into().trim().to_ascii_uppercase();
         self.country = (!country.is_empty()).then_some(country);
         self
@@ -207,17 +207,17 @@ impl Click {
     }
 
     /// The trace, if the link was personalised.
-    pub fn get_trace(&self) -> Option<&TraceId> {
+    pub fn trace(&self) -> Option<&TraceId> {
         self.trace.as_ref()
     }
 
     /// The client's IP address, if given.
-    pub fn get_ip(&self) -> Option<IpAddr> {
+    pub fn ip(&self) -> Option<IpAddr> {
         self.ip
     }
 
     /// The client's country, if given.
-    pub fn get_country(&self) -> Option<&str> {
+    pub fn country(&self) -> Option<&str> {
         self.country.as_deref()
     }
 }
@@ -287,32 +287,32 @@ pub struct ClickStats {
 pub trait LinkStore {
     /// The link for `request` (same URL, UTM values and mailing), created with a fresh unique
     /// code when there is none.
-    fn get_or_create(&mut self, request: &LinkRequest) -> Result<Link, LinkError>;
+    fn get_or_create(&mut self, request: &LinkRequest) -> Result<Link, Error>;
 
     /// The link with this code.
-    fn link(&self, code: &Code) -> Result<Option<Link>, LinkError>;
+    fn link(&self, code: &Code) -> Result<Option<Link>, Error>;
 
-    /// Records a click; fails with [`LinkError::UnknownLink`] when no link has the click's code.
-    fn record_click(&mut self, click: Click) -> Result<RecordedClick, LinkError>;
+    /// Records a click; fails with [`Error::UnknownLink`] when no link has the click's code.
+    fn record_click(&mut self, click: Click) -> Result<RecordedClick, Error>;
 
     /// Click counts over `scope`.
-    fn click_stats(&self, scope: &ClickScope) -> Result<ClickStats, LinkError>;
+    fn click_stats(&self, scope: &ClickScope) -> Result<ClickStats, Error>;
 }
 
 impl<S: LinkStore + ?Sized> LinkStore for &mut S {
-    fn get_or_create(&mut self, request: &LinkRequest) -> Result<Link, LinkError> {
+    fn get_or_create(&mut self, request: &LinkRequest) -> Result<Link, Error> {
         (**self).get_or_create(request)
     }
 
-    fn link(&self, code: &Code) -> Result<Option<Link>, LinkError> {
+    fn link(&self, code: &Code) -> Result<Option<Link>, Error> {
         (**self).link(code)
     }
 
-    fn record_click(&mut self, click: Click) -> Result<RecordedClick, LinkError> {
+    fn record_click(&mut self, click: Click) -> Result<RecordedClick, Error> {
         (**self).record_click(click)
     }
 
-    fn click_stats(&self, scope: &ClickScope) -> Result<ClickStats, LinkError> {
+    fn click_stats(&self, scope: &ClickScope) -> Result<ClickStats, Error> {
         (**self).click_stats(scope)
     }
 }

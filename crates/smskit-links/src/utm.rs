@@ -9,9 +9,9 @@ use url::form_urlencoded;
 ///
 /// ```
 /// use smskit_links::Utm;
-/// let utm = Utm::new().campaign("spring sale").source("").medium("sms");
-/// assert_eq!(utm.get_campaign(), Some("spring sale"));
-/// assert_eq!(utm.get_source(), None);
+/// let utm = Utm::new().with_campaign("spring sale").with_source("").with_medium("sms");
+/// assert_eq!(utm.campaign(), Some("spring sale"));
+/// assert_eq!(utm.source(), None);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -64,37 +64,37 @@ impl Utm {
 
     /// Sets `utm_campaign` (the campaign name).
     #[must_use]
-    pub fn campaign(mut self, name: impl Into<String>) -> Self {
+    pub fn with_campaign(mut self, name: impl Into<String>) -> Self {
         self.campaign = non_empty(name.into());
         self
     }
 
     /// Sets `utm_source` (e.g. the mailing name).
     #[must_use]
-    pub fn source(mut self, name: impl Into<String>) -> Self {
+    pub fn with_source(mut self, name: impl Into<String>) -> Self {
         self.source = non_empty(name.into());
         self
     }
 
     /// Sets `utm_medium` (e.g. `sms`).
     #[must_use]
-    pub fn medium(mut self, name: impl Into<String>) -> Self {
+    pub fn with_medium(mut self, name: impl Into<String>) -> Self {
         self.medium = non_empty(name.into());
         self
     }
 
     /// The `utm_campaign` value, if any.
-    pub fn get_campaign(&self) -> Option<&str> {
+    pub fn campaign(&self) -> Option<&str> {
         self.campaign.as_deref()
     }
 
     /// The `utm_source` value, if any.
-    pub fn get_source(&self) -> Option<&str> {
+    pub fn source(&self) -> Option<&str> {
         self.source.as_deref()
     }
 
     /// The `utm_medium` value, if any.
-    pub fn get_medium(&self) -> Option<&str> {
+    pub fn medium(&self) -> Option<&str> {
         self.medium.as_deref()
     }
 
@@ -104,7 +104,7 @@ impl Utm {
     }
 
     fn values(&self) -> [Option<&str>; 3] {
-        [self.get_campaign(), self.get_source(), self.get_medium()]
+        [self.campaign(), self.source(), self.medium()]
     }
 
     /// Writes the UTM values into the query of `url`: a parameter with the same key is replaced
@@ -171,9 +171,9 @@ fn decoded_key(raw: &str) -> String {
 ///
 /// ```
 /// use smskit_links::Tracking;
-/// let tracking = Tracking::new().campaign("spring").medium("sms").mailing("m-17");
-/// assert_eq!(tracking.utm().get_campaign(), Some("spring"));
-/// assert_eq!(tracking.get_mailing(), Some("m-17"));
+/// let tracking = Tracking::new().with_campaign("spring").with_medium("sms").with_mailing("m-17");
+/// assert_eq!(tracking.utm().campaign(), Some("spring"));
+/// assert_eq!(tracking.mailing(), Some("m-17"));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -199,28 +199,28 @@ impl Tracking {
 
     /// Sets `utm_campaign`.
     #[must_use]
-    pub fn campaign(mut self, name: impl Into<String>) -> Self {
-        self.utm = self.utm.campaign(name);
+    pub fn with_campaign(mut self, name: impl Into<String>) -> Self {
+        self.utm = self.utm.with_campaign(name);
         self
     }
 
     /// Sets `utm_source`.
     #[must_use]
-    pub fn source(mut self, name: impl Into<String>) -> Self {
-        self.utm = self.utm.source(name);
+    pub fn with_source(mut self, name: impl Into<String>) -> Self {
+        self.utm = self.utm.with_source(name);
         self
     }
 
     /// Sets `utm_medium`.
     #[must_use]
-    pub fn medium(mut self, name: impl Into<String>) -> Self {
-        self.utm = self.utm.medium(name);
+    pub fn with_medium(mut self, name: impl Into<String>) -> Self {
+        self.utm = self.utm.with_medium(name);
         self
     }
 
     /// Sets the mailing the links belong to (not added to the URL). Empty means none.
     #[must_use]
-    pub fn mailing(mut self, id: impl Into<String>) -> Self {
+    pub fn with_mailing(mut self, id: impl Into<String>) -> Self {
         self.mailing = non_empty(id.into());
         self
     }
@@ -231,7 +231,7 @@ impl Tracking {
     }
 
     /// The mailing, if any.
-    pub fn get_mailing(&self) -> Option<&str> {
+    pub fn mailing(&self) -> Option<&str> {
         self.mailing.as_deref()
     }
 }
@@ -249,9 +249,9 @@ mod tests {
     #[test]
     fn appends_in_order_and_encodes_values() {
         let utm = Utm::new()
-            .campaign("Spring sale")
-            .source("m&1")
-            .medium("sms");
+            .with_campaign("Spring sale")
+            .with_source("m&1")
+            .with_medium("sms");
         assert_eq!(
             target("https://x.com/a", &utm),
             "https://x.com/a?utm_campaign=Spring+sale&utm_source=m%261&utm_medium=sms"
@@ -260,7 +260,7 @@ mod tests {
 
     #[test]
     fn replaces_in_place_keeps_others_and_fragment() {
-        let utm = Utm::new().campaign("new").medium("sms");
+        let utm = Utm::new().with_campaign("new").with_medium("sms");
         assert_eq!(
             target(
                 "https://x.com/?q=a%20b&utm_campaign=old&x=+&utm_campaign=again#frag",
@@ -272,7 +272,7 @@ mod tests {
 
     #[test]
     fn encoded_keys_are_recognised() {
-        let utm = Utm::new().source("s");
+        let utm = Utm::new().with_source("s");
         assert_eq!(
             target("https://x.com/?utm%5Fsource=old&b=1", &utm),
             "https://x.com/?utm_source=s&b=1"
@@ -281,13 +281,16 @@ mod tests {
 
     #[test]
     fn empty_values_leave_the_target_alone() {
-        let utm = Utm::new().campaign("").source("  ").medium("");
+        let utm = Utm::new()
+            .with_campaign("")
+            .with_source("  ")
+            .with_medium("");
         assert!(utm.is_empty());
         assert_eq!(
             target("https://x.com/?utm_source=keep&&a=1#f", &utm),
             "https://x.com/?utm_source=keep&&a=1#f"
         );
-        let utm = Utm::new().campaign("c");
+        let utm = Utm::new().with_campaign("c");
         assert_eq!(
             target("https://x.com/?utm_source=keep&&a=1&#f", &utm),
             "https://x.com/?utm_source=keep&a=1&utm_campaign=c#f"
@@ -302,6 +305,6 @@ mod tests {
     #[test]
     fn serde_normalises_empty_values() {
         let utm: Utm = serde_json::from_str(r#"{"campaign":"","source":"s"}"#).unwrap();
-        assert_eq!(utm, Utm::new().source("s"));
+        assert_eq!(utm, Utm::new().with_source("s"));
     }
 }

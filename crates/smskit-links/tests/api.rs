@@ -1,11 +1,8 @@
 //! End-to-end use of the public API: rewrite, personalise, resolve, click, statistics.
 
-mod common;
-
 use chrono::{TimeZone, Utc};
-use common::SplitMix64;
 use smskit_links::{
-    ClickScope, LinkError, LinkStore, MemoryLinkStore, NotFoundReason, Shortener, TraceId,
+    ClickScope, Error, LinkStore, MemoryLinkStore, NotFoundReason, Shortener, StdRng, TraceId,
     Tracking, Warning,
 };
 
@@ -13,22 +10,22 @@ use smskit_links::{
 fn types_cross_threads() {
     fn send_sync<T: Send + Sync>() {}
     send_sync::<Shortener>();
-    send_sync::<MemoryLinkStore<SplitMix64>>();
+    send_sync::<MemoryLinkStore<StdRng>>();
     send_sync::<smskit_links::Rewritten>();
     send_sync::<smskit_links::Link>();
     send_sync::<smskit_links::Click>();
-    send_sync::<LinkError>();
+    send_sync::<Error>();
 }
 
 #[test]
 fn mailing_flow_from_body_to_statistics() {
     let shortener = Shortener::new("https://sho.rt").unwrap();
-    let mut store = MemoryLinkStore::new(SplitMix64::new(7));
+    let mut store = MemoryLinkStore::seeded(7);
     let tracking = Tracking::new()
-        .campaign("spring")
-        .source("newsletter")
-        .medium("sms")
-        .mailing("m1");
+        .with_campaign("spring")
+        .with_source("newsletter")
+        .with_medium("sms")
+        .with_mailing("m1");
     let body = "Hi! Spring sale: https://shop.example/spring?x=1. Shoes: https://shop.example/shoes \
                 STOP SMS: https://sho.rt/sms/m1/Ab3";
     let rewritten = shortener.rewrite(body, &tracking, &mut store).unwrap();
@@ -74,8 +71,8 @@ fn mailing_flow_from_body_to_statistics() {
         );
         let click = resolved
             .click(at(hour))
-            .ip("198.51.100.7".parse().unwrap())
-            .country("be");
+            .with_ip("198.51.100.7".parse().unwrap())
+            .with_country("be");
         let recorded = store.record_click(click).unwrap();
         if let Some(attribution) = recorded.attribution {
             assert_eq!(attribution.mailing.as_deref(), Some("m1"));
@@ -83,7 +80,7 @@ fn mailing_flow_from_body_to_statistics() {
         }
     }
     assert_eq!(first_clicks, 2);
-    assert_eq!(store.clicks()[0].get_country(), Some("BE"));
+    assert_eq!(store.clicks()[0].country(), Some("BE"));
 
     let first = rewritten.links()[0].link.code().clone();
     let stats = store.click_stats(&ClickScope::Link(first)).unwrap();
@@ -103,9 +100,9 @@ fn mailing_flow_from_body_to_statistics() {
 #[test]
 fn second_mailing_reuses_nothing_across_mailings_but_everything_within() {
     let shortener = Shortener::new("https://sho.rt").unwrap();
-    let mut store = MemoryLinkStore::new(SplitMix64::new(1));
-    let a = Tracking::new().campaign("c").mailing("a");
-    let b = Tracking::new().campaign("c").mailing("b");
+    let mut store = MemoryLinkStore::seeded(1);
+    let a = Tracking::new().with_campaign("c").with_mailing("a");
+    let b = Tracking::new().with_campaign("c").with_mailing("b");
     let first = shortener
         .rewrite("https://x.example/", &a, &mut store)
         .unwrap();
@@ -125,7 +122,7 @@ fn same_seed_same_codes() {
     let shortener = Shortener::new("https://sho.rt").unwrap();
     let text = "https://a.example/1 https://a.example/2 https://a.example/3";
     let run = |seed| {
-        let mut store = MemoryLinkStore::new(SplitMix64::new(seed));
+        let mut store = MemoryLinkStore::seeded(seed);
         shortener
             .rewrite(text, &Tracking::new(), &mut store)
             .unwrap()
@@ -139,7 +136,7 @@ fn same_seed_same_codes() {
 #[test]
 fn works_through_a_trait_object() {
     let shortener = Shortener::new("https://sho.rt").unwrap();
-    let mut memory = MemoryLinkStore::new(SplitMix64::new(2));
+    let mut memory = MemoryLinkStore::seeded(2);
     let store: &mut dyn LinkStore = &mut memory;
     let rewritten = shortener
         .rewrite("https://a.example/x", &Tracking::new(), store)
@@ -153,11 +150,11 @@ fn works_through_a_trait_object() {
 #[test]
 fn not_found_is_typed() {
     let shortener = Shortener::new("https://sho.rt").unwrap();
-    let store = MemoryLinkStore::new(SplitMix64::new(2));
+    let store = MemoryLinkStore::seeded(2);
     let err = shortener.resolve(&store, "/r/abc").unwrap_err();
     assert!(matches!(
         err,
-        LinkError::NotFound {
+        Error::NotFound {
             reason: NotFoundReason::UnknownCode,
             ..
         }
@@ -166,7 +163,7 @@ fn not_found_is_typed() {
     let err = shortener.resolve(&store, "/favicon.ico").unwrap_err();
     assert!(matches!(
         err,
-        LinkError::NotFound {
+        Error::NotFound {
             reason: NotFoundReason::MalformedPath,
             ..
         }
@@ -177,7 +174,7 @@ fn not_found_is_typed() {
 #[test]
 fn warnings_name_the_url() {
     let shortener = Shortener::new("https://sho.rt").unwrap();
-    let mut store = MemoryLinkStore::new(SplitMix64::new(2));
+    let mut store = MemoryLinkStore::seeded(2);
     let text = "a http://300.1.1.1/x b https://a.examplehttps://b.example c HTTPS://A.EXAMPLE";
     let rewritten = shortener
         .rewrite(text, &Tracking::new(), &mut store)
@@ -210,8 +207,8 @@ fn warnings_name_the_url() {
 #[test]
 fn serde_round_trips() {
     let shortener = Shortener::new("https://sho.rt").unwrap();
-    let mut store = MemoryLinkStore::new(SplitMix64::new(2));
-    let tracking = Tracking::new().campaign("c").mailing("m");
+    let mut store = MemoryLinkStore::seeded(2);
+    let tracking = Tracking::new().with_campaign("c").with_mailing("m");
     let rewritten = shortener
         .rewrite("x https://a.example/y z", &tracking, &mut store)
         .unwrap();
@@ -227,8 +224,8 @@ fn serde_round_trips() {
 
     let at = Utc.with_ymd_and_hms(2025, 1, 2, 3, 4, 5).unwrap();
     let click = smskit_links::Click::new(link.code().clone(), at)
-        .trace(TraceId::from(9u64))
-        .ip("2001:db8::1".parse().unwrap());
+        .with_trace(TraceId::from(9u64))
+        .with_ip("2001:db8::1".parse().unwrap());
     let json = serde_json::to_string(&click).unwrap();
     assert!(json.contains("\"2025-01-02T03:04:05Z\""), "{json}");
     assert_eq!(

@@ -1,8 +1,5 @@
 //! Runs the conformance vectors of `testdata/rewrite.jsonl`.
 
-mod common;
-
-use common::SplitMix64;
 use serde_json::Value;
 use smskit_links::{MemoryLinkStore, Shortener, Tracking, Utm};
 
@@ -21,12 +18,12 @@ fn tracking(case: &Value) -> Tracking {
         };
         tracking = tracking.with_utm(
             Utm::new()
-                .campaign(field("campaign"))
-                .source(field("source"))
-                .medium(field("medium")),
+                .with_campaign(field("campaign"))
+                .with_source(field("source"))
+                .with_medium(field("medium")),
         );
         if let Some(m) = t.get("mailing").and_then(Value::as_str) {
-            tracking = tracking.mailing(m);
+            tracking = tracking.with_mailing(m);
         }
     }
     tracking
@@ -56,7 +53,7 @@ fn rewrite_vectors() {
         {
             shortener = shortener.exclude_prefix(prefix.as_str().unwrap());
         }
-        let mut store = MemoryLinkStore::new(SplitMix64::new(line_no as u64));
+        let mut store = MemoryLinkStore::seeded(line_no as u64);
         let rewritten = shortener
             .rewrite(text, &tracking(&case), &mut store)
             .unwrap();

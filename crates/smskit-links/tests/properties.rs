@@ -1,11 +1,8 @@
 //! Property tests for the invariants the spec states.
 
-mod common;
-
-use common::SplitMix64;
 use proptest::prelude::*;
 use smskit_links::{
-    Code, LinkRequest, LinkStore, MemoryLinkStore, Rewritten, Shortener, TraceId, Tracking,
+    Code, LinkRequest, LinkStore, MemoryLinkStore, Rewritten, Shortener, StdRng, TraceId, Tracking,
     find_urls,
 };
 
@@ -56,11 +53,14 @@ fn trace() -> impl Strategy<Value = TraceId> {
     "[A-Za-z0-9_-]{1,64}".prop_map(|s| TraceId::new(s).unwrap())
 }
 
-fn setup(seed: u64) -> (Shortener, MemoryLinkStore<SplitMix64>, Tracking) {
+fn setup(seed: u64) -> (Shortener, MemoryLinkStore<StdRng>, Tracking) {
     (
         Shortener::new("https://sho.rt").unwrap(),
-        MemoryLinkStore::new(SplitMix64::new(seed)),
-        Tracking::new().campaign("c").source("s").medium("sms"),
+        MemoryLinkStore::seeded(seed),
+        Tracking::new()
+            .with_campaign("c")
+            .with_source("s")
+            .with_medium("sms"),
     )
 }
 
@@ -207,7 +207,7 @@ proptest! {
 
     #[test]
     fn codes_are_unique_base62_and_at_least_three_long(n in 1usize..300, seed in any::<u64>()) {
-        let mut store = MemoryLinkStore::new(SplitMix64::new(seed));
+        let mut store = MemoryLinkStore::seeded(seed);
         let mut codes = std::collections::HashSet::new();
         for i in 0..n {
             let request = LinkRequest::new(&format!("https://a.example/{i}"), &Tracking::new()).unwrap();
@@ -234,5 +234,44 @@ proptest! {
     fn arbitrary_paths_never_panic(path in any::<String>()) {
         let (shortener, store, _) = setup(1);
         prop_assert!(shortener.resolve(&store, &path).is_err());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Every distinct URL gets exactly one link (one code), whatever its spelling and however
+    /// many distinct URLs the text holds; every byte outside the URLs is kept.
+    #[test]
+    fn every_distinct_url_gets_one_code(
+        picks in prop::collection::vec((0usize..400, any::<bool>()), 0..600),
+        seed in any::<u64>(),
+    ) {
+        let (shortener, mut store, tracking) = setup(seed);
+        let text: String = picks
+            .iter()
+            .map(|&(k, upper)| {
+                if upper { format!("HTTPS://A.EXAMPLE/p{k} ") } else { format!("https://a.example/p{k} ") }
+            })
+            .collect();
+        let rewritten = shortener.rewrite(&text, &tracking, &mut store).unwrap();
+        prop_assert_eq!(restore(&text, &rewritten), text.clone());
+        prop_assert_eq!(rewritten.occurrences().len(), picks.len());
+
+        let distinct: std::collections::HashSet<usize> = picks.iter().map(|&(k, _)| k).collect();
+        prop_assert_eq!(rewritten.links().len(), distinct.len());
+        let codes: std::collections::HashSet<&str> =
+            rewritten.links().iter().map(|l| l.link.code().as_str()).collect();
+        prop_assert_eq!(codes.len(), distinct.len());
+
+        // One link per page, the same for both spellings; links in order of first appearance.
+        let mut link_of = std::collections::HashMap::new();
+        let mut next = 0;
+        for (occurrence, &(k, _)) in rewritten.occurrences().iter().zip(&picks) {
+            let link = *link_of.entry(k).or_insert_with(|| { next += 1; next - 1 });
+            prop_assert_eq!(occurrence.link, link);
+            let entry = &rewritten.links()[occurrence.link];
+            prop_assert_eq!(entry.link.url(), format!("https://a.example/p{k}"));
+        }
     }
 }

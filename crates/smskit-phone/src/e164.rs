@@ -6,7 +6,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
-use crate::error::{ImpossibleReason, PhoneError, UnparsableReason, excerpt};
+use crate::error::{Error, ImpossibleReason, UnparsableReason, excerpt};
 use crate::numbering;
 use crate::region::Region;
 use crate::tables::{self, Meta};
@@ -35,7 +35,7 @@ pub const MAX_DIGITS: usize = 15;
 /// assert_eq!(number.calling_code(), 32);
 /// assert_eq!(number.region().map(|r| r.as_str()), Some("BE"));
 /// assert!(E164::parse("+32 470 12 34 56").is_err()); // canonical text only
-/// # Ok::<(), smskit_phone::PhoneError>(())
+/// # Ok::<(), smskit_phone::Error>(())
 /// ```
 #[derive(Clone, Copy)]
 pub struct E164 {
@@ -53,8 +53,8 @@ impl E164 {
     /// [`parse`](crate::parse) for raw input.
     ///
     /// # Errors
-    /// [`PhoneError::Missing`] for an empty text, [`PhoneError::Unparsable`] for anything but
-    /// `+` and digits, [`PhoneError::Impossible`] for an unassigned calling code or a length
+    /// [`Error::Missing`] for an empty text, [`Error::Unparsable`] for anything but
+    /// `+` and digits, [`Error::Impossible`] for an unassigned calling code or a length
     /// outside E.164.
     ///
     /// ```
@@ -63,16 +63,16 @@ impl E164 {
     /// assert_eq!(E164::parse("+14155550100")?.calling_code(), 1);
     /// assert!(E164::parse("0470123456").is_err());
     /// assert!(E164::parse("+999123456").is_err()); // +999 is not assigned
-    /// # Ok::<(), smskit_phone::PhoneError>(())
+    /// # Ok::<(), smskit_phone::Error>(())
     /// ```
-    pub fn parse(text: &str) -> Result<E164, PhoneError> {
-        let unparsable = |reason| PhoneError::Unparsable {
+    pub fn parse(text: &str) -> Result<E164, Error> {
+        let unparsable = |reason| Error::Unparsable {
             input: excerpt(text),
             reason,
         };
         let Some(digits) = text.strip_prefix('+') else {
             return Err(match text.chars().next() {
-                None => PhoneError::Missing,
+                None => Error::Missing,
                 Some(character) => unparsable(UnparsableReason::UnexpectedCharacter {
                     character,
                     offset: 0,
@@ -88,7 +88,7 @@ impl E164 {
         if digits.is_empty() {
             return Err(unparsable(UnparsableReason::NoDigits));
         }
-        E164::from_digits(digits).map_err(|reason| PhoneError::Impossible {
+        E164::from_digits(digits).map_err(|reason| Error::Impossible {
             input: excerpt(text),
             reason,
         })
@@ -191,7 +191,7 @@ impl E164 {
     ///
     /// assert_eq!(E164::parse("+33612345678")?.region().map(|r| r.as_str()), Some("FR"));
     /// assert_eq!(E164::parse("+80012345678")?.region(), None);
-    /// # Ok::<(), smskit_phone::PhoneError>(())
+    /// # Ok::<(), smskit_phone::Error>(())
     /// ```
     #[must_use]
     pub fn region(&self) -> Option<Region> {
@@ -257,7 +257,7 @@ impl AsRef<str> for E164 {
 }
 
 impl FromStr for E164 {
-    type Err = PhoneError;
+    type Err = Error;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         E164::parse(text)
@@ -265,7 +265,7 @@ impl FromStr for E164 {
 }
 
 impl TryFrom<&str> for E164 {
-    type Error = PhoneError;
+    type Error = Error;
 
     fn try_from(text: &str) -> Result<Self, Self::Error> {
         E164::parse(text)

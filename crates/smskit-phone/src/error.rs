@@ -16,7 +16,7 @@ use crate::region::Region;
 /// Every message names the input.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum PhoneError {
+pub enum Error {
     /// The input is empty or only white space.
     #[error("missing phone number")]
     Missing,
@@ -70,8 +70,8 @@ pub enum PhoneError {
     },
 }
 
-impl PhoneError {
-    /// `true` for [`PhoneError::Missing`]: the record has no number at all (as opposed to a
+impl Error {
+    /// `true` for [`Error::Missing`]: the record has no number at all (as opposed to a
     /// number that is wrong), which a mailing reports as "number missing".
     #[must_use]
     pub fn is_missing(&self) -> bool {
@@ -150,3 +150,6 @@ pub(crate) fn excerpt(input: &str) -> String {
         None => input.to_owned(),
     }
 }
+
+/// The result of this crate's fallible operations.
+pub type Result<T, E = Error> = core::result::Result<T, E>;

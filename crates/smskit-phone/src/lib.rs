@@ -2,7 +2,7 @@
 //! find the country of a number, and get the sanitized form used to match a blacklist.
 //!
 //! ```
-//! use smskit_phone::{parse, sanitize, PhoneError, Region, E164};
+//! use smskit_phone::{parse, sanitize, Error, Region, E164};
 //!
 //! let belgium: Region = "BE".parse()?;
 //!
@@ -25,7 +25,7 @@
 //! // Stored numbers are plain E.164 text.
 //! let stored: E164 = "+14155550100".parse()?;
 //! assert_eq!(stored.to_string(), "+14155550100");
-//! # Ok::<(), PhoneError>(())
+//! # Ok::<(), Error>(())
 //! ```
 //!
 //! # What is checked
@@ -41,7 +41,7 @@
 //! a national number too long for its country is tried as an international one, as Odoo does.
 //!
 //! Deliberate differences from python-phonenumbers: letters, extensions (`ext. 12`) and other
-//! foreign characters make the input [`Unparsable`](PhoneError::Unparsable) instead of being
+//! foreign characters make the input [`Unparsable`](Error::Unparsable) instead of being
 //! converted or dropped silently; E.164's limit of 15 digits is enforced.
 //!
 //! [`E164::parse`] and `Deserialize` accept canonical E.164 text (`+`, an assigned calling
@@ -95,6 +95,6 @@ use lite as numbering;
 use metadata as numbering;
 
 pub use e164::{E164, MAX_DIGITS};
-pub use error::{ImpossibleReason, PhoneError, UnparsableReason};
+pub use error::{Error, ImpossibleReason, Result, UnparsableReason};
 pub use parse::{MAX_INPUT_LEN, parse, sanitize};
 pub use region::Region;

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use crate::e164::E164;
-use crate::error::{ImpossibleReason, PhoneError, UnparsableReason, excerpt};
+use crate::error::{Error, ImpossibleReason, UnparsableReason, excerpt};
 use crate::numbering;
 use crate::region::Region;
 use crate::tables::{self, LengthCheck, Meta};
@@ -29,7 +29,7 @@ const MAX_SCANNED_DIGITS: usize = 32;
 /// - White space, `.`, `-` and the other dashes, `/`, `~` and brackets are ignored anywhere;
 ///   full-width and other Unicode decimal digits count as digits; a leading `tel:` is allowed.
 ///   Any other character (letters, extensions such as `ext. 12`, `*`, `#`) makes the input
-///   [`PhoneError::Unparsable`], with its byte offset.
+///   [`Error::Unparsable`], with its byte offset.
 /// - With the `phonenumber` feature (default) the number must be *possible* (a length used in
 ///   its country) and *valid* (in a number range of the numbering plan), as python-phonenumbers
 ///   decides; without it, possible only.
@@ -39,42 +39,42 @@ const MAX_SCANNED_DIGITS: usize = 32;
 /// does.
 ///
 /// # Errors
-/// [`PhoneError::Missing`] for empty input, [`PhoneError::Unparsable`],
-/// [`PhoneError::Impossible`] and [`PhoneError::Invalid`] for bad numbers,
-/// [`PhoneError::MissingRegion`] / [`PhoneError::UnsupportedRegion`] for a national number
+/// [`Error::Missing`] for empty input, [`Error::Unparsable`],
+/// [`Error::Impossible`] and [`Error::Invalid`] for bad numbers,
+/// [`Error::MissingRegion`] / [`Error::UnsupportedRegion`] for a national number
 /// that `default_region` cannot place.
 ///
 /// ```
-/// use smskit_phone::{parse, PhoneError, Region};
+/// use smskit_phone::{parse, Error, Region};
 ///
 /// let be: Region = "BE".parse()?;
 /// assert_eq!(parse("0470 12 34 56", Some(be))?.as_str(), "+32470123456");
 /// assert_eq!(parse("+32 (0)470/12.34.56", None)?.as_str(), "+32470123456");
 /// assert_eq!(parse("0032 470 12 34 56", None)?.as_str(), "+32470123456");
-/// assert!(matches!(parse("", Some(be)), Err(PhoneError::Missing)));
-/// assert!(matches!(parse("0470 12 34 56", None), Err(PhoneError::MissingRegion { .. })));
-/// assert!(matches!(parse("0470 12", Some(be)), Err(PhoneError::Impossible { .. })));
-/// # Ok::<(), PhoneError>(())
+/// assert!(matches!(parse("", Some(be)), Err(Error::Missing)));
+/// assert!(matches!(parse("0470 12 34 56", None), Err(Error::MissingRegion { .. })));
+/// assert!(matches!(parse("0470 12", Some(be)), Err(Error::Impossible { .. })));
+/// # Ok::<(), Error>(())
 /// ```
-pub fn parse(raw: &str, default_region: Option<Region>) -> Result<E164, PhoneError> {
+pub fn parse(raw: &str, default_region: Option<Region>) -> Result<E164, Error> {
     let scanned = scan(raw)?;
     resolve(scanned.plus, scanned.digits(), default_region).map_err(|failure| match failure {
-        Failure::Impossible(reason) => PhoneError::Impossible {
+        Failure::Impossible(reason) => Error::Impossible {
             input: excerpt(raw),
             reason,
         },
-        Failure::TooLong => PhoneError::Impossible {
+        Failure::TooLong => Error::Impossible {
             input: excerpt(raw),
             reason: ImpossibleReason::TooLong,
         },
-        Failure::Invalid(e164) => PhoneError::Invalid {
+        Failure::Invalid(e164) => Error::Invalid {
             input: excerpt(raw),
             e164,
         },
-        Failure::MissingRegion => PhoneError::MissingRegion {
+        Failure::MissingRegion => Error::MissingRegion {
             input: excerpt(raw),
         },
-        Failure::UnsupportedRegion(region) => PhoneError::UnsupportedRegion {
+        Failure::UnsupportedRegion(region) => Error::UnsupportedRegion {
             input: excerpt(raw),
             region,
         },
@@ -112,8 +112,8 @@ impl Scanned {
     }
 }
 
-fn scan(raw: &str) -> Result<Scanned, PhoneError> {
-    let unparsable = |reason| PhoneError::Unparsable {
+fn scan(raw: &str) -> Result<Scanned, Error> {
+    let unparsable = |reason| Error::Unparsable {
         input: excerpt(raw),
         reason,
     };
@@ -126,7 +126,7 @@ fn scan(raw: &str) -> Result<Scanned, PhoneError> {
     let mut base = raw.len() - body.len();
     let mut body = body.trim_end();
     if body.is_empty() {
-        return Err(PhoneError::Missing);
+        return Err(Error::Missing);
     }
     if let Some((scheme, rest)) = body.split_at_checked(4)
         && scheme.eq_ignore_ascii_case("tel:")
@@ -162,7 +162,7 @@ fn scan(raw: &str) -> Result<Scanned, PhoneError> {
         return Err(unparsable(UnparsableReason::NoDigits));
     }
     if overflow {
-        return Err(PhoneError::Impossible {
+        return Err(Error::Impossible {
             input: excerpt(raw),
             reason: ImpossibleReason::TooLong,
         });
@@ -428,7 +428,7 @@ mod tests {
         let error = scan(" 0470 x").err().unwrap();
         assert_eq!(
             error,
-            PhoneError::Unparsable {
+            Error::Unparsable {
                 input: " 0470 x".into(),
                 reason: UnparsableReason::UnexpectedCharacter {
                     character: 'x',
@@ -436,17 +436,17 @@ mod tests {
                 },
             }
         );
-        assert!(matches!(scan(" \t "), Err(PhoneError::Missing)));
+        assert!(matches!(scan(" \t "), Err(Error::Missing)));
         assert!(matches!(
             scan("()"),
-            Err(PhoneError::Unparsable {
+            Err(Error::Unparsable {
                 reason: UnparsableReason::NoDigits,
                 ..
             })
         ));
         assert!(matches!(
             scan("32+470"),
-            Err(PhoneError::Unparsable {
+            Err(Error::Unparsable {
                 reason: UnparsableReason::UnexpectedCharacter {
                     character: '+',
                     offset: 2

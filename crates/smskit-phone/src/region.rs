@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::{PhoneError, excerpt};
+use crate::error::{Error, excerpt};
 
 /// Every code a [`Region`] can hold, sorted.
 ///
@@ -44,7 +44,7 @@ const CODES: [&str; 252] = [
 /// assert_eq!(be.as_str(), "BE");
 /// assert_eq!(be.to_string(), "BE");
 /// assert!("ZZ".parse::<Region>().is_err());
-/// # Ok::<(), smskit_phone::PhoneError>(())
+/// # Ok::<(), smskit_phone::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Region(u8);
@@ -74,8 +74,8 @@ impl Region {
     /// Parses a code (case-insensitive, no surrounding white space).
     ///
     /// # Errors
-    /// [`PhoneError::UnknownRegion`] when `code` is not in the list.
-    pub fn parse(code: &str) -> Result<Region, PhoneError> {
+    /// [`Error::UnknownRegion`] when `code` is not in the list.
+    pub fn parse(code: &str) -> Result<Region, Error> {
         let bytes = code.as_bytes();
         if let [a, b] = bytes {
             let upper = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
@@ -86,7 +86,7 @@ impl Region {
                 return Ok(Region(index));
             }
         }
-        Err(PhoneError::UnknownRegion {
+        Err(Error::UnknownRegion {
             input: excerpt(code),
         })
     }
@@ -99,7 +99,7 @@ impl Region {
 }
 
 impl FromStr for Region {
-    type Err = PhoneError;
+    type Err = Error;
 
     fn from_str(code: &str) -> Result<Self, Self::Err> {
         Region::parse(code)
@@ -169,7 +169,7 @@ mod tests {
         assert_eq!(Region::parse("Be").map(Region::as_str), Ok("BE"));
         for bad in ["", "B", "BEL", "ZZ", "UK", "EU", " BE", "É", "0A"] {
             assert!(
-                matches!(Region::parse(bad), Err(PhoneError::UnknownRegion { .. })),
+                matches!(Region::parse(bad), Err(Error::UnknownRegion { .. })),
                 "{bad}"
             );
         }

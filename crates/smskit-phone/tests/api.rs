@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use smskit_phone::{
-    E164, ImpossibleReason, MAX_INPUT_LEN, PhoneError, Region, UnparsableReason, parse, sanitize,
+    E164, Error, ImpossibleReason, MAX_INPUT_LEN, Region, UnparsableReason, parse, sanitize,
 };
 
 fn region(code: &str) -> Option<Region> {
@@ -78,11 +78,11 @@ fn too_long_national_number_is_retried_as_international() {
 #[test]
 fn errors_by_kind() {
     let be = region("BE");
-    assert_eq!(parse("", be), Err(PhoneError::Missing));
-    assert_eq!(parse(" \t\n", be), Err(PhoneError::Missing));
+    assert_eq!(parse("", be), Err(Error::Missing));
+    assert_eq!(parse(" \t\n", be), Err(Error::Missing));
     assert_eq!(
         parse("0470 12 34 56 ext 7", be),
-        Err(PhoneError::Unparsable {
+        Err(Error::Unparsable {
             input: "0470 12 34 56 ext 7".into(),
             reason: UnparsableReason::UnexpectedCharacter {
                 character: 'e',
@@ -92,55 +92,55 @@ fn errors_by_kind() {
     );
     assert!(matches!(
         parse("1-800-FLOWERS", region("US")),
-        Err(PhoneError::Unparsable {
+        Err(Error::Unparsable {
             reason: UnparsableReason::UnexpectedCharacter { character: 'F', .. },
             ..
         })
     ));
     assert!(matches!(
         parse("--", be),
-        Err(PhoneError::Unparsable {
+        Err(Error::Unparsable {
             reason: UnparsableReason::NoDigits,
             ..
         })
     ));
     assert!(matches!(
         parse("+999 123 456 789", None),
-        Err(PhoneError::Impossible {
+        Err(Error::Impossible {
             reason: ImpossibleReason::InvalidCountryCode,
             ..
         })
     ));
     assert!(matches!(
         parse("0470 12", be),
-        Err(PhoneError::Impossible {
+        Err(Error::Impossible {
             reason: ImpossibleReason::TooShort,
             ..
         })
     ));
     assert!(matches!(
         parse("+32 470 12 34 56 78 90", None),
-        Err(PhoneError::Impossible {
+        Err(Error::Impossible {
             reason: ImpossibleReason::TooLong,
             ..
         })
     ));
     assert!(matches!(
         parse("+40 1234567", None),
-        Err(PhoneError::Impossible {
+        Err(Error::Impossible {
             reason: ImpossibleReason::InvalidLength,
             ..
         })
     ));
     assert_eq!(
         parse("0470 12 34 56", None),
-        Err(PhoneError::MissingRegion {
+        Err(Error::MissingRegion {
             input: "0470 12 34 56".into()
         })
     );
     assert_eq!(
         parse("0470 12 34 56", region("AQ")),
-        Err(PhoneError::UnsupportedRegion {
+        Err(Error::UnsupportedRegion {
             input: "0470 12 34 56".into(),
             region: Region::parse("AQ").unwrap()
         })
@@ -150,11 +150,11 @@ fn errors_by_kind() {
     let long = "1".repeat(MAX_INPUT_LEN + 1);
     assert!(matches!(
         parse(&long, be),
-        Err(PhoneError::Unparsable { reason: UnparsableReason::InputTooLong { len }, .. }) if len == MAX_INPUT_LEN + 1
+        Err(Error::Unparsable { reason: UnparsableReason::InputTooLong { len }, .. }) if len == MAX_INPUT_LEN + 1
     ));
     assert!(matches!(
         parse(&"1".repeat(100), be),
-        Err(PhoneError::Impossible {
+        Err(Error::Impossible {
             reason: ImpossibleReason::TooLong,
             ..
         })
@@ -168,17 +168,17 @@ fn invalid_numbers_are_told_from_impossible_ones() {
     // and no 8-digit range starts with 47.
     let error = parse("0470 12 34 5", region("BE")).unwrap_err();
     assert!(
-        matches!(error, PhoneError::Invalid { ref e164, .. } if e164 == "+3247012345"),
+        matches!(error, Error::Invalid { ref e164, .. } if e164 == "+3247012345"),
         "{error:?}"
     );
     assert!(matches!(
         parse("+32 400 00 00 00", None),
-        Err(PhoneError::Invalid { .. })
+        Err(Error::Invalid { .. })
     ));
     assert_eq!(ok("+32 10 00 00 00", None), "+3210000000");
     assert!(matches!(
         parse("+1 555 555 5555", None),
-        Err(PhoneError::Invalid { .. })
+        Err(Error::Invalid { .. })
     ));
 }
 
@@ -258,7 +258,7 @@ fn e164_parse_is_strict() {
     ] {
         assert!(E164::parse(bad).is_err(), "{bad:?}");
     }
-    assert_eq!(E164::parse(""), Err(PhoneError::Missing));
+    assert_eq!(E164::parse(""), Err(Error::Missing));
     // Syntax and calling code only: a number outside the ranges still loads.
     assert!(E164::parse("+3212345678").is_ok());
     assert!(E164::parse("+123456789012345").is_ok());
@@ -309,7 +309,7 @@ fn regions() {
     }
     for code in ["UK", "EU", "ZZ", "001", "", "B"] {
         assert!(
-            matches!(Region::parse(code), Err(PhoneError::UnknownRegion { .. })),
+            matches!(Region::parse(code), Err(Error::UnknownRegion { .. })),
             "{code}"
         );
     }
@@ -321,7 +321,7 @@ fn send_sync_and_small() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<E164>();
     assert_send_sync::<Region>();
-    assert_send_sync::<PhoneError>();
+    assert_send_sync::<Error>();
     assert!(size_of::<E164>() <= 24);
     assert_eq!(size_of::<Option<Region>>(), 2);
 }

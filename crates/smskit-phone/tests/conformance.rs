@@ -3,7 +3,7 @@
 //! the metadata release of the `phonenumber` crate) makes of them. See
 //! `testdata/generate_vectors.py`.
 
-use smskit_phone::{ImpossibleReason, PhoneError, Region, parse};
+use smskit_phone::{Error, ImpossibleReason, Region, parse};
 
 #[derive(Debug)]
 struct Vector {
@@ -36,12 +36,12 @@ fn vectors() -> Vec<Vector> {
         .collect()
 }
 
-fn outcome(result: &Result<smskit_phone::E164, PhoneError>) -> (String, Option<String>) {
+fn outcome(result: &Result<smskit_phone::E164, Error>) -> (String, Option<String>) {
     match result {
         Ok(number) => ("ok".into(), Some(number.to_string())),
-        Err(PhoneError::Missing) => ("missing".into(), None),
-        Err(PhoneError::Unparsable { .. }) => ("unparsable".into(), None),
-        Err(PhoneError::Impossible { reason, .. }) => (
+        Err(Error::Missing) => ("missing".into(), None),
+        Err(Error::Unparsable { .. }) => ("unparsable".into(), None),
+        Err(Error::Impossible { reason, .. }) => (
             "impossible".into(),
             Some(
                 match reason {
@@ -54,8 +54,8 @@ fn outcome(result: &Result<smskit_phone::E164, PhoneError>) -> (String, Option<S
                 .into(),
             ),
         ),
-        Err(PhoneError::Invalid { .. }) => ("invalid".into(), None),
-        Err(PhoneError::MissingRegion { .. }) => ("missing_region".into(), None),
+        Err(Error::Invalid { .. }) => ("invalid".into(), None),
+        Err(Error::MissingRegion { .. }) => ("missing_region".into(), None),
         Err(other) => (format!("{other:?}"), None),
     }
 }

@@ -1,7 +1,7 @@
 //! Invariants of parsing, checked on generated input.
 
 use proptest::prelude::*;
-use smskit_phone::{E164, MAX_DIGITS, PhoneError, Region, parse, sanitize};
+use smskit_phone::{E164, Error, MAX_DIGITS, Region, parse, sanitize};
 
 fn any_region() -> impl Strategy<Value = Option<Region>> {
     let regions: Vec<Region> = Region::all().collect();
@@ -81,7 +81,7 @@ proptest! {
         match parse(&raw, region) {
             Ok(number) => check_number(&number),
             // Every error names the input.
-            Err(PhoneError::Missing) => prop_assert!(raw.trim().is_empty()),
+            Err(Error::Missing) => prop_assert!(raw.trim().is_empty()),
             Err(error) => prop_assert!(error.to_string().contains(&format!("{raw:?}")), "{error}"),
         }
     }

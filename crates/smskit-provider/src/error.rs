@@ -7,11 +7,11 @@ use crate::status::FailureType;
 
 /// Whether retrying a failed send is safe: the three classes partition every failure.
 ///
-/// | class | meaning | what to do |
+/// | class | exactly these failures | what to do |
 /// |---|---|---|
-/// | [`Retryable`](Self::Retryable) | the provider did **not** process the message: rate limited (HTTP 429, Twilio 20429, Vonage status 1), a server error before acceptance (HTTP 5xx other than 504), the connection could not be opened, the request could not be written | send again, after [`Error::retry_after`] when given; it cannot cause a duplicate |
-/// | [`Permanent`](Self::Permanent) | the provider processed the request and refused it, or it was refused before leaving: invalid or missing number, opted out, authentication, sender or account problem, no credit, invalid request or configuration | do not retry as is; record the [`FailureType`] |
-/// | [`Unknown`](Self::Unknown) | the request may have been processed: a timeout or a dropped connection after the request left, HTTP 504, an unreadable success response, a message accepted only in part | never retry automatically (it could be sent twice); reconcile with the provider's delivery reports or ask an operator |
+/// | [`Retryable`](Self::Retryable) | the provider certainly did **not** process the message: HTTP 429 and HTTP 503 (with or without `Retry-After`); Vonage part status 1 (throttled) and 10 (too many connections); a connection that could not be opened (refused, unreachable, DNS failure, connect timeout); any failure before the request was sent (the file provider could not write its file) | send again, after [`Error::retry_after`] when given; it cannot cause a duplicate |
+/// | [`Permanent`](Self::Permanent) | the provider processed the request and refused it, or it was refused before leaving: every other HTTP 4xx (408 included) and 3xx; invalid or missing number, opted out, authentication, sender or account problem, no credit, invalid request or configuration | do not retry as is; record the [`FailureType`] |
+/// | [`Unknown`](Self::Unknown) | the request may have been processed: HTTP 500, 502, 504 and every other 5xx but 503 (a gateway or a crash after acceptance); Vonage part status 5 (internal error); a timeout or a dropped connection after the request left; a TLS failure; an unreadable success response; a message accepted only in part; a provider that panicked | never retry automatically (it could be sent twice); reconcile with the provider's delivery reports or ask an operator |
 ///
 /// The partition is closed on purpose (no `#[non_exhaustive]`): code that matches on it must
 /// decide for all three cases.

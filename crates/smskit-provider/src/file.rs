@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use serde_json::{Map, Value, json};
 use smskit_phone::E164;
 
 use crate::error::{Error, ErrorKind};
@@ -108,13 +107,13 @@ impl FileProvider {
         let path = self.dir.join(format!("{id}{EXTENSION}"));
         let text =
             fs::read_to_string(&path).map_err(|error| io_error("cannot read", &path, &error))?;
-        let value: Value = serde_json::from_str(&text).map_err(|error| {
+        let record: Record = serde_json::from_str(&text).map_err(|error| {
             Error::permanent(
                 ErrorKind::InvalidResponse,
-                format!("{} is not JSON: {error}", path.display()),
+                format!("{} is not a message: {error}", path.display()),
             )
         })?;
-        let message = from_json(&value).map_err(|why| {
+        let message = record.into_message().map_err(|why| {
             Error::permanent(
                 ErrorKind::InvalidResponse,
                 format!("{} is not a message: {why}", path.display()),
@@ -128,7 +127,7 @@ impl FileProvider {
 
     fn write(&self, message: &OutboundMessage) -> Result<String, Error> {
         // Built once; each try only sets its id.
-        let mut json = to_json(message);
+        let mut record = Record::from_message(message);
         for _ in 0..MAX_ID_TRIES {
             let n = self.next.fetch_add(1, Ordering::Relaxed);
             let id = format_id(n);
@@ -136,8 +135,8 @@ impl FileProvider {
             if path.exists() {
                 continue;
             }
-            json.insert("id".to_owned(), Value::String(id.clone()));
-            let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+            record.id.clone_from(&id);
+            let text = serde_json::to_string_pretty(&record).unwrap_or_default();
             match self.publish(&path, &id, text.as_bytes()) {
                 Ok(()) => return Ok(id),
                 Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
@@ -232,50 +231,49 @@ fn list_ids(dir: &Path) -> Result<Vec<u64>, Error> {
     Ok(ids)
 }
 
-fn to_json(message: &OutboundMessage) -> Map<String, Value> {
-    let mut map = Map::new();
-    map.insert("to".to_owned(), json!(message.to.as_str()));
-    if let Some(from) = &message.from {
-        map.insert("from".to_owned(), json!(from.as_str()));
-    }
-    map.insert("body".to_owned(), json!(message.body));
-    if let Some(client_ref) = &message.client_ref {
-        map.insert("client_ref".to_owned(), json!(client_ref));
-    }
-    if let Some(url) = &message.status_callback {
-        map.insert("status_callback".to_owned(), json!(url));
-    }
-    if let Some(secs) = message.validity_secs() {
-        map.insert("validity".to_owned(), json!(secs));
-    }
-    map
+/// One outbox file. Numbers and senders are kept as text and checked when read back, so the
+/// format does not depend on the `serde` feature of the public types.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Record {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    id: String,
+    to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    from: Option<String>,
+    body: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status_callback: Option<String>,
+    /// Seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    validity: Option<u64>,
 }
 
-fn from_json(value: &Value) -> Result<OutboundMessage, String> {
-    let text = |name: &str| -> Result<Option<String>, String> {
-        match value.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(text)) => Ok(Some(text.clone())),
-            Some(_) => Err(format!("`{name}` is not a string")),
+impl Record {
+    fn from_message(message: &OutboundMessage) -> Self {
+        Self {
+            id: String::new(),
+            to: message.to.as_str().to_owned(),
+            from: message.from.as_ref().map(|from| from.as_str().to_owned()),
+            body: message.body.clone(),
+            client_ref: message.client_ref.clone(),
+            status_callback: message.status_callback.clone(),
+            validity: message.validity_secs(),
         }
-    };
-    let to = text("to")?.ok_or("`to` is missing")?;
-    let to = E164::parse(&to).map_err(|error| format!("`to`: {error}"))?;
-    let body = text("body")?.ok_or("`body` is missing")?;
-    let mut message = OutboundMessage::new(to, body);
-    if let Some(from) = text("from")? {
-        message.from = Some(Sender::parse(&from).map_err(|error| error.message().to_owned())?);
     }
-    message.client_ref = text("client_ref")?;
-    message.status_callback = text("status_callback")?;
-    message.validity = match value.get("validity") {
-        None | Some(Value::Null) => None,
-        Some(secs) => Some(Duration::from_secs(
-            secs.as_u64()
-                .ok_or("`validity` is not a number of seconds")?,
-        )),
-    };
-    Ok(message)
+
+    fn into_message(self) -> Result<OutboundMessage, String> {
+        let to = E164::parse(&self.to).map_err(|error| format!("`to`: {error}"))?;
+        let mut message = OutboundMessage::new(to, self.body);
+        if let Some(from) = &self.from {
+            message.from = Some(Sender::parse(from).map_err(|error| error.message().to_owned())?);
+        }
+        message.client_ref = self.client_ref;
+        message.status_callback = self.status_callback;
+        message.validity = self.validity.map(Duration::from_secs);
+        Ok(message)
+    }
 }
 
 #[cfg(test)]

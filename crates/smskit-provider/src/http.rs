@@ -219,31 +219,43 @@ pub(crate) fn query_of(url: &str) -> &str {
     query.split_once('#').map_or(query, |(query, _)| query)
 }
 
-/// Checks a provider's API base URL (absolute `http`/`https`) and drops trailing slashes.
+/// Checks a provider's API base URL — absolute `http`/`https`, with a host, without query,
+/// fragment or credentials (a request path is appended to it, so a query or fragment would
+/// send the request somewhere else) — and drops trailing slashes.
 pub(crate) fn check_api_base(api_base: &str) -> Result<String, Error> {
     let trimmed = api_base.trim_end_matches('/');
-    match url::Url::parse(trimmed) {
-        Ok(url)
-            if matches!(url.scheme(), "http" | "https")
-                && url.host_str().is_some_and(|h| !h.is_empty()) =>
-        {
-            Ok(trimmed.to_owned())
-        }
-        _ => Err(config_error(format!(
-            "invalid API base URL `{api_base}`: expected an absolute http or https URL"
-        ))),
+    let invalid = |why: &str| {
+        Err(config_error(format!(
+            "invalid API base URL `{}`: {why}",
+            value_excerpt(api_base)
+        )))
+    };
+    let Ok(url) = url::Url::parse(trimmed) else {
+        return invalid("expected an absolute http or https URL");
+    };
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return invalid("expected an absolute http or https URL");
     }
+    if url.query().is_some() || url.fragment().is_some() {
+        return invalid("a base URL has no query or fragment (the request path is appended to it)");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return invalid("a base URL has no credentials");
+    }
+    Ok(trimmed.to_owned())
 }
 
-/// The classification of an HTTP error status when the body does not say more.
+/// The classification of an HTTP error status (the table of [`ErrorClass`](crate::ErrorClass)).
+///
+/// Only 429 and 503 say the server did not process the request. Any other 5xx may come from a
+/// gateway or a crash after the provider accepted the message, so it is unknown; other 4xx are
+/// permanent (408 included: the server refused our request as it arrived).
 pub(crate) fn error_for_status(status: u16, message: String) -> Error {
     let error = match status {
         429 => Error::retryable(ErrorKind::RateLimited, message),
-        // A gateway timeout: the upstream may have processed the request.
+        503 => Error::retryable(ErrorKind::ServerError, message),
         504 => Error::unknown(ErrorKind::Timeout, message),
-        // 408: the server gave up waiting for our request, so it did not process it.
-        408 => Error::retryable(ErrorKind::Timeout, message),
-        500..=599 => Error::retryable(ErrorKind::ServerError, message),
+        500..=599 => Error::unknown(ErrorKind::ServerError, message),
         401 | 403 => Error::permanent(ErrorKind::Unauthorized, message),
         404 => Error::permanent(ErrorKind::InvalidConfig, message),
         300..=399 => Error::permanent(
@@ -337,40 +349,58 @@ mod tests {
         assert_eq!(huge.retry_after(), None);
     }
 
+    /// Each row of the `ErrorClass` table for HTTP statuses.
     #[test]
     fn status_classes() {
-        assert_eq!(
-            error_for_status(429, String::new()).class(),
-            ErrorClass::Retryable
-        );
-        assert_eq!(
-            error_for_status(500, String::new()).class(),
-            ErrorClass::Retryable
-        );
-        assert_eq!(
-            error_for_status(503, String::new()).class(),
-            ErrorClass::Retryable
-        );
-        assert_eq!(
-            error_for_status(504, String::new()).class(),
-            ErrorClass::Unknown
-        );
-        assert_eq!(
-            error_for_status(400, String::new()).class(),
-            ErrorClass::Permanent
-        );
+        use ErrorClass::{Permanent, Retryable, Unknown};
+        for (status, class) in [
+            (429, Retryable),
+            (503, Retryable),
+            (500, Unknown),
+            (502, Unknown),
+            (504, Unknown),
+            (501, Unknown),
+            (599, Unknown),
+            (400, Permanent),
+            (401, Permanent),
+            (403, Permanent),
+            (404, Permanent),
+            (408, Permanent),
+            (409, Permanent),
+            (422, Permanent),
+            (302, Permanent),
+            (199, Unknown),
+        ] {
+            let error = error_for_status(status, String::new());
+            assert_eq!(error.class(), class, "HTTP {status}");
+            assert_eq!(error.http_status(), Some(status));
+        }
         assert_eq!(
             error_for_status(401, String::new()).kind(),
             ErrorKind::Unauthorized
         );
+    }
+
+    #[test]
+    fn api_bases_with_a_query_fragment_or_credentials_are_refused() {
         assert_eq!(
-            error_for_status(302, String::new()).class(),
-            ErrorClass::Permanent
+            check_api_base("http://127.0.0.1:8080/proxy/").unwrap(),
+            "http://127.0.0.1:8080/proxy"
         );
-        assert_eq!(
-            error_for_status(302, String::new()).http_status(),
-            Some(302)
-        );
+        for bad in [
+            "https://api.example.com/?x=1",
+            "https://api.example.com/v1?",
+            "https://api.example.com/#frag",
+            "https://api.example.com#",
+            "https://user:pw@api.example.com",
+            "https://user@api.example.com",
+            "api.example.com",
+            "ftp://api.example.com",
+            "",
+        ] {
+            let error = check_api_base(bad).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidConfig, "{bad}");
+        }
     }
 
     #[test]

@@ -14,7 +14,9 @@
 //! - **Sans-IO HTTP providers.** [`twilio`] and [`vonage`] build [`HttpRequest`]s and parse
 //!   [`HttpResponse`]s with pure functions, tested on recorded payloads; a [`Transport`]
 //!   performs the exchange (`UreqTransport` with the `ureq` feature). Twilio webhooks are
-//!   verified ([`twilio::validate_signature`]) and parsed leniently.
+//!   verified ([`twilio::SignatureValidator`]), Vonage's by their `sig`
+//!   ([`vonage::SignatureVerifier`]): an unsigned or forged report is rejected, never parsed.
+//!   Both are parsed leniently.
 //! - **Batches.** [`Dispatcher`] keeps N messages in flight, paces each sender to its rate in
 //!   segments per second, retries retryable errors with exponential backoff and seeded
 //!   jitter, and returns one result per message. Time comes from an injected [`Clock`].

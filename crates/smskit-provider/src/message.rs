@@ -29,6 +29,8 @@ use crate::status::{FailureType, TraceStatus};
 /// assert!(Sender::parse("not a valid sender!").is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(into = "String", try_from = "String"))]
 #[non_exhaustive]
 pub enum Sender {
     /// A phone number (long code or toll-free).
@@ -125,18 +127,20 @@ impl From<E164> for Sender {
     }
 }
 
-#[cfg(feature = "serde")]
-impl serde::Serialize for Sender {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl From<Sender> for String {
+    fn from(sender: Sender) -> Self {
+        match sender {
+            Sender::Number(number) => number.as_str().to_owned(),
+            Sender::Alphanumeric(text) | Sender::ShortCode(text) | Sender::Service(text) => text,
+        }
     }
 }
 
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for Sender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Self::parse(&text).map_err(serde::de::Error::custom)
+impl TryFrom<String> for Sender {
+    type Error = Error;
+
+    fn try_from(text: String) -> Result<Self, Error> {
+        Self::parse(&text)
     }
 }
 

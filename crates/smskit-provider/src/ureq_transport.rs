@@ -20,7 +20,7 @@ pub const MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
 /// | failure | class |
 /// |---|---|
 /// | DNS failure, connection refused or unreachable, connect timeout | retryable (the request never left) |
-/// | timeout after connecting (sending, waiting, reading), total timeout | unknown |
+/// | timeout after connecting (sending, waiting, reading), total timeout | unknown (the request may have left) |
 /// | connection reset or closed before a complete response, malformed response | unknown |
 /// | TLS failure | unknown (it cannot be told apart from a failure after the request left) |
 /// | invalid URL or header | permanent |
@@ -172,5 +172,46 @@ fn classify(error: &ureq::Error, url: &str) -> Error {
             Error::unknown(ErrorKind::InvalidResponse, message)
         }
         _ => Error::unknown(ErrorKind::ConnectionLost, message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorClass::{self, Permanent, Retryable, Unknown};
+
+    /// Each transport row of the `ErrorClass` table: only failures before the request left are
+    /// retryable.
+    #[test]
+    fn error_kinds_are_classified_by_whether_the_request_left() {
+        use ureq::Error as E;
+        use ureq::Timeout as T;
+        let io = |kind: io::ErrorKind| E::Io(io::Error::from(kind));
+        let cases: Vec<(ureq::Error, ErrorClass)> = vec![
+            (E::HostNotFound, Retryable),
+            (E::ConnectionFailed, Retryable),
+            (E::Timeout(T::Resolve), Retryable),
+            (E::Timeout(T::Connect), Retryable),
+            (io(io::ErrorKind::ConnectionRefused), Retryable),
+            (io(io::ErrorKind::HostUnreachable), Retryable),
+            (io(io::ErrorKind::NetworkUnreachable), Retryable),
+            (E::Timeout(T::SendRequest), Unknown),
+            (E::Timeout(T::SendBody), Unknown),
+            (E::Timeout(T::RecvResponse), Unknown),
+            (E::Timeout(T::RecvBody), Unknown),
+            (E::Timeout(T::Global), Unknown),
+            (E::Timeout(T::PerCall), Unknown),
+            (io(io::ErrorKind::TimedOut), Unknown),
+            (io(io::ErrorKind::ConnectionReset), Unknown),
+            (io(io::ErrorKind::BrokenPipe), Unknown),
+            (io(io::ErrorKind::UnexpectedEof), Unknown),
+            (E::BodyExceedsLimit(1), Unknown),
+            (E::BadUri("x".to_owned()), Permanent),
+            (E::RequireHttpsOnly("x".to_owned()), Permanent),
+        ];
+        for (error, class) in cases {
+            let shown = error.to_string();
+            assert_eq!(classify(&error, "https://h/").class(), class, "{shown}");
+        }
     }
 }

@@ -494,3 +494,79 @@ fn jobs_count_with_the_segmenter_of_the_message() {
     let error = Job::segmented(OutboundMessage::new(number(2), "ç"), &forced).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidRequest);
 }
+
+/// A transport that answers with the next scripted response and counts the requests.
+#[derive(Debug)]
+struct Scripted {
+    responses: std::sync::Mutex<Vec<smskit_provider::HttpResponse>>,
+    requests: std::sync::atomic::AtomicUsize,
+}
+
+impl Scripted {
+    fn new(mut responses: Vec<smskit_provider::HttpResponse>) -> Self {
+        responses.reverse();
+        Self {
+            responses: std::sync::Mutex::new(responses),
+            requests: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+}
+
+impl smskit_provider::Transport for Scripted {
+    fn execute(
+        &self,
+        _: &smskit_provider::HttpRequest,
+    ) -> Result<smskit_provider::HttpResponse, Error> {
+        self.requests
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(self
+            .responses
+            .lock()
+            .unwrap()
+            .pop()
+            .expect("a scripted response"))
+    }
+}
+
+/// The dispatcher re-sends what was certainly not processed (429, 503) and never what may
+/// have been (500, 502, 504): a Twilio message is sent once whatever the 5xx.
+#[test]
+fn dispatcher_never_resends_an_unknown_http_outcome() {
+    use smskit_provider::HttpResponse;
+    use smskit_provider::twilio::{Twilio, TwilioConfig};
+    let created = || HttpResponse::new(201, r#"{"sid": "SM1", "status": "queued"}"#);
+    for (first, class) in [
+        (HttpResponse::new(500, ""), Some(ErrorClass::Unknown)),
+        (HttpResponse::new(502, "<html>"), Some(ErrorClass::Unknown)),
+        (HttpResponse::new(504, ""), Some(ErrorClass::Unknown)),
+        (HttpResponse::new(503, ""), None),
+        (
+            HttpResponse::new(503, "").with_header("Retry-After", "1"),
+            None,
+        ),
+        (HttpResponse::new(429, r#"{"code": 20429}"#), None),
+    ] {
+        let status = first.status;
+        let transport = std::sync::Arc::new(Scripted::new(vec![first, created()]));
+        let config = TwilioConfig::new("AC0123456789abcdef0123456789abcdef", "token").unwrap();
+        let twilio = Twilio::new(config, transport.clone());
+        let clock = SimulatedClock::new();
+        let message =
+            OutboundMessage::new(number(0), "Hi").with_from(Sender::parse("ACME").unwrap());
+        let results = Dispatcher::new(&twilio, &clock)
+            .with_options(DispatchOptions::default().with_retry(retry()))
+            .dispatch(vec![Job::new(message, 1)]);
+        let requests = transport.requests.load(std::sync::atomic::Ordering::SeqCst);
+        match class {
+            Some(class) => {
+                assert_eq!(requests, 1, "HTTP {status} is not re-sent");
+                let error = results[0].result.as_ref().unwrap_err();
+                assert_eq!(error.class(), class, "HTTP {status}");
+            }
+            None => {
+                assert_eq!(requests, 2, "HTTP {status} is retried");
+                assert!(results[0].result.is_ok(), "HTTP {status}");
+            }
+        }
+    }
+}

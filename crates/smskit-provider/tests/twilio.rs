@@ -10,7 +10,7 @@ use common::{
 };
 use serde_json::Value;
 use smskit_provider::twilio::{
-    Twilio, TwilioConfig, compute_signature, parse_status_callback_body, validate_signature,
+    SignatureValidator, Twilio, TwilioConfig, parse_status_callback_body,
 };
 use smskit_provider::{ErrorKind, HttpRequest, Method, Provider, parse_form};
 
@@ -97,16 +97,22 @@ fn signature_fixtures() {
         let url = str_of(&case, "url").unwrap();
         let signature = str_of(&case, "signature").unwrap();
         let valid = case["valid"].as_bool().unwrap();
-        assert_eq!(
-            validate_signature(token, url, &params, signature),
-            valid,
-            "{name}"
-        );
+        match SignatureValidator::new(token) {
+            Ok(validator) => {
+                assert_eq!(validator.is_valid(url, &params, signature), valid, "{name}")
+            }
+            Err(error) => {
+                assert!(!valid, "{name}");
+                assert_eq!(error.kind(), ErrorKind::InvalidConfig, "{name}");
+            }
+        }
     }
 }
 
 fn signed_callback(url: &str, body: &str, token: &str) -> HttpRequest {
-    let signature = compute_signature(token, url, &parse_form(body.as_bytes()));
+    let signature = SignatureValidator::new(token)
+        .unwrap()
+        .sign(url, &parse_form(body.as_bytes()));
     HttpRequest::new(Method::Post, url)
         .with_header("Content-Type", "application/x-www-form-urlencoded")
         .with_header("X-Twilio-Signature", signature)
@@ -167,7 +173,9 @@ fn provider_verifies_then_parses_callbacks() {
     let get_url = "https://example.com/status?MessageSid=SM2&MessageStatus=sent";
     let get = HttpRequest::new(Method::Get, get_url).with_header(
         "X-Twilio-Signature",
-        compute_signature(TOKEN, get_url, &Vec::<(String, String)>::new()),
+        SignatureValidator::new(TOKEN)
+            .unwrap()
+            .sign(get_url, &Vec::<(String, String)>::new()),
     );
     assert_eq!(
         provider
@@ -194,6 +202,22 @@ fn provider_verifies_then_parses_callbacks() {
             .unwrap_err()
             .kind(),
         ErrorKind::InvalidConfig
+    );
+    let key_only =
+        TwilioConfig::with_api_key(SID, "SK0123456789abcdef0123456789abcdef", "secret").unwrap();
+    assert_eq!(
+        key_only.clone().with_webhook_token("").unwrap_err().kind(),
+        ErrorKind::InvalidConfig,
+        "an empty webhook token is refused"
+    );
+    let key_and_token = Twilio::new(
+        key_only.with_webhook_token(TOKEN).unwrap(),
+        common::Replay::unused(),
+    );
+    assert!(
+        key_and_token
+            .parse_delivery_report(&signed_callback(url, body, TOKEN), received_at())
+            .is_ok()
     );
 }
 

@@ -246,7 +246,7 @@ fn error_statuses_and_bodies() {
             ErrorKind::Unauthorized,
             Some("20003"),
         ),
-        (ErrorClass::Retryable, ErrorKind::ServerError, None),
+        (ErrorClass::Unknown, ErrorKind::ServerError, None),
         (ErrorClass::Retryable, ErrorKind::ServerError, Some("20503")),
         (ErrorClass::Unknown, ErrorKind::Timeout, None),
     ];

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use common::{assert_report, assert_send_fixture, fixtures, jsonl, response_from, str_of};
-use smskit_provider::vonage::{Vonage, VonageConfig};
+use serde_json::Value;
+use smskit_provider::vonage::{SignatureMethod, SignatureVerifier, Vonage, VonageConfig};
 use smskit_provider::{Currency, HttpRequest, Method, Provider};
 
 const KEY: &str = "abcd1234";
@@ -17,6 +18,12 @@ fn config() -> VonageConfig {
     VonageConfig::new(KEY, SECRET)
         .unwrap()
         .with_currency(Currency::new("EUR").unwrap())
+        .with_signature(verifier())
+}
+
+/// The account's signature secret, which signs every receipt.
+fn verifier() -> SignatureVerifier {
+    SignatureVerifier::new("Vq7sXk2rPz9mLw4T", SignatureMethod::Sha512Hmac).unwrap()
 }
 
 #[test]
@@ -38,15 +45,25 @@ fn receipt_fixtures() {
     assert!(lines.len() >= 15);
     for line in lines {
         let name = str_of(&line, "description").unwrap();
-        let params: Vec<(String, String)> = line["params"]
+        let mut params: Vec<(String, String)> = line["params"]
             .as_object()
             .unwrap()
             .iter()
             .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
             .collect();
+        // Signed as Vonage signs: a timestamp (the receipt arrives 2 s later) and the sig.
+        params.push(("timestamp".to_owned(), "-2".to_owned()));
+        let sig = verifier().sign(&params);
+        params.push(("sig".to_owned(), sig));
         let request = match str_of(&line, "encoding").unwrap() {
-            "json" => HttpRequest::new(Method::Post, "https://example.com/dlr")
-                .with_body(serde_json::to_vec(&line["params"]).unwrap()),
+            "json" => {
+                let object: serde_json::Map<String, Value> = params
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect();
+                HttpRequest::new(Method::Post, "https://example.com/dlr")
+                    .with_body(serde_json::to_vec(&object).unwrap())
+            }
             "query" => {
                 let mut query = form_urlencoded::Serializer::new(String::new());
                 query.extend_pairs(&params);

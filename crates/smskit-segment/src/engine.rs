@@ -145,6 +145,22 @@ where
             .all(|ch| default_septets(ch) != 0)
             .then_some(Scheme::Gsm7(ShiftTables::DEFAULT));
     }
+    // A text of one-septet default characters needs no table search: no table makes any
+    // character cheaper than one septet, and every table costs header space, so the default
+    // tables give the fewest parts and win the tie on tables. This keeps plain text linear
+    // in its length instead of one packing per language combination.
+    if chars.clone().all(|ch| default_septets(ch) == 1) {
+        return Some(Scheme::Gsm7(ShiftTables::DEFAULT));
+    }
+    search_tables(chars, segmenter, text)
+}
+
+/// The best locking/single shift combination for `chars` among the enabled languages, by
+/// trying every combination that encodes all the characters.
+fn search_tables<I>(chars: I, segmenter: &Segmenter, text: Option<&str>) -> Option<Scheme>
+where
+    I: Iterator<Item = char> + Clone,
+{
     // Tables are numbered by national language identifier (0 = default), as in the generated
     // masks. feasible[l] has bit s set while locking table l with single table s encodes every
     // character seen so far; fixed-size arrays keep counting allocation-free.
@@ -457,5 +473,40 @@ fn split_with<'a>(
         non_gsm,
         substitutions,
         extra_parts_for_graphemes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charset::LanguageSet;
+
+    #[test]
+    fn plain_text_skips_the_search_with_the_same_choice() {
+        let all = Segmenter::new().with_languages(LanguageSet::of(Language::ALL));
+        let graphemes = all.with_split_policy(SplitPolicy::Graphemes);
+        let mut texts: Vec<String> = [0, 1, 70, 155, 159, 160, 161, 305, 306, 307, 460]
+            .iter()
+            .map(|&length| "a".repeat(length))
+            .collect();
+        texts.push("Hello @ £5 ÆØÅ äöüñ à é ù ì ò Ç Δ_ΦΓΛΩΠΨΣΘΞ\n¡¿§".repeat(12));
+        for text in &texts {
+            assert!(text.chars().all(crate::is_gsm7_basic));
+            for segmenter in [&all, &graphemes] {
+                let grapheme_text =
+                    (segmenter.split_policy == SplitPolicy::Graphemes).then_some(text.as_str());
+                // The exhaustive search agrees with the shortcut.
+                assert_eq!(
+                    search_tables(text.chars(), segmenter, grapheme_text),
+                    Some(Scheme::Gsm7(ShiftTables::DEFAULT)),
+                    "{} characters",
+                    text.chars().count()
+                );
+                assert_eq!(
+                    gsm7_scheme(text.chars(), segmenter, grapheme_text),
+                    Some(Scheme::Gsm7(ShiftTables::DEFAULT))
+                );
+            }
+        }
     }
 }

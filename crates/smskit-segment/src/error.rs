@@ -77,6 +77,12 @@ pub enum Error {
         /// The computation that overflowed, with its operands (`0.5 EUR x 3`).
         expression: String,
     },
+    /// A price table cannot hold more prefixes (its digits would pass 4 GiB).
+    #[error("price table full: {prefixes} prefixes")]
+    TableFull {
+        /// The prefixes already in the table.
+        prefixes: usize,
+    },
     /// A malformed price-table CSV line.
     #[error("price table line {line}, column {column} (byte {offset}): {message}")]
     PriceTableSyntax {
@@ -105,3 +111,6 @@ fn list_characters(characters: &[NonGsmChar]) -> String {
     }
     text
 }
+
+/// The result of this crate's fallible operations.
+pub type Result<T, E = Error> = core::result::Result<T, E>;

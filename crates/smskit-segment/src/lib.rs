@@ -75,13 +75,15 @@ mod tables_check;
 mod translit;
 
 pub use charset::{Language, LanguageSet, ShiftTables, is_gsm7, is_gsm7_basic};
-pub use error::Error;
+pub use error::{Error, Result};
 pub use money::{Currency, Money};
 pub use options::{
     Concatenation, EncodingChoice, LineEndings, Segmenter, SplitPolicy, Transliteration,
 };
 pub use price::{BatchEstimate, MessageEstimate, PriceTable};
-pub use result::{Count, Encoding, NonGsmChar, Part, Segmentation, Substitution};
+pub use result::{
+    CharTally, Count, Encoding, NonGsmChar, Part, Segmentation, Substitution, SubstitutionTally,
+};
 pub use translit::gsm7_replacement;
 
 /// Encoding, parts and units of `text` with the standard options, without allocating.

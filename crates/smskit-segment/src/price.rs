@@ -1,7 +1,5 @@
 //! Prices per SMS part by destination prefix, and estimates for one message or a mailing.
 
-use std::collections::BTreeMap;
-
 use crate::error::Error;
 use crate::money::{Currency, Money};
 use crate::options::Segmenter;
@@ -37,30 +35,54 @@ fn e164_digits(number: &str) -> Option<&str> {
 /// assert_eq!((estimate.count.parts, estimate.total.to_string()), (2, "0.0158 USD".to_string()));
 /// # Ok::<(), smskit_segment::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct PriceTable {
     currency: Currency,
-    /// Prefix digits -> micro-units per part; the source of truth, in prefix order.
-    prices: BTreeMap<String, i64>,
-    /// A digit trie over `prices` for longest-prefix lookups without allocation.
-    trie: Vec<TrieNode>,
+    /// The digits of every prefix, back to back (in insertion order).
+    digits: String,
+    /// One entry per prefix, sorted by prefix: a few bytes per prefix where a map of strings
+    /// or a trie of nodes took hundreds, so a table of millions of prefixes stays small.
+    entries: Vec<Entry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct TrieNode {
-    /// Index of the child node for each digit (0 = none: the root is never a child).
-    children: [u32; 10],
-    price: Option<i64>,
+/// A prefix (a slice of [`PriceTable::digits`]) and its price per part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    start: u32,
+    length: u8,
+    micros: i64,
 }
+
+impl PartialEq for PriceTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.currency == other.currency && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for PriceTable {}
 
 impl PriceTable {
     /// An empty table in `currency`.
     pub fn new(currency: Currency) -> Self {
         PriceTable {
             currency,
-            prices: BTreeMap::new(),
-            trie: vec![TrieNode::default()],
+            digits: String::new(),
+            entries: Vec::new(),
         }
+    }
+
+    /// The digits of `entry`.
+    fn prefix(&self, entry: &Entry) -> &str {
+        let start = entry.start as usize;
+        self.digits
+            .get(start..start + usize::from(entry.length))
+            .unwrap_or_default()
+    }
+
+    /// Where `digits` is (`Ok`) or would be inserted (`Err`) in the sorted entries.
+    fn search(&self, digits: &str) -> Result<usize, usize> {
+        self.entries
+            .binary_search_by(|entry| self.prefix(entry).cmp(digits))
     }
 
     /// Sets the price per part for destinations starting with `prefix` (1 to 15 digits,
@@ -78,24 +100,67 @@ impl PriceTable {
                 prefix: prefix.to_owned(),
             });
         }
-        let mut node = 0usize;
-        for byte in digits.bytes() {
-            let digit = usize::from(byte - b'0');
-            let child = self.trie[node].children[digit];
-            node = if child == 0 {
-                let index = self.trie.len();
-                self.trie.push(TrieNode::default());
-                // At most 15 nodes per prefix, so the index fits easily in u32 for any table
-                // that fits in memory.
-                self.trie[node].children[digit] = u32::try_from(index).unwrap_or(u32::MAX);
-                index
-            } else {
-                child as usize
-            };
+        match self.search(digits) {
+            Ok(index) => {
+                let entry = &mut self.entries[index];
+                let previous = Money::from_micros(entry.micros, self.currency);
+                entry.micros = price.micros();
+                Ok(Some(previous))
+            }
+            Err(index) => {
+                let start = u32::try_from(self.digits.len()).map_err(|_| Error::TableFull {
+                    prefixes: self.entries.len(),
+                })?;
+                self.digits.push_str(digits);
+                let entry = Entry {
+                    start,
+                    // At most 15 digits (checked above).
+                    length: u8::try_from(digits.len()).unwrap_or(u8::MAX),
+                    micros: price.micros(),
+                };
+                // Tables are mostly loaded in prefix order, where this is a push.
+                self.entries.insert(index, entry);
+                Ok(None)
+            }
         }
-        self.trie[node].price = Some(price.micros());
-        let previous = self.prices.insert(digits.to_owned(), price.micros());
-        Ok(previous.map(|micros| Money::from_micros(micros, self.currency)))
+    }
+
+    /// Adds `digits` (already checked: 1 to 15 ASCII digits) without keeping the entries
+    /// sorted; [`sort_loaded`](Self::sort_loaded) must follow. Returns where its digits
+    /// start, which orders the prefixes by insertion.
+    pub(crate) fn push_unsorted(&mut self, digits: &str, micros: i64) -> Result<u32, Error> {
+        let start = u32::try_from(self.digits.len()).map_err(|_| Error::TableFull {
+            prefixes: self.entries.len(),
+        })?;
+        self.digits.push_str(digits);
+        self.entries.push(Entry {
+            start,
+            length: u8::try_from(digits.len()).unwrap_or(u8::MAX),
+            micros,
+        });
+        Ok(start)
+    }
+
+    /// Sorts the entries added by [`push_unsorted`](Self::push_unsorted), in `n log n`
+    /// rather than one insertion per prefix. Returns the insertion key (digit start) of the
+    /// earliest-inserted prefix that repeats an earlier one, if any.
+    pub(crate) fn sort_loaded(&mut self) -> Option<u32> {
+        let mut entries = core::mem::take(&mut self.entries);
+        // Stable: among equal prefixes, insertion order (the digit start) is kept.
+        entries.sort_by(|a, b| self.prefix(a).cmp(self.prefix(b)));
+        let repeated = entries
+            .windows(2)
+            .filter(|pair| self.prefix(&pair[0]) == self.prefix(&pair[1]))
+            .map(|pair| pair[1].start)
+            .min();
+        self.entries = entries;
+        repeated
+    }
+
+    /// Heap bytes held by the table (what its memory grows with).
+    #[cfg(test)]
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.digits.capacity() + self.entries.capacity() * size_of::<Entry>()
     }
 
     /// Loads a table from CSV text: one `prefix,price,currency` row per line (a header row
@@ -114,19 +179,22 @@ impl PriceTable {
 
     /// Number of prefixes.
     pub fn len(&self) -> usize {
-        self.prices.len()
+        self.entries.len()
     }
 
     /// Whether the table has no prefix.
     pub fn is_empty(&self) -> bool {
-        self.prices.is_empty()
+        self.entries.is_empty()
     }
 
     /// The prefixes and their prices, in prefix order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, Money)> {
-        self.prices
-            .iter()
-            .map(|(prefix, &micros)| (prefix.as_str(), Money::from_micros(micros, self.currency)))
+        self.entries.iter().map(|entry| {
+            (
+                self.prefix(entry),
+                Money::from_micros(entry.micros, self.currency),
+            )
+        })
     }
 
     /// The longest prefix of `number` (E.164) in the table and its price per part.
@@ -134,22 +202,18 @@ impl PriceTable {
         let digits = e164_digits(number).ok_or_else(|| Error::InvalidNumber {
             number: number.to_owned(),
         })?;
-        let mut node = 0usize;
-        let mut best: Option<(usize, i64)> = None;
-        for (depth, byte) in digits.bytes().enumerate() {
-            let child = self.trie[node].children[usize::from(byte - b'0')];
-            if child == 0 {
-                break;
-            }
-            node = child as usize;
-            if let Some(micros) = self.trie[node].price {
-                best = Some((depth + 1, micros));
-            }
-        }
-        let (length, micros) = best.ok_or_else(|| Error::UnknownDestination {
-            number: number.to_owned(),
-        })?;
-        Ok((&digits[..length], Money::from_micros(micros, self.currency)))
+        // At most 15 binary searches, longest candidate first.
+        (1..=digits.len())
+            .rev()
+            .find_map(|length| {
+                let candidate = &digits[..length];
+                let index = self.search(candidate).ok()?;
+                let micros = self.entries[index].micros;
+                Some((candidate, Money::from_micros(micros, self.currency)))
+            })
+            .ok_or_else(|| Error::UnknownDestination {
+                number: number.to_owned(),
+            })
     }
 
     /// The price of one part to `number` (E.164).
@@ -240,23 +304,38 @@ pub struct BatchEstimate {
 
 #[cfg(feature = "serde")]
 mod serde_impl {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     /// The serialised form: the currency and the prices by prefix.
-    #[derive(serde::Serialize, serde::Deserialize)]
+    #[derive(serde::Deserialize)]
     struct Table {
         currency: Currency,
         /// Prefix -> micro-units per part.
         prices: BTreeMap<String, i64>,
     }
 
+    /// The prices by prefix, serialised as a map without copying them.
+    struct Prices<'t>(&'t PriceTable);
+
+    impl serde::Serialize for Prices<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_map(
+                self.0
+                    .iter()
+                    .map(|(prefix, price)| (prefix, price.micros())),
+            )
+        }
+    }
+
     impl serde::Serialize for PriceTable {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            Table {
-                currency: self.currency,
-                prices: self.prices.clone(),
-            }
-            .serialize(serializer)
+            use serde::ser::SerializeStruct;
+            let mut table = serializer.serialize_struct("Table", 2)?;
+            table.serialize_field("currency", &self.currency)?;
+            table.serialize_field("prices", &Prices(self))?;
+            table.end()
         }
     }
 

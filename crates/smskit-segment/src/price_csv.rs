@@ -137,6 +137,7 @@ impl Columns {
 /// Parses the CSV text of a price table.
 pub(crate) fn parse(text: &str) -> Result<PriceTable, Error> {
     let mut table: Option<PriceTable> = None;
+    let mut rows: Vec<RowAt> = Vec::new();
     let mut columns: Option<Columns> = None;
     let mut offset = 0;
     for (index, raw) in text.split_inclusive('\n').enumerate() {
@@ -201,22 +202,91 @@ pub(crate) fn parse(text: &str) -> Result<PriceTable, Error> {
         }
         let money = Money::parse(&price.text, currency)
             .map_err(|error| line.error(price.start, error.to_string()))?;
-        let replaced = table
-            .insert(&prefix.text, money)
-            .map_err(|error| line.error(prefix.start, error.to_string()))?;
-        if replaced.is_some() {
-            return Err(line.error(
-                prefix.start,
-                format!("prefix {} is listed twice", prefix.text),
-            ));
+        let digits = prefix.text.strip_prefix('+').unwrap_or(&prefix.text);
+        if !is_prefix(digits) {
+            let error = Error::InvalidPrefix {
+                prefix: prefix.text.clone(),
+            };
+            return Err(line.error(prefix.start, error.to_string()));
         }
+        let start = table
+            .push_unsorted(digits, money.micros())
+            .map_err(|error| line.error(prefix.start, error.to_string()))?;
+        rows.push(RowAt {
+            start,
+            line: line.number,
+            line_offset: line.offset,
+            prefix_start: prefix.start,
+        });
     }
-    table.ok_or(Error::PriceTableSyntax {
-        line: 1,
-        column: 1,
-        offset: 0,
-        message: "the price table has no rows".to_owned(),
-    })
+    let Some(mut table) = table else {
+        return Err(Error::PriceTableSyntax {
+            line: 1,
+            column: 1,
+            offset: 0,
+            message: "the price table has no rows".to_owned(),
+        });
+    };
+    if let Some(start) = table.sort_loaded() {
+        return Err(repeated_prefix(text, &rows, start));
+    }
+    Ok(table)
+}
+
+/// Whether `digits` is a valid prefix: 1 to 15 ASCII digits.
+fn is_prefix(digits: &str) -> bool {
+    (1..=15).contains(&digits.len()) && digits.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+/// Where a data row's prefix sits, to point at a repeated prefix once all rows are read.
+#[derive(Debug, Clone, Copy)]
+struct RowAt {
+    /// The row's key in the table (the start of its digits), increasing with the rows.
+    start: u32,
+    line: usize,
+    line_offset: usize,
+    prefix_start: usize,
+}
+
+/// The error for the row whose prefix repeats an earlier row's (`start` is its key).
+fn repeated_prefix(text: &str, rows: &[RowAt], start: u32) -> Error {
+    let at = rows
+        .binary_search_by_key(&start, |row| row.start)
+        .ok()
+        .and_then(|index| rows.get(index));
+    let Some(row) = at else {
+        return Error::PriceTableSyntax {
+            line: 1,
+            column: 1,
+            offset: 0,
+            message: "a prefix is listed twice".to_owned(),
+        };
+    };
+    let rest = text.get(row.line_offset..).unwrap_or_default();
+    let line_text = rest
+        .split('\n')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('\r');
+    // The first line may start with a byte-order mark that the row's offsets skip.
+    let (line_text, line_offset) = match line_text.strip_prefix('\u{feff}') {
+        Some(after) if row.line == 1 => (after, row.line_offset + '\u{feff}'.len_utf8()),
+        _ => (line_text, row.line_offset),
+    };
+    let line = LineAt {
+        text: line_text,
+        number: row.line,
+        offset: line_offset,
+    };
+    let prefix = fields(line)
+        .ok()
+        .and_then(|fields| {
+            fields
+                .into_iter()
+                .find(|field| field.start == row.prefix_start)
+        })
+        .map_or_else(String::new, |field| field.text);
+    line.error(row.prefix_start, format!("prefix {prefix} is listed twice"))
 }
 
 #[cfg(test)]
@@ -284,6 +354,39 @@ mod tests {
 
         let (_, _, _, message) = syntax_error("# only a comment\n");
         assert!(message.contains("no rows"), "{message}");
+    }
+
+    #[test]
+    fn unsorted_rows_load_and_the_first_repeat_is_reported() {
+        let table = parse("44,0.04,EUR\n1,0.01,EUR\n1242,0.15,EUR\n12,0.012,EUR\n").unwrap();
+        let prefixes: Vec<&str> = table.iter().map(|(prefix, _)| prefix).collect();
+        assert_eq!(prefixes, ["1", "12", "1242", "44"]);
+        assert_eq!(table.longest_prefix("+12425550123").unwrap().0, "1242");
+        assert_eq!(table.longest_prefix("+12025550123").unwrap().0, "12");
+        assert_eq!(table.longest_prefix("+13025550123").unwrap().0, "1");
+
+        // Rows 4 and 5 repeat rows 2 and 1: row 4 is the first repeat.
+        let (line, column, offset, message) =
+            syntax_error("44,1,EUR\n1,1,EUR\n33,1,EUR\r\n \"+1\",2,EUR\n44,2,EUR\n");
+        assert_eq!((line, column, offset), (4, 1, 27));
+        assert!(message.contains("prefix +1 is listed twice"), "{message}");
+    }
+
+    #[test]
+    fn many_prefixes_take_a_few_bytes_each() {
+        use core::fmt::Write as _;
+        let mut csv = String::new();
+        for prefix in (0..200_000u32).rev() {
+            let _ = writeln!(csv, "{},0.01,EUR", 1_000_000 + prefix);
+        }
+        let table = parse(&csv).unwrap();
+        assert_eq!(table.len(), 200_000);
+        let bytes_per_prefix = table.heap_bytes() / table.len();
+        assert!(
+            bytes_per_prefix <= 32,
+            "{bytes_per_prefix} bytes per prefix"
+        );
+        assert_eq!(table.longest_prefix("+1199999123").unwrap().0, "1199999");
     }
 
     #[test]

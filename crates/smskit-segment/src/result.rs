@@ -1,8 +1,11 @@
 //! What a count or a split reports.
 
 use core::fmt;
+use core::hash::Hash;
 use core::ops::Range;
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use crate::charset::ShiftTables;
 
@@ -113,6 +116,54 @@ pub struct Substitution {
     pub to: Cow<'static, str>,
 }
 
+/// A character counted over a text: where it first occurs and how often, so that a report
+/// can list each character once however often it occurs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct CharTally {
+    /// The character.
+    #[cfg_attr(feature = "serde", serde(rename = "char"))]
+    pub ch: char,
+    /// Byte offset of its first occurrence in the input text.
+    pub first_offset: usize,
+    /// How many times it occurs (at least 1).
+    pub occurrences: usize,
+}
+
+/// One kind of substitution counted over a text: the same character replaced the same way.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct SubstitutionTally {
+    /// The replaced character.
+    pub from: char,
+    /// What replaced it (possibly empty).
+    pub to: Cow<'static, str>,
+    /// Byte offset of its first occurrence in the input text.
+    pub first_offset: usize,
+    /// How many times it was replaced this way (at least 1).
+    pub occurrences: usize,
+}
+
+/// Groups `(key, offset)` items by key in order of first occurrence, counting each key, in
+/// time linear in the items (a report over tens of thousands of distinct characters must not
+/// compare each with all the others).
+fn tally<K: Eq + Hash + Copy>(items: impl Iterator<Item = (K, usize)>) -> Vec<(K, usize, usize)> {
+    let mut index_of: HashMap<K, usize> = HashMap::new();
+    let mut groups: Vec<(K, usize, usize)> = Vec::new();
+    for (key, offset) in items {
+        match index_of.entry(key) {
+            Entry::Occupied(index) => groups[*index.get()].2 += 1,
+            Entry::Vacant(slot) => {
+                slot.insert(groups.len());
+                groups.push((key, offset, 1));
+            }
+        }
+    }
+    groups
+}
+
 /// A text split into SMS parts.
 ///
 /// ```
@@ -166,6 +217,49 @@ impl Segmentation<'_> {
         self.parts
             .iter()
             .map(|part| self.text.get(part.range.clone()).unwrap_or_default())
+    }
+
+    /// The distinct characters of [`non_gsm`](Self::non_gsm) in order of first occurrence,
+    /// each with its count.
+    ///
+    /// ```
+    /// let split = smskit_segment::split("ça ç’");
+    /// let tally = split.non_gsm_tally();
+    /// assert_eq!(tally.len(), 2);
+    /// assert_eq!((tally[0].ch, tally[0].first_offset, tally[0].occurrences), ('ç', 0, 2));
+    /// assert_eq!((tally[1].ch, tally[1].first_offset, tally[1].occurrences), ('’', 6, 1));
+    /// ```
+    pub fn non_gsm_tally(&self) -> Vec<CharTally> {
+        tally(self.non_gsm.iter().map(|found| (found.ch, found.offset)))
+            .into_iter()
+            .map(|(ch, first_offset, occurrences)| CharTally {
+                ch,
+                first_offset,
+                occurrences,
+            })
+            .collect()
+    }
+
+    /// The distinct [`substitutions`](Self::substitutions) (same character, same
+    /// replacement) in order of first occurrence, each with its count.
+    pub fn substitution_tally(&self) -> Vec<SubstitutionTally> {
+        let items = self
+            .substitutions
+            .iter()
+            .enumerate()
+            .map(|(index, substitution)| ((substitution.from, substitution.to.as_ref()), index));
+        tally(items)
+            .into_iter()
+            .filter_map(|((from, _), first, occurrences)| {
+                let substitution = self.substitutions.get(first)?;
+                Some(SubstitutionTally {
+                    from,
+                    to: substitution.to.clone(),
+                    first_offset: substitution.input_offset,
+                    occurrences,
+                })
+            })
+            .collect()
     }
 
     /// A segmentation that owns its text.

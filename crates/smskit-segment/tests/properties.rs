@@ -133,3 +133,34 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The longest matching prefix is the one a scan of every prefix finds, whatever the order
+    /// the rows came in.
+    #[test]
+    fn longest_prefix_is_the_longest_match(
+        prefixes in prop::collection::vec("[0-9]{1,4}", 1..40),
+        number in "[0-9]{1,15}",
+    ) {
+        use smskit_segment::PriceTable;
+        let mut csv = String::new();
+        let mut seen = std::collections::BTreeMap::new();
+        for (index, prefix) in prefixes.iter().enumerate() {
+            if !seen.contains_key(prefix) {
+                seen.insert(prefix.clone(), index);
+                csv.push_str(&format!("{prefix},0.{index:06},EUR\n"));
+            }
+        }
+        let table = PriceTable::from_csv(&csv).unwrap();
+        let expected = seen
+            .iter()
+            .filter(|(prefix, _)| number.starts_with(prefix.as_str()))
+            .max_by_key(|(prefix, _)| prefix.len())
+            .map(|(prefix, &index)| (prefix.clone(), i64::try_from(index).unwrap()));
+        let found = table
+            .longest_prefix(&format!("+{number}"))
+            .ok()
+            .map(|(prefix, price)| (prefix.to_owned(), price.micros()));
+        prop_assert_eq!(found, expected);
+    }
+}

@@ -6,15 +6,18 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::audience::{ContactRecords, contact_schema};
+use crate::compose::{Composer, PlaceholderLinks};
 use crate::credit::{Balance, Estimate};
 use crate::error::Error;
 use crate::exclude::Exclusions;
 use crate::filter::{FieldValue, Plan, Schema};
 use crate::model::{
-    Audience, Contact, ContactId, MailingId, MailingState, NewContact, NewMailing, Trace,
+    Audience, Contact, ContactId, MailingId, MailingState, NewContact, NewMailing, Trace, TraceId,
 };
 use crate::optout::OptOutLinks;
+use crate::phone::E164;
 use crate::phone::Region;
+use crate::preview::Tally;
 use crate::provider::{
     Clock, DeliveryReport, DispatchOptions, Dispatcher, ErrorClass, FailureType, Job,
     OutboundMessage, Provider, Sender, TraceStatus,
@@ -36,6 +39,7 @@ pub struct Settings {
     pub(crate) prices: Option<Arc<PriceTable>>,
     pub(crate) balance: Option<Arc<dyn Balance>>,
     pub(crate) opt_out: Option<OptOutLinks>,
+    pub(crate) shortener: Option<crate::links::Shortener>,
     pub(crate) stop_keywords: StopKeywords,
 }
 
@@ -50,6 +54,7 @@ impl Default for Settings {
             prices: None,
             balance: None,
             opt_out: None,
+            shortener: None,
             stop_keywords: StopKeywords::default(),
         }
     }
@@ -122,6 +127,16 @@ impl Settings {
     #[must_use]
     pub fn with_opt_out_links(mut self, links: OptOutLinks) -> Self {
         self.opt_out = Some(links);
+        self
+    }
+
+    /// Tracks the links of every message: each URL becomes `<base>/r/<code>/s/<trace>` with
+    /// the mailing's UTM values on its target (`utm_campaign` = the campaign's name,
+    /// `utm_source` = the mailing's name, `utm_medium` = `sms`), and [`Engine::click`]
+    /// resolves a click to the target and the recipient.
+    #[must_use]
+    pub fn with_links(mut self, shortener: crate::links::Shortener) -> Self {
+        self.shortener = Some(shortener);
         self
     }
 
@@ -314,43 +329,31 @@ impl<S: Store> Engine<S> {
             });
         }
         let audience = self.audience(&record.audience)?;
-        let blacklist = self.store.active_blacklist()?;
         let mut already: HashSet<ContactId> = HashSet::new();
         let mut targeted_numbers = Vec::new();
-        self.store.traces(mailing, &mut |trace| {
+        let mut note = |trace: &Trace| {
             already.insert(trace.contact);
             if trace.status != TraceStatus::Cancel
                 && let Some(number) = trace.number
             {
                 targeted_numbers.push(number);
             }
-        })?;
-        let mut pass = Exclusions::new(&blacklist, &audience.opted_out)
-            .with_default_region(self.settings.default_region)
-            .with_targeted(targeted_numbers);
-        let mut prepared = Prepared::default();
-        let mut canceled: HashMap<FailureType, usize> = HashMap::new();
-        let mut batch = Vec::with_capacity(PREPARE_BATCH);
-        for contact in &audience.contacts {
-            if already.contains(&contact.id) {
-                continue;
+        };
+        self.store.traces(mailing, &mut note)?;
+        if let Some(test) = record.ab_test {
+            let test = self
+                .store
+                .ab_test(test)?
+                .ok_or(Error::UnknownAbTest(test))?;
+            if test.versions.contains(&mailing) {
+                return self.prepare_versions(&test, mailing, &audience);
             }
-            let decision = pass.decide(contact.id.0, &contact.phone, contact.country);
-            match decision.failure_type() {
-                None => prepared.outgoing += 1,
-                Some(failure) => *canceled.entry(failure).or_default() += 1,
-            }
-            batch.push(Trace::prepared(mailing, contact.id, &decision));
-            if batch.len() == PREPARE_BATCH {
-                prepared.traces += self.store.insert_traces(&batch)?;
-                batch.clear();
+            // The final mailing of a test: whoever a version reached is not sent to again.
+            for version in &test.versions {
+                self.store.traces(*version, &mut note)?;
             }
         }
-        prepared.traces += self.store.insert_traces(&batch)?;
-        prepared.canceled = FailureType::ALL
-            .into_iter()
-            .filter_map(|failure| canceled.get(&failure).map(|&n| (failure, n)))
-            .collect();
+        let prepared = self.prepare_traces(mailing, &audience, &already, targeted_numbers, None)?;
         if matches!(record.state, MailingState::Draft | MailingState::InQueue) {
             self.store
                 .set_mailing_state(mailing, MailingState::Sending, None)?;
@@ -376,16 +379,28 @@ impl<S: Store> Engine<S> {
             .ok_or(Error::UnknownMailing(mailing))?;
         let template = Template::parse(&record.body)?;
         self.check_credit(mailing)?;
+        let campaign = match record.campaign {
+            Some(id) => self.store.campaign(id)?,
+            None => None,
+        };
+        let tracking = crate::compose::tracking(&record, campaign.as_ref());
         let dispatcher =
             Dispatcher::new(provider, clock).with_options(self.settings.dispatch.clone());
         let mut sent = Sent::default();
-        let mut contacts: HashMap<ContactId, Contact> = HashMap::new();
         loop {
             let claimed = self
                 .store
                 .claim_outgoing(mailing, self.settings.batch_size, now)?;
             if claimed.is_empty() {
                 break;
+            }
+            let mut contacts: HashMap<ContactId, Contact> = HashMap::new();
+            for trace in &claimed {
+                if !contacts.contains_key(&trace.contact)
+                    && let Some(contact) = self.store.contact(trace.contact)?
+                {
+                    contacts.insert(contact.id, contact);
+                }
             }
             let mut jobs = Vec::with_capacity(claimed.len());
             let mut kept = Vec::with_capacity(claimed.len());
@@ -394,26 +409,28 @@ impl<S: Store> Engine<S> {
                 sent.failed += 1;
                 outcomes.push(failed(trace, failure, reason));
             };
+            let mut composer = Composer::new(
+                &self.settings,
+                &record,
+                &template,
+                &tracking,
+                &mut self.store,
+            )?;
             for trace in &claimed {
-                let contact = match contacts.get(&trace.contact) {
-                    Some(contact) => contact.clone(),
-                    None => match self.store.contact(trace.contact)? {
-                        Some(contact) => {
-                            contacts.insert(contact.id, contact.clone());
-                            contact
-                        }
-                        None => {
-                            refuse(trace, FailureType::NumberMissing, "the contact was deleted");
-                            continue;
-                        }
-                    },
+                let Some(contact) = contacts.get(&trace.contact) else {
+                    refuse(trace, FailureType::NumberMissing, "the contact was deleted");
+                    continue;
                 };
                 let Some(number) = trace.number else {
                     refuse(trace, FailureType::NumberMissing, "no number");
                     continue;
                 };
                 let mut body = String::new();
-                self.compose_into(&template, &record, &contact, trace.id, &mut body)?;
+                if let Err(error) = composer.compose_into(contact, trace.id, &mut body) {
+                    // Claimed and not sent: an error the author can retry once it is fixed.
+                    refuse(trace, FailureType::Server, &error.to_string());
+                    continue;
+                }
                 let segments = match self.settings.segmenter.count(&body) {
                     Ok(count) => u32::try_from(count.parts).unwrap_or(u32::MAX),
                     Err(error) => {
@@ -429,6 +446,7 @@ impl<S: Store> Engine<S> {
                 jobs.push(Job::new(message, segments));
                 kept.push((trace.id, segments));
             }
+            drop(composer);
             let results = dispatcher.dispatch(jobs);
             for ((trace, segments), dispatched) in kept.into_iter().zip(results) {
                 let outcome = outcome_of(trace, segments, dispatched.result, now, &mut sent);
@@ -448,47 +466,48 @@ impl<S: Store> Engine<S> {
             .mailing(mailing)?
             .ok_or(Error::UnknownMailing(mailing))?;
         let template = Template::parse(&record.body)?;
-        let mut outgoing = Vec::new();
+        // Outgoing traces by contact: the first in one map, the rare others (a transactional
+        // mailing sends a contact many messages) in another, so a million traces cost a
+        // million map entries and no per-contact allocation.
+        let mut first: HashMap<ContactId, (TraceId, Option<E164>)> = HashMap::new();
+        let mut more: HashMap<ContactId, Vec<(TraceId, Option<E164>)>> = HashMap::new();
         self.store.traces(mailing, &mut |trace| {
             if trace.status == TraceStatus::Outgoing {
-                outgoing.push((trace.id, trace.contact, trace.number));
+                let entry = (trace.id, trace.number);
+                match first.entry(trace.contact) {
+                    std::collections::hash_map::Entry::Occupied(_) => {
+                        more.entry(trace.contact).or_default().push(entry);
+                    }
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(entry);
+                    }
+                }
             }
         })?;
-        let prices = self.settings.prices.as_deref();
-        let mut estimate = Estimate {
-            messages: outgoing.len(),
-            segments: 0,
-            cost: prices.map(|table| crate::segment::Money::zero(table.currency())),
-            unpriced: 0,
+        let campaign = match record.campaign {
+            Some(id) => self.store.campaign(id)?,
+            None => None,
         };
-        let mut body = String::new();
-        for (trace, contact, number) in outgoing {
-            let Some(contact) = self.store.contact(contact)? else {
-                continue;
+        let tracking = crate::compose::tracking(&record, campaign.as_ref());
+        let mut placeholders = PlaceholderLinks;
+        let mut composer = Composer::new(
+            &self.settings,
+            &record,
+            &template,
+            &tracking,
+            &mut placeholders,
+        )?;
+        let mut tally = Tally::new(&self.settings, false);
+        self.store.contacts(&mut |contact| {
+            let Some(&(trace, number)) = first.get(&contact.id) else {
+                return;
             };
-            body.clear();
-            self.compose_into(&template, &record, &contact, trace, &mut body)?;
-            let parts = self
-                .settings
-                .segmenter
-                .count(&body)
-                .map_or(1, |count| count.parts);
-            estimate.segments += parts as u64;
-            let (Some(table), Some(number)) = (prices, number) else {
-                continue;
-            };
-            match table.estimate(number.as_str(), parts) {
-                Ok(price) => {
-                    estimate.cost = match estimate.cost.map(|total| total.checked_add(price)) {
-                        Some(Ok(total)) => Some(total),
-                        Some(Err(error)) => return Err(Error::Unpriced(error.to_string())),
-                        None => None,
-                    };
-                }
-                Err(_) => estimate.unpriced += 1,
+            tally.add(&mut composer, contact, trace, number);
+            for &(trace, number) in more.get(&contact.id).into_iter().flatten() {
+                tally.add(&mut composer, contact, trace, number);
             }
-        }
-        Ok(estimate)
+        })?;
+        Ok(tally.finish()?.0)
     }
 
     /// The all-or-nothing credit check: the balance (when the settings have one) must cover
@@ -538,7 +557,77 @@ impl<S: Store> Engine<S> {
 
     /// The first contact of `audience`, to render a sample message for.
     pub(crate) fn sample_contact(&self, audience: &Audience) -> Result<Option<Contact>, Error> {
-        Ok(self.audience(audience)?.contacts.into_iter().next())
+        let resolved = self.audience(audience)?;
+        let mut first = None;
+        self.visit_audience(&resolved, &mut |contact| {
+            if first.is_none() {
+                first = Some(contact.clone());
+            }
+        })?;
+        Ok(first)
+    }
+
+    /// Runs the exclusion pass over the contacts of `audience` (only those in `only`, when
+    /// given) that have no trace in `already`, with `targeted` numbers counted as sent to, and
+    /// stores one trace each for `mailing`.
+    pub(crate) fn prepare_traces(
+        &mut self,
+        mailing: MailingId,
+        audience: &ResolvedAudience,
+        already: &HashSet<ContactId>,
+        targeted: Vec<E164>,
+        only: Option<&HashSet<ContactId>>,
+    ) -> Result<Prepared, Error> {
+        let blacklist = self.store.active_blacklist()?;
+        let mut pass = Exclusions::new(&blacklist, &audience.opted_out)
+            .with_default_region(self.settings.default_region)
+            .with_targeted(targeted);
+        let mut prepared = Prepared::default();
+        let mut canceled: HashMap<FailureType, usize> = HashMap::new();
+        // Decided while the store streams its contacts (no copies), stored after in batches.
+        let mut decisions = Vec::new();
+        self.visit_audience(audience, &mut |contact| {
+            if !already.contains(&contact.id) && only.is_none_or(|only| only.contains(&contact.id))
+            {
+                let decision = pass.decide(contact.id.0, &contact.phone, contact.country);
+                decisions.push((contact.id, decision));
+            }
+        })?;
+        let mut batch = Vec::with_capacity(PREPARE_BATCH.min(decisions.len()));
+        for (contact, decision) in decisions {
+            match decision.failure_type() {
+                None => prepared.outgoing += 1,
+                Some(failure) => *canceled.entry(failure).or_default() += 1,
+            }
+            batch.push(Trace::prepared(mailing, contact, &decision));
+            if batch.len() == PREPARE_BATCH {
+                prepared.traces += self.store.insert_traces(&batch)?;
+                batch.clear();
+            }
+        }
+        prepared.traces += self.store.insert_traces(&batch)?;
+        prepared.canceled = FailureType::ALL
+            .into_iter()
+            .filter_map(|failure| canceled.get(&failure).map(|&n| (failure, n)))
+            .collect();
+        Ok(prepared)
+    }
+
+    /// Visits the contacts of `audience` in Odoo's contact order.
+    pub(crate) fn visit_audience(
+        &self,
+        audience: &ResolvedAudience,
+        visit: &mut dyn FnMut(&Contact),
+    ) -> Result<(), Error> {
+        if audience.members.is_empty() {
+            return Ok(());
+        }
+        self.store.contacts(&mut |contact| {
+            if audience.members.contains(&contact.id) {
+                visit(contact);
+            }
+        })?;
+        Ok(())
     }
 
     /// Queues a draft mailing to be sent at `at` by [`Engine::run_due`]; `at` must be after
@@ -623,13 +712,16 @@ impl<S: Store> Engine<S> {
 
     /// Prepares and sends every mailing that is due: queued without a schedule or with one at or
     /// before `now`, and those still sending. One mailing's failure (not enough credit, say) does
-    /// not stop the others; each gets its own result, in id order.
+    /// not stop the others; each gets its own result, in id order. A/B tests whose
+    /// `final_at` has come and whose winner is chosen by clicks get their winner first, and
+    /// its final mailing is sent in the same run.
     pub fn run_due(
         &mut self,
         provider: &dyn Provider,
         clock: &dyn Clock,
         now: DateTime<Utc>,
     ) -> Result<Vec<DueRun>, Error> {
+        self.choose_due_winners(now)?;
         let due: Vec<MailingId> = self
             .store
             .mailings()?
@@ -654,10 +746,7 @@ impl<S: Store> Engine<S> {
     /// Applies a provider's delivery report to the trace of its message, monotonically;
     /// returns the trace it changed (`None` for an unknown message or a report that brings no
     /// news).
-    pub fn apply_report(
-        &mut self,
-        report: &DeliveryReport,
-    ) -> Result<Option<crate::model::TraceId>, Error> {
+    pub fn apply_report(&mut self, report: &DeliveryReport) -> Result<Option<TraceId>, Error> {
         Ok(self.store.apply_status(&StatusUpdate {
             provider_message_id: report.message_id.clone(),
             status: report.status,
@@ -676,24 +765,6 @@ impl<S: Store> Engine<S> {
         Ok(counts)
     }
 
-    /// Appends the final text of `record`'s message to `contact` (trace `trace`) to `out`: the
-    /// rendered template, then the opt-out line when the mailing has one.
-    fn compose_into(
-        &self,
-        template: &Template,
-        record: &crate::model::Mailing,
-        contact: &Contact,
-        trace: crate::model::TraceId,
-        out: &mut String,
-    ) -> Result<(), Error> {
-        render_into(template, contact, out);
-        if let Some(line) = self.opt_out_line(record.include_opt_out_link, record.id, trace)? {
-            out.push('\n');
-            out.push_str(&line);
-        }
-        Ok(())
-    }
-
     /// Moves a `sending` mailing to `sent` when none of its traces is outgoing or claimed.
     fn finish_if_done(&mut self, mailing: MailingId) -> Result<(), Error> {
         let mut waiting = false;
@@ -708,7 +779,7 @@ impl<S: Store> Engine<S> {
     }
 
     /// The contacts of an audience in Odoo's contact order, and the opted-out ones.
-    fn audience(&self, audience: &Audience) -> Result<ResolvedAudience, Error> {
+    pub(crate) fn audience(&self, audience: &Audience) -> Result<ResolvedAudience, Error> {
         let mut resolved = ResolvedAudience::default();
         match audience {
             Audience::Lists(lists) => {
@@ -724,16 +795,12 @@ impl<S: Store> Engine<S> {
                         }
                     }
                 }
-                let members: HashSet<ContactId> = subscribed.union(&opted_out).copied().collect();
                 resolved.opted_out = opted_out
                     .difference(&subscribed)
                     .map(|contact| contact.0)
                     .collect();
-                self.store.contacts(&mut |contact| {
-                    if members.contains(&contact.id) {
-                        resolved.contacts.push(contact.clone());
-                    }
-                })?;
+                subscribed.extend(opted_out);
+                resolved.members = subscribed;
             }
             Audience::Domain(text) => {
                 let mut contacts = Vec::new();
@@ -761,10 +828,7 @@ impl<S: Store> Engine<S> {
                 }
                 let records = ContactRecords::new(&contacts, &memberships, &lists);
                 let matching: HashSet<i64> = plan.filter(&records).into_iter().collect();
-                resolved.contacts = contacts
-                    .into_iter()
-                    .filter(|contact| matching.contains(&contact.id.0))
-                    .collect();
+                resolved.members = matching.into_iter().map(ContactId).collect();
             }
             Audience::Transactional => {}
         }
@@ -775,17 +839,19 @@ impl<S: Store> Engine<S> {
 /// Traces written per store call while preparing: one transaction each in a SQL store.
 const PREPARE_BATCH: usize = 10_000;
 
+/// Who an audience targets: the contacts themselves stay in the store, which visits them in
+/// Odoo's contact order.
 #[derive(Debug, Default)]
-struct ResolvedAudience {
-    contacts: Vec<Contact>,
-    opted_out: HashSet<i64>,
+pub(crate) struct ResolvedAudience {
+    pub(crate) members: HashSet<ContactId>,
+    pub(crate) opted_out: HashSet<i64>,
 }
 
 /// The outcome of a dispatched message, tallied in `sent`: accepted → `pending`; refused →
 /// `error` with the provider's failure type; unknown → `error` / `unknown`, stamped as sent
 /// since it may have left.
 pub(crate) fn outcome_of(
-    trace: crate::model::TraceId,
+    trace: TraceId,
     segments: u32,
     result: Result<crate::provider::Receipt, crate::provider::Error>,
     now: DateTime<Utc>,

@@ -65,6 +65,25 @@ pub enum Error {
         /// The request path (at most 200 characters of it).
         path: String,
     },
+    /// Tracked links: a link could not be stored, or a short-link path is not one of ours
+    /// ([`links::Error::is_not_found`](crate::links::Error::is_not_found): answer 404).
+    #[error(transparent)]
+    Links(#[from] crate::links::Error),
+    /// No A/B test with this id.
+    #[error("A/B test {0} does not exist")]
+    UnknownAbTest(crate::model::AbTestId),
+    /// An A/B test cannot do what was asked: no version finished, a share outside 1..=100,
+    /// metric values that do not match the versions...
+    #[error("A/B test: {0}")]
+    AbTest(#[from] crate::abtest::Error),
+    /// A winner chosen by metric needs one value per version.
+    #[error("the A/B test has {versions} versions but {values} metric values were given")]
+    MetricValues {
+        /// Versions of the test.
+        versions: usize,
+        /// Values given.
+        values: usize,
+    },
     /// No campaign with this id.
     #[error("campaign {0} does not exist")]
     UnknownCampaign(crate::model::CampaignId),

@@ -33,13 +33,13 @@
 //! assert_eq!(failure(pass.decide(4, "0470000004", None)), Some(FailureType::OptOut));
 //! assert_eq!(failure(pass.decide(5, "", None)), Some(FailureType::NumberMissing));
 //! assert_eq!(failure(pass.decide(6, "12", None)), Some(FailureType::NumberFormat));
-//! # Ok::<(), smskit::phone::PhoneError>(())
+//! # Ok::<(), smskit::phone::Error>(())
 //! ```
 
 use std::collections::HashSet;
 use std::hash::BuildHasher;
 
-use crate::phone::{E164, PhoneError, Region};
+use crate::phone::{E164, Error as PhoneError, Region};
 use crate::provider::FailureType;
 
 /// Where a targeted record's number stands after the exclusion pass.

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::engine::Engine;
 use crate::error::Error;
-use crate::model::{Audience, ContactId, ListId, MailingId, Trace, TraceId};
+use crate::model::{Audience, ContactId, ListId, Trace, TraceId};
 use crate::optout::OptOutRequest;
 use crate::phone::E164;
 use crate::reply::{InboundSms, Received, Reply};
@@ -23,6 +23,18 @@ pub struct OptOut {
     pub lists: Vec<ListId>,
     /// The number that is blacklisted instead (a mailing to a filter), when it could be read.
     pub blacklisted: Option<E164>,
+}
+
+/// Where a short-link request goes, and who clicked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Redirect {
+    /// The URL to redirect to (with the mailing's UTM values).
+    pub target: String,
+    /// The recipient's trace, for a personalised link (now `open`, its click time set).
+    pub trace: Option<TraceId>,
+    /// Whether this is the first click of that recipient.
+    pub first_click: bool,
 }
 
 /// A contact's SMS history: every message of every mailing, and the replies from its numbers.
@@ -186,21 +198,51 @@ impl<S: Store> Engine<S> {
         Ok(history)
     }
 
-    /// The opt-out line of `trace` in `mailing`, when the mailing asks for one.
-    pub(crate) fn opt_out_line(
-        &self,
-        include: bool,
-        mailing: MailingId,
-        trace: TraceId,
-    ) -> Result<Option<String>, Error> {
-        if !include {
-            return Ok(None);
-        }
-        let links = self
+    /// Resolves a short-link request path (`/r/<code>` or `/r/<code>/s/<trace>`, under the
+    /// shortener's base path) to its target and records the click: on the link, and on the
+    /// recipient's trace (its first click time; the status `open` when that is news). The
+    /// application's route answers with a redirect to [`Redirect::target`].
+    ///
+    /// `ip` and `country` (ISO 3166 code from the application's geo-IP) are stored with the
+    /// click when given.
+    ///
+    /// # Errors
+    /// [`Error::NotConfigured`] without [`Settings::with_links`](crate::Settings::with_links);
+    /// [`Error::Links`] with a not-found error for a path that is not a known link (answer
+    /// 404); [`Error::Store`].
+    pub fn click(
+        &mut self,
+        path: &str,
+        at: DateTime<Utc>,
+        ip: Option<std::net::IpAddr>,
+        country: Option<&str>,
+    ) -> Result<Redirect, Error> {
+        let shortener = self
             .settings
-            .opt_out
+            .shortener
             .as_ref()
-            .ok_or(Error::NotConfigured("opt-out links"))?;
-        Ok(Some(links.line(mailing, trace)))
+            .ok_or(Error::NotConfigured("tracked links"))?;
+        let resolution = shortener.resolve(&self.store, path)?;
+        let mut click = resolution.click(at);
+        if let Some(ip) = ip {
+            click = click.with_ip(ip);
+        }
+        if let Some(country) = country {
+            click = click.with_country(country);
+        }
+        let recorded = crate::links::LinkStore::record_click(&mut self.store, click)?;
+        let mut redirect = Redirect {
+            target: recorded.link.target().to_owned(),
+            trace: None,
+            first_click: false,
+        };
+        if let Some(attribution) = recorded.attribution
+            && let Ok(id) = attribution.trace.as_str().parse::<i64>()
+            && self.store.mark_clicked(TraceId(id), at)?
+        {
+            redirect.trace = Some(TraceId(id));
+            redirect.first_click = attribution.first_click;
+        }
+        Ok(redirect)
     }
 }

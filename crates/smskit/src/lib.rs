@@ -86,7 +86,9 @@
     clippy::print_stderr
 )]
 
+pub mod ab;
 pub mod audience;
+mod compose;
 pub mod credit;
 mod engine;
 mod error;
@@ -96,6 +98,7 @@ mod memory;
 pub mod model;
 mod oneoff;
 pub mod optout;
+pub mod preview;
 pub mod reply;
 pub mod report;
 pub mod stats;
@@ -104,7 +107,7 @@ pub mod template;
 
 pub use engine::{DueRun, Engine, Prepared, Sent, Settings};
 pub use error::Error;
-pub use feedback::{History, OptOut};
+pub use feedback::{History, OptOut, Redirect};
 pub use memory::MemoryStore;
 pub use oneoff::TestSend;
 pub use store::Store;

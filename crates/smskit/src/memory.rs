@@ -1,13 +1,21 @@
 //! [`MemoryStore`]: the [`Store`] in memory, for tests, demos and applications that keep their
 //! own persistence.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
 use crate::model::{
-    BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing, MailingId,
-    MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace, TraceId,
+    AbTest, AbTestId, BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing,
+    MailingId, MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace,
+    TraceId,
+};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use crate::links::{
+    Click, ClickScope, ClickStats, Code, Error as LinkError, Link, LinkRequest, LinkStore,
+    MemoryLinkStore, RecordedClick,
 };
 use crate::phone::E164;
 use crate::provider::{FailureType, TraceStatus};
@@ -27,32 +35,66 @@ use crate::store::{Outcome, StatusUpdate, Store, StoreError, accepts};
 /// assert_eq!(store.contact(id)?.unwrap().name, "Ana");
 /// # Ok::<(), smskit::store::StoreError>(())
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MemoryStore {
+    links: MemoryLinkStore<StdRng>,
     contacts: BTreeMap<ContactId, Contact>,
     lists: BTreeMap<ListId, MailingList>,
     subscriptions: BTreeMap<(ListId, ContactId), Subscription>,
     blacklist: HashMap<E164, BlacklistEntry>,
     mailings: BTreeMap<MailingId, Mailing>,
     campaigns: BTreeMap<CampaignId, Campaign>,
+    ab_tests: BTreeMap<AbTestId, AbTest>,
     traces: BTreeMap<TraceId, Trace>,
     /// The trace of each mailing and contact: at most one.
     trace_keys: HashMap<(MailingId, ContactId), TraceId>,
     /// The outgoing traces of each mailing, in id order, for claiming without a scan.
-    outgoing: HashMap<MailingId, std::collections::BTreeSet<TraceId>>,
+    outgoing: HashMap<MailingId, BTreeSet<TraceId>>,
     by_provider_id: HashMap<String, TraceId>,
     /// The traces sent to each number and of each contact, in id order.
-    by_number: HashMap<E164, Vec<TraceId>>,
-    by_contact: HashMap<ContactId, Vec<TraceId>>,
+    /// (Sets of pairs rather than maps of vectors: no allocation per number or contact.)
+    by_number: BTreeSet<(E164, TraceId)>,
+    by_contact: BTreeSet<(ContactId, TraceId)>,
+    by_mailing: BTreeSet<(MailingId, TraceId)>,
     replies: HashMap<E164, Vec<Reply>>,
     next_id: i64,
 }
 
 impl MemoryStore {
-    /// An empty store.
+    /// An empty store; its short-link codes are drawn from a generator seeded with 0.
     #[must_use]
     pub fn new() -> Self {
-        MemoryStore::default()
+        MemoryStore::with_link_seed(0)
+    }
+
+    /// An empty store drawing short-link codes from a generator seeded with `seed`.
+    #[must_use]
+    pub fn with_link_seed(seed: u64) -> Self {
+        MemoryStore {
+            links: MemoryLinkStore::new(StdRng::seed_from_u64(seed)),
+            contacts: BTreeMap::new(),
+            lists: BTreeMap::new(),
+            subscriptions: BTreeMap::new(),
+            blacklist: HashMap::new(),
+            mailings: BTreeMap::new(),
+            campaigns: BTreeMap::new(),
+            ab_tests: BTreeMap::new(),
+            traces: BTreeMap::new(),
+            trace_keys: HashMap::new(),
+            outgoing: HashMap::new(),
+            by_provider_id: HashMap::new(),
+            by_number: BTreeSet::new(),
+            by_contact: BTreeSet::new(),
+            by_mailing: BTreeSet::new(),
+            replies: HashMap::new(),
+            next_id: 0,
+        }
+    }
+
+    /// The tracked links created so far.
+    #[must_use]
+    pub fn links(&self) -> &[Link] {
+        self.links.links()
     }
 
     fn next_id(&mut self) -> i64 {
@@ -69,15 +111,40 @@ impl MemoryStore {
             self.by_provider_id.insert(provider_id.clone(), id);
         }
         if let Some(number) = trace.number {
-            self.by_number.entry(number).or_default().push(id);
+            self.by_number.insert((number, id));
         }
-        self.by_contact.entry(trace.contact).or_default().push(id);
+        self.by_contact.insert((trace.contact, id));
+        self.by_mailing.insert((trace.mailing, id));
     }
 
     fn trace_mut(&mut self, id: TraceId) -> Result<&mut Trace, StoreError> {
         self.traces
             .get_mut(&id)
             .ok_or_else(|| StoreError::not_found(format_args!("trace {id}")))
+    }
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        MemoryStore::new()
+    }
+}
+
+impl LinkStore for MemoryStore {
+    fn get_or_create(&mut self, request: &LinkRequest) -> Result<Link, LinkError> {
+        self.links.get_or_create(request)
+    }
+
+    fn link(&self, code: &Code) -> Result<Option<Link>, LinkError> {
+        self.links.link(code)
+    }
+
+    fn record_click(&mut self, click: Click) -> Result<RecordedClick, LinkError> {
+        self.links.record_click(click)
+    }
+
+    fn click_stats(&self, scope: &ClickScope) -> Result<ClickStats, LinkError> {
+        self.links.click_stats(scope)
     }
 }
 
@@ -251,6 +318,7 @@ impl Store for MemoryStore {
                 campaign: mailing.campaign,
                 responsible: mailing.responsible,
                 tags: mailing.tags,
+                ab_test: mailing.ab_test,
                 state: MailingState::Draft,
                 scheduled_at: None,
                 created_at: now,
@@ -443,7 +511,7 @@ impl Store for MemoryStore {
         Ok(Some(id))
     }
 
-    fn record_click(&mut self, trace: TraceId, at: DateTime<Utc>) -> Result<bool, StoreError> {
+    fn mark_clicked(&mut self, trace: TraceId, at: DateTime<Utc>) -> Result<bool, StoreError> {
         let Some(trace) = self.traces.get_mut(&trace) else {
             return Ok(false);
         };
@@ -461,20 +529,18 @@ impl Store for MemoryStore {
     }
 
     fn traces(&self, mailing: MailingId, visit: &mut dyn FnMut(&Trace)) -> Result<(), StoreError> {
-        self.traces
-            .values()
-            .filter(|trace| trace.mailing == mailing)
+        self.by_mailing
+            .range((mailing, TraceId(i64::MIN))..=(mailing, TraceId(i64::MAX)))
+            .filter_map(|(_, id)| self.traces.get(id))
             .for_each(visit);
         Ok(())
     }
 
     fn last_trace_to(&self, number: E164) -> Result<Option<Trace>, StoreError> {
-        let Some(ids) = self.by_number.get(&number) else {
-            return Ok(None);
-        };
-        Ok(ids
-            .iter()
-            .filter_map(|id| self.traces.get(id))
+        Ok(self
+            .by_number
+            .range((number, TraceId(i64::MIN))..=(number, TraceId(i64::MAX)))
+            .filter_map(|(_, id)| self.traces.get(id))
             .filter(|trace| trace.sent_at.is_some())
             .max_by_key(|trace| (trace.sent_at, trace.id))
             .cloned())
@@ -485,7 +551,10 @@ impl Store for MemoryStore {
         contact: ContactId,
         visit: &mut dyn FnMut(&Trace),
     ) -> Result<(), StoreError> {
-        for id in self.by_contact.get(&contact).into_iter().flatten() {
+        for (_, id) in self
+            .by_contact
+            .range((contact, TraceId(i64::MIN))..=(contact, TraceId(i64::MAX)))
+        {
             if let Some(trace) = self.traces.get(id) {
                 visit(trace);
             }
@@ -556,6 +625,29 @@ impl Store for MemoryStore {
             .get_mut(&id)
             .ok_or_else(|| StoreError::not_found(format_args!("campaign {id}")))?;
         campaign.stage = stage.to_owned();
+        Ok(())
+    }
+
+    fn insert_ab_test(&mut self, test: AbTest) -> Result<AbTestId, StoreError> {
+        let id = AbTestId(self.next_id());
+        self.ab_tests.insert(id, AbTest { id, ..test });
+        Ok(id)
+    }
+
+    fn ab_test(&self, id: AbTestId) -> Result<Option<AbTest>, StoreError> {
+        Ok(self.ab_tests.get(&id).cloned())
+    }
+
+    fn ab_tests(&self) -> Result<Vec<AbTest>, StoreError> {
+        Ok(self.ab_tests.values().cloned().collect())
+    }
+
+    fn update_ab_test(&mut self, test: &AbTest) -> Result<(), StoreError> {
+        let stored = self
+            .ab_tests
+            .get_mut(&test.id)
+            .ok_or_else(|| StoreError::not_found(format_args!("A/B test {}", test.id)))?;
+        *stored = test.clone();
         Ok(())
     }
 }

@@ -45,6 +45,10 @@ id_type!(
     CampaignId
 );
 id_type!(
+    /// The id of an [`AbTest`].
+    AbTestId
+);
+id_type!(
     /// The id of a [`Trace`]; its text form is what short links and opt-out tokens carry.
     TraceId
 );
@@ -222,6 +226,8 @@ pub struct Mailing {
     pub responsible: Option<String>,
     /// Free labels.
     pub tags: BTreeSet<String>,
+    /// The A/B test it is a version (or the final mailing) of; set by the engine.
+    pub ab_test: Option<AbTestId>,
     /// Where it is in its life.
     pub state: MailingState,
     /// When it is due, for a scheduled mailing.
@@ -248,6 +254,8 @@ pub struct NewMailing {
     pub responsible: Option<String>,
     /// Free labels.
     pub tags: BTreeSet<String>,
+    /// The A/B test it belongs to; set by [`Engine::create_ab_test`](crate::Engine::create_ab_test).
+    pub ab_test: Option<AbTestId>,
 }
 
 impl NewMailing {
@@ -262,6 +270,7 @@ impl NewMailing {
             campaign: None,
             responsible: None,
             tags: BTreeSet::new(),
+            ab_test: None,
         }
     }
 
@@ -360,6 +369,49 @@ impl NewCampaign {
         self.responsible = Some(responsible.into());
         self
     }
+}
+
+/// How an A/B test's winner is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum WinnerRule {
+    /// The best clicks ratio, chosen automatically when the test ends (Odoo's default for SMS).
+    #[default]
+    ClicksRatio,
+    /// The best value of a metric the application measures (leads, revenue), given when the
+    /// winner is chosen.
+    Metric(crate::abtest::Goal),
+    /// Chosen by hand.
+    Manual,
+}
+
+/// An A/B test: versions of a mailing in a campaign, each sent to a test share of the
+/// audience, then the winner sent to everyone the versions did not reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AbTest {
+    /// Its id.
+    pub id: AbTestId,
+    /// The campaign it lives in.
+    pub campaign: CampaignId,
+    /// The version mailings, in order (version 0, 1, ...).
+    pub versions: Vec<MailingId>,
+    /// The percentage of the whole audience each version goes to (1 to 100).
+    pub share: u8,
+    /// The seed of the samples: the same seed and audience give the same samples anywhere.
+    pub seed: u64,
+    /// How the winner is chosen.
+    pub rule: WinnerRule,
+    /// When the winner is chosen and the final mailing sent (by [`Engine::run_due`](crate::Engine::run_due)).
+    pub final_at: DateTime<Utc>,
+    /// The winning version, once chosen.
+    pub winner: Option<MailingId>,
+    /// The mailing of the winner to the rest of the audience, once created.
+    pub final_mailing: Option<MailingId>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
 }
 
 /// The outcome of one mailing for one recipient.

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
+use crate::compose::{Composer, PlaceholderLinks};
 use crate::credit::Estimate;
 use crate::engine::{Engine, Sent, outcome_of, render_into};
 use crate::error::Error;
@@ -102,18 +103,22 @@ impl<S: Store> Engine<S> {
             trace.id = self.store.insert_trace(&trace)?;
             return Ok(trace);
         };
-        // The body is final before the trace exists, so the credit check prices exactly it;
-        // the opt-out line, which needs the trace id, is added after.
-        let mut body = String::new();
-        render_into(&template, &person, &mut body);
-        // The longest id stands in for the trace's: the check can only overestimate.
-        let mut priced = body.clone();
-        if let Some(line) =
-            self.opt_out_line(record.include_opt_out_link, mailing, TraceId(i64::MAX))?
-        {
-            priced.push('\n');
-            priced.push_str(&line);
-        }
+        let campaign = match record.campaign {
+            Some(id) => self.store.campaign(id)?,
+            None => None,
+        };
+        let tracking = crate::compose::tracking(&record, campaign.as_ref());
+        // Priced before the trace exists, with placeholder links and the longest trace id:
+        // the check can only overestimate.
+        let mut priced = String::new();
+        Composer::new(
+            &self.settings,
+            &record,
+            &template,
+            &tracking,
+            &mut PlaceholderLinks,
+        )?
+        .compose_into(&person, TraceId(i64::MAX), &mut priced)?;
         let parts = self.parts(&priced);
         let mut estimate = Estimate {
             messages: 1,
@@ -135,9 +140,27 @@ impl<S: Store> Engine<S> {
         trace.status = TraceStatus::Process;
         trace.claimed_at = Some(now);
         trace.id = self.store.insert_trace(&trace)?;
-        if let Some(line) = self.opt_out_line(record.include_opt_out_link, mailing, trace.id)? {
-            body.push('\n');
-            body.push_str(&line);
+        let mut body = String::new();
+        let composed = Composer::new(
+            &self.settings,
+            &record,
+            &template,
+            &tracking,
+            &mut self.store,
+        )
+        .and_then(|mut composer| composer.compose_into(&person, trace.id, &mut body));
+        if let Err(error) = composed {
+            let outcome = Outcome {
+                trace: trace.id,
+                status: TraceStatus::Error,
+                failure_type: Some(crate::provider::FailureType::Server),
+                failure_reason: Some(error.to_string()),
+                provider_message_id: None,
+                sent_at: None,
+            };
+            self.store.record_outcomes(std::slice::from_ref(&outcome))?;
+            apply(&mut trace, outcome);
+            return Ok(trace);
         }
         let segments = self.parts(&body);
         let mut message = OutboundMessage::new(number, body).with_client_ref(trace.id.to_string());

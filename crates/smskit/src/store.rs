@@ -13,9 +13,11 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
+use crate::links::LinkStore;
 use crate::model::{
-    BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing, MailingId,
-    MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace, TraceId,
+    AbTest, AbTestId, BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing,
+    MailingId, MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace,
+    TraceId,
 };
 use crate::phone::E164;
 use crate::provider::{FailureType, TraceStatus};
@@ -125,7 +127,10 @@ pub fn accepts(current: TraceStatus, failure: Option<FailureType>, next: TraceSt
 ///
 /// Reads that may return many rows visit them through a callback, so a store can stream them
 /// from a cursor. Every write is atomic: it happens whole or not at all.
-pub trait Store: fmt::Debug {
+///
+/// A store also keeps the tracked links and their clicks ([`LinkStore`]), in the same database
+/// as the traces they point to.
+pub trait Store: fmt::Debug + LinkStore {
     /// Creates a contact.
     fn insert_contact(
         &mut self,
@@ -203,6 +208,18 @@ pub trait Store: fmt::Debug {
     /// Moves a campaign to another stage of the team's workflow.
     fn set_campaign_stage(&mut self, id: CampaignId, stage: &str) -> Result<(), StoreError>;
 
+    /// Stores an A/B test (its `id` is ignored and assigned).
+    fn insert_ab_test(&mut self, test: AbTest) -> Result<AbTestId, StoreError>;
+
+    /// The A/B test with this id.
+    fn ab_test(&self, id: AbTestId) -> Result<Option<AbTest>, StoreError>;
+
+    /// Every A/B test, by id.
+    fn ab_tests(&self) -> Result<Vec<AbTest>, StoreError>;
+
+    /// Replaces the stored A/B test with `test` (its winner and final mailing).
+    fn update_ab_test(&mut self, test: &AbTest) -> Result<(), StoreError>;
+
     /// Creates a mailing in `draft`.
     fn insert_mailing(
         &mut self,
@@ -271,7 +288,7 @@ pub trait Store: fmt::Debug {
 
     /// Records a click on `trace`: the first click's time, and the status `open` when
     /// [`accepts`] allows it. `false` when the trace does not exist.
-    fn record_click(&mut self, trace: TraceId, at: DateTime<Utc>) -> Result<bool, StoreError>;
+    fn mark_clicked(&mut self, trace: TraceId, at: DateTime<Utc>) -> Result<bool, StoreError>;
 
     /// The trace with this id.
     fn trace(&self, id: TraceId) -> Result<Option<Trace>, StoreError>;

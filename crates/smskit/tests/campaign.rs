@@ -298,7 +298,7 @@ fn delivery_reports_are_monotonic_and_counted() {
             .is_none()
     );
     let first = traces(&engine, mailing)[0].id;
-    assert!(engine.store_mut().record_click(first, now()).unwrap());
+    assert!(engine.store_mut().mark_clicked(first, now()).unwrap());
 
     let counts = engine.counts(mailing).unwrap();
     assert_eq!(
@@ -1178,5 +1178,152 @@ mod one_off {
         assert_eq!(test.invalid[0].0, "not a number");
         assert_eq!(provider.messages().len(), 2);
         assert_eq!(engine.counts(mailing).unwrap().expected, 0);
+    }
+}
+
+mod links {
+    use super::*;
+    use smskit::links::Shortener;
+    use smskit::model::NewCampaign;
+    use smskit::optout::OptOutLinks;
+    use smskit::segment::{Money, PriceTable};
+
+    fn engine_with_links() -> Engine<MemoryStore> {
+        Engine::new(
+            MemoryStore::with_link_seed(7),
+            Settings::new()
+                .with_default_region(Region::parse("BE").unwrap())
+                .with_links(Shortener::new("https://sho.rt").unwrap())
+                .with_opt_out_links(
+                    OptOutLinks::new("https://sho.rt", b"0123456789abcdef").unwrap(),
+                )
+                .with_prices(PriceTable::from_csv("prefix,price,currency\n32,0.05,EUR\n").unwrap()),
+        )
+    }
+
+    #[test]
+    fn links_are_tracked_per_recipient_and_clicks_open_the_trace() {
+        let mut engine = engine_with_links();
+        let spring = engine
+            .create_campaign(NewCampaign::new("Spring"), now())
+            .unwrap();
+        let list = engine.create_list("L", true).unwrap();
+        add(&mut engine, list, "Ana", "+32470000001");
+        add(&mut engine, list, "Bo", "+32470000002");
+        let mailing = engine
+            .create_mailing(
+                NewMailing::new(
+                    "Sale",
+                    "{{ object.name }}: https://shop.example/sale?ref=sms.",
+                    Audience::Lists(vec![list]),
+                )
+                .with_campaign(spring),
+                now(),
+            )
+            .unwrap();
+        engine.prepare(mailing).unwrap();
+        let provider = StubProvider::new();
+        engine
+            .send(mailing, &provider, &SimulatedClock::new(), now())
+            .unwrap();
+        assert_eq!(engine.store().links().len(), 1, "one link for both bodies");
+        let code = engine.store().links()[0].code().to_string();
+        let traces = by_name(&engine, mailing);
+        let ana_body = &provider
+            .messages()
+            .into_iter()
+            .find(|m| m.to == number("+32470000001"))
+            .unwrap()
+            .body;
+        let ana_path = format!("/r/{code}/s/{}", traces["Ana"].id);
+        assert_eq!(ana_body, &format!("Ana: https://sho.rt{ana_path}."));
+
+        let later = now() + Duration::hours(1);
+        let redirect = engine.click(&ana_path, later, None, Some("BE")).unwrap();
+        assert_eq!(
+            redirect.target,
+            "https://shop.example/sale?ref=sms&utm_campaign=Spring&utm_source=Sale&utm_medium=sms"
+        );
+        assert_eq!(redirect.trace, Some(traces["Ana"].id));
+        assert!(redirect.first_click);
+        let again = engine
+            .click(&ana_path, later + Duration::hours(1), None, None)
+            .unwrap();
+        assert!(!again.first_click);
+        // A click without a recipient still redirects, and opens no trace.
+        let anonymous = engine
+            .click(&format!("/r/{code}"), later, None, None)
+            .unwrap();
+        assert_eq!(
+            (anonymous.trace, anonymous.target),
+            (None, redirect.target.clone())
+        );
+
+        let traces = by_name(&engine, mailing);
+        assert_eq!(traces["Ana"].status, TraceStatus::Open);
+        assert_eq!(traces["Ana"].clicked_at, Some(later));
+        assert_eq!(traces["Bo"].status, TraceStatus::Pending);
+        let counts = engine.counts(mailing).unwrap();
+        assert_eq!((counts.clicked, counts.opened), (1, 1));
+
+        for bad in ["/r/zzzzzz", "/r/", "/nope", "/r/{code}/s/"] {
+            match engine.click(bad, later, None, None) {
+                Err(Error::Links(error)) => assert!(error.is_not_found(), "{bad}: {error}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_preview_shows_the_final_text_and_cost_and_changes_nothing() {
+        let mut engine = engine_with_links();
+        let list = engine.create_list("L", true).unwrap();
+        let ana = add(&mut engine, list, "Ana", "+32470000001");
+        add(&mut engine, list, "Ana again", "+32470000001");
+        add(&mut engine, list, "Cy", "nope");
+        let mailing = engine
+            .create_mailing(
+                NewMailing::new(
+                    "Sale",
+                    "Hi {{ object.name }} https://shop.example/x",
+                    Audience::Lists(vec![list]),
+                )
+                .with_opt_out_link(),
+                now(),
+            )
+            .unwrap();
+        let preview = engine.preview(mailing).unwrap();
+        let sample = preview.sample.unwrap();
+        assert_eq!(sample.contact, ana);
+        assert!(
+            sample.body.starts_with(&format!(
+                "Hi Ana https://sho.rt/r/xxx/s/{ana}\nSTOP SMS: https://sho.rt/sms/{mailing}/{ana}/"
+            )),
+            "{}",
+            sample.body
+        );
+        assert_eq!(sample.parts, 1);
+        assert_eq!(
+            sample.price,
+            Some(Money::parse("0.05", sample.price.unwrap().currency()).unwrap())
+        );
+        assert_eq!(preview.estimate.messages, 1);
+        assert_eq!(
+            preview.excluded,
+            vec![(FailureType::Duplicate, 1), (FailureType::NumberFormat, 1)]
+        );
+        assert_eq!(engine.counts(mailing).unwrap().expected, 0);
+        assert!(engine.store().links().is_empty());
+        assert_eq!(
+            engine.store().mailing(mailing).unwrap().unwrap().state,
+            MailingState::Draft
+        );
+
+        // After preparing, the estimate of the traces agrees with the preview's.
+        engine.prepare(mailing).unwrap();
+        let estimate = engine.estimate(mailing).unwrap();
+        assert_eq!(estimate.cost, preview.estimate.cost);
+        assert_eq!(estimate.segments, preview.estimate.segments);
+        assert!(engine.store().links().is_empty());
     }
 }

@@ -16,9 +16,25 @@ use crate::output;
 #[derive(Debug, clap::Args)]
 #[command(after_help = crate::help::FILTER)]
 pub(crate) struct FilterArgs {
-    /// The records: `{"models": {"MODEL": {"fields": {...}, "records": [...]}}}`.
-    /// Not needed with --normalize or --distribute-not.
-    #[arg(long, value_name = "DATASET.json")]
+    /// The records, as JSON (not needed with --normalize or --distribute-not):
+    ///
+    ///   {"models": {
+    ///     "res.partner": {
+    ///       "fields": {"name": "char", "age": "integer",
+    ///                  "country_id": {"type": "many2one", "comodel": "res.country"},
+    ///                  "tag_ids": {"type": "many2many", "comodel": "res.partner.category"}},
+    ///       "records": [{"id": 1, "name": "Ann", "age": 34, "country_id": 2, "tag_ids": [1, 3]}]},
+    ///     "res.country": {"fields": {"code": "char"}, "records": [{"id": 2, "code": "BE"}]},
+    ///     "res.partner.category": {"fields": {"name": "char"}, "records": []}}}
+    ///
+    /// Field types: char, text, html, selection, integer, float, monetary, boolean, date
+    /// ("2024-01-31"), datetime ("2024-01-31 09:30:00", UTC). Relational fields (many2one,
+    /// one2many, many2many) name their "comodel", which must be a model of the dataset: a
+    /// dotted path such as country_id.code or an 'any' condition follows it. A many2one value
+    /// is an id (or Odoo's [id, "name"]), an x2many value a list of ids; null or false means
+    /// not set, and so does a missing key. Every record has an integer "id", unique in its
+    /// model. Errors name the record and give the line and column in the file.
+    #[arg(long, value_name = "DATASET.json", verbatim_doc_comment)]
     data: Option<PathBuf>,
 
     /// The model whose records are selected (`res.partner`).

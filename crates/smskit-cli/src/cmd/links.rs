@@ -3,9 +3,8 @@
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
-use rand::SeedableRng;
 use rand::rngs::StdRng;
-use smskit::links::{LinkError, MemoryLinkStore, Rewritten, Shortener, Tracking, Warning};
+use smskit::links::{self, MemoryLinkStore, Rewritten, Shortener, Tracking, Warning};
 
 use crate::failure::Failure;
 use crate::output;
@@ -64,13 +63,13 @@ fn rewrite(args: RewriteArgs) -> Result<ExitCode, Failure> {
     }
     let mut tracking = Tracking::new();
     if let Some(campaign) = &args.campaign {
-        tracking = tracking.campaign(campaign);
+        tracking = tracking.with_campaign(campaign);
     }
     if let Some(source) = &args.source {
-        tracking = tracking.source(source);
+        tracking = tracking.with_source(source);
     }
     if let Some(medium) = &args.medium {
-        tracking = tracking.medium(medium);
+        tracking = tracking.with_medium(medium);
     }
     let text = match args.text {
         Some(text) => text,
@@ -83,11 +82,10 @@ fn rewrite(args: RewriteArgs) -> Result<ExitCode, Failure> {
         }
     };
     // The library takes its randomness from the caller; the command line is that caller.
-    let rng: StdRng = match args.seed {
-        Some(seed) => StdRng::seed_from_u64(seed),
-        None => rand::make_rng(),
+    let mut store = match args.seed {
+        Some(seed) => MemoryLinkStore::seeded(seed),
+        None => MemoryLinkStore::new(rand::make_rng::<StdRng>()),
     };
-    let mut store = MemoryLinkStore::new(rng);
     let rewritten = shortener
         .rewrite(&text, &tracking, &mut store)
         .map_err(Failure::new)?;
@@ -105,7 +103,7 @@ fn rewrite(args: RewriteArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn invalid(error: &LinkError) -> Failure {
+fn invalid(error: &links::Error) -> Failure {
     Failure::with_code(error, 2)
 }
 

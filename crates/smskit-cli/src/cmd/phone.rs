@@ -3,7 +3,7 @@
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
-use smskit::phone::{self, E164, PhoneError, Region};
+use smskit::phone::{self, E164, Error as PhoneError, Region};
 
 use crate::failure::Failure;
 use crate::output;
@@ -13,8 +13,9 @@ use crate::output;
 pub(crate) enum PhoneCommand {
     /// Normalise numbers to E.164 (`+32470123456`), or say why a number is not valid.
     ///
-    /// Prints one line per number, in order: the E.164 form, or `error: <reason>`. Exits 1
-    /// when some number is not valid.
+    /// Prints one line per number, in order: the E.164 form, or `error: <reason>` (a line
+    /// of standard input that is not UTF-8 is one such error; the next lines are still read).
+    /// Exits 1 when some number is not valid.
     #[command(after_help = crate::help::PHONE_NORMALIZE)]
     Normalize(NormalizeArgs),
 }
@@ -45,26 +46,35 @@ pub(crate) fn run(command: PhoneCommand) -> Result<ExitCode, Failure> {
 fn normalize(args: &NormalizeArgs) -> Result<ExitCode, Failure> {
     let mut out = output::stdout();
     let mut all_valid = true;
-    let mut emit = |raw: &str| -> io::Result<()> {
+    let emit = |out: &mut io::BufWriter<io::StdoutLock<'_>>, raw: &str| -> io::Result<bool> {
         let result = phone::parse(raw, args.country);
-        all_valid &= result.is_ok();
         if args.json {
-            writeln!(out, "{}", json_line(raw, &result))
+            writeln!(out, "{}", json_line(raw, &result))?;
         } else {
             match &result {
-                Ok(number) => writeln!(out, "{number}"),
-                Err(error) => writeln!(out, "error: {error}"),
+                Ok(number) => writeln!(out, "{number}")?,
+                Err(error) => writeln!(out, "error: {error}")?,
             }
         }
+        Ok(result.is_ok())
     };
     if args.numbers.is_empty() {
-        for line in io::stdin().lock().lines() {
+        // Bytes, not `lines()`: a line that is not UTF-8 is one failed number, not the end of
+        // the input.
+        for (index, line) in io::stdin().lock().split(b'\n').enumerate() {
             let line = line?;
-            emit(line.strip_suffix('\r').unwrap_or(&line))?;
+            let line = line.strip_suffix(b"\r").unwrap_or(&line);
+            match std::str::from_utf8(line) {
+                Ok(raw) => all_valid &= emit(&mut out, raw)?,
+                Err(utf8) => {
+                    all_valid = false;
+                    not_utf8(&mut out, args.json, index + 1, line, &utf8)?;
+                }
+            }
         }
     } else {
         for raw in &args.numbers {
-            emit(raw)?;
+            all_valid &= emit(&mut out, raw)?;
         }
     }
     out.flush()?;
@@ -73,6 +83,28 @@ fn normalize(args: &NormalizeArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The error line of input line `number`, which is not UTF-8.
+fn not_utf8(
+    out: &mut impl Write,
+    json: bool,
+    number: usize,
+    line: &[u8],
+    utf8: &std::str::Utf8Error,
+) -> io::Result<()> {
+    let error = format!("line {number} is not valid UTF-8 ({utf8})");
+    if json {
+        let value = serde_json::json!({
+            "input": String::from_utf8_lossy(line),
+            "line": number,
+            "error": error,
+            "kind": "unparsable",
+        });
+        writeln!(out, "{value}")
+    } else {
+        writeln!(out, "error: {error}")
+    }
 }
 
 fn json_line(raw: &str, result: &Result<E164, PhoneError>) -> serde_json::Value {

@@ -1,7 +1,7 @@
 //! `smskit segment`: encoding, parts and units of a text, or of JSON lines.
 
 use std::fmt::Write as _;
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 use serde::{Deserialize, Serialize};
@@ -171,7 +171,7 @@ pub(crate) fn run(args: SegmentArgs) -> Result<ExitCode, Failure> {
         serde_json::to_writer(&mut out, &JsonReport::new(&split))?;
         writeln!(out)?;
     } else {
-        out.write_all(human_report(&text, &split, &segmenter).as_bytes())?;
+        write_human_report(&mut out, &text, &split, &segmenter)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -195,86 +195,86 @@ fn plural(count: usize, word: &str) -> String {
     }
 }
 
-/// The human-readable report.
-fn human_report(input: &str, split: &Segmentation<'_>, segmenter: &Segmenter) -> String {
-    let mut report = String::new();
+/// Writes the human-readable report. It goes straight to `out` and lists each replaced or
+/// forcing character once with its count, so its size and time stay linear in the input
+/// however many characters were replaced.
+fn write_human_report(
+    out: &mut impl Write,
+    input: &str,
+    split: &Segmentation<'_>,
+    segmenter: &Segmenter,
+) -> io::Result<()> {
     let encoding = split.encoding;
-    let _ = writeln!(
-        report,
+    writeln!(
+        out,
         "{encoding}, {}, {} ({} left in the last part)",
         plural(split.parts.len(), "part"),
         units(split.units, encoding),
         units(split.remaining, encoding),
-    );
+    )?;
     if !split.shift_tables.is_default() {
         let name = |language: Option<smskit::segment::Language>| {
             language.map_or("default".to_owned(), |language| language.name().to_owned())
         };
-        let _ = writeln!(
-            report,
+        writeln!(
+            out,
             "National shift tables: locking {}, single {}",
             name(split.shift_tables.locking),
             name(split.shift_tables.single)
-        );
+        )?;
     }
     for (index, (part, text)) in split.parts.iter().zip(split.part_texts()).enumerate() {
-        let _ = writeln!(
-            report,
+        writeln!(
+            out,
             "Part {} of {} ({}): \"{}\"",
             index + 1,
             split.parts.len(),
             units(part.units, encoding),
             text.escape_debug()
-        );
+        )?;
     }
+    let and_more = |occurrences: usize| {
+        if occurrences > 1 {
+            format!(" and {} more", occurrences - 1)
+        } else {
+            String::new()
+        }
+    };
     if !split.substitutions.is_empty() {
-        let _ = writeln!(report, "Replaced:");
-        for substitution in &split.substitutions {
-            let _ = writeln!(
-                report,
-                "  {:?} (U+{:04X}) at byte {} -> {:?}",
+        writeln!(out, "Replaced:")?;
+        for substitution in split.substitution_tally() {
+            writeln!(
+                out,
+                "  {:?} (U+{:04X}) at byte {}{} -> {:?}",
                 substitution.from,
-                substitution.from as u32,
-                substitution.input_offset,
+                u32::from(substitution.from),
+                substitution.first_offset,
+                and_more(substitution.occurrences),
                 substitution.to
-            );
+            )?;
         }
     }
     if encoding == Encoding::Ucs2 && !split.non_gsm.is_empty() {
-        let _ = writeln!(report, "Not in GSM-7 (forced UCS-2):");
-        let mut seen: Vec<char> = Vec::new();
-        for character in &split.non_gsm {
-            if seen.contains(&character.ch) {
-                continue;
-            }
-            seen.push(character.ch);
-            let occurrences = split
-                .non_gsm
-                .iter()
-                .filter(|c| c.ch == character.ch)
-                .count();
+        writeln!(out, "Not in GSM-7 (forced UCS-2):")?;
+        for character in split.non_gsm_tally() {
             let fix = match gsm7_replacement(character.ch, Transliteration::FoldAccents) {
                 Some(replacement) => format!("replace with {replacement:?}"),
                 None => "no GSM-7 equivalent".to_owned(),
             };
-            let _ = writeln!(
-                report,
+            writeln!(
+                out,
                 "  {:?} (U+{:04X}) at byte {}{} - {fix}",
                 character.ch,
-                character.ch as u32,
-                character.offset,
-                if occurrences > 1 {
-                    format!(" and {} more", occurrences - 1)
-                } else {
-                    String::new()
-                },
-            );
+                u32::from(character.ch),
+                character.first_offset,
+                and_more(character.occurrences),
+            )?;
         }
         if let Some(hint) = hint(input, split, segmenter) {
-            let _ = writeln!(report, "Hint: {hint}");
+            writeln!(out, "Hint: {hint}")?;
         }
     }
-    report
+    Ok(())
 }
 
 /// What the user could do to leave UCS-2, and what it would give.

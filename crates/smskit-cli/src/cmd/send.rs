@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use smskit::phone;
+use smskit::phone::{self, Region};
 use smskit::provider::twilio::{Twilio, TwilioConfig};
 use smskit::provider::vonage::{Vonage, VonageConfig};
 use smskit::provider::{
@@ -21,6 +21,7 @@ const SEND_EXAMPLES: &str = "\
 Examples:
   smskit send --provider stub --to +32470123456 --body \"Hello\"
   smskit send --provider file --outbox ./outbox --to +32470123456 --body \"Hello\"
+  smskit send --provider stub --country BE --to \"0470 12 34 56\" --body \"Hello\"
   TWILIO_ACCOUNT_SID=AC… TWILIO_AUTH_TOKEN=… \\
     smskit send --provider twilio --from +32460200000 --to +32470123456 --body \"Hello\" \\
       --status-callback https://example.com/sms/status
@@ -34,7 +35,8 @@ printed on stderr), 2 invalid arguments or missing credentials.";
 /// Send one SMS through a provider and print the receipt as JSON.
 ///
 /// Credentials come from the environment: `TWILIO_ACCOUNT_SID` and `TWILIO_AUTH_TOKEN` for
-/// Twilio, `VONAGE_API_KEY` and `VONAGE_API_SECRET` for Vonage.
+/// Twilio, `VONAGE_API_KEY` and `VONAGE_API_SECRET` for Vonage. Errors about them never show
+/// their values.
 #[derive(Debug, clap::Args)]
 #[command(after_help = SEND_EXAMPLES)]
 pub(crate) struct SendArgs {
@@ -43,12 +45,18 @@ pub(crate) struct SendArgs {
     #[arg(long, value_enum)]
     provider: ProviderName,
 
-    /// The destination, in international form (`+32470123456` or `0032470123456`).
+    /// The destination, in international form (`+32470123456` or `0032470123456`), or national
+    /// with --country.
     #[arg(long, value_name = "NUMBER")]
     to: String,
 
-    /// The text.
-    #[arg(long, value_name = "TEXT")]
+    /// Country (ISO 3166-1 alpha-2, e.g. BE) in which a national --to such as `0470 12 34 56`
+    /// is read.
+    #[arg(long, short = 'c', value_name = "CC")]
+    country: Option<Region>,
+
+    /// The text (not empty).
+    #[arg(long, value_name = "TEXT", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     body: String,
 
     /// The sender: a number (`+32460200000`), an alphanumeric id (`ACME`), a short code, or a
@@ -64,7 +72,8 @@ pub(crate) struct SendArgs {
     #[arg(long, value_name = "DIR")]
     outbox: Option<PathBuf>,
 
-    /// Send to another server than the provider's (a test double, a proxy).
+    /// Send to another server than the provider's (a test double, a proxy): an absolute http(s)
+    /// URL without query, fragment or credentials.
     #[arg(long, value_name = "URL")]
     api_base: Option<String>,
 
@@ -98,7 +107,7 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
 
 /// Runs `smskit send`.
 pub(crate) fn run(args: SendArgs) -> Result<ExitCode, Failure> {
-    let to = phone::parse(&args.to, None)
+    let to = phone::parse(&args.to, args.country)
         .map_err(|error| usage(format!("--to {}: {error}", args.to)))?;
     let mut message = OutboundMessage::new(to, args.body.clone());
     if let Some(from) = &args.from {

@@ -34,7 +34,7 @@ use chrono::{DateTime, Utc};
 pub use callback::{MAX_CALLBACK_BYTES, parse_status_callback, parse_status_callback_body};
 pub use codes::{TwilioStatus, delivery_failure, error_code_meaning};
 pub use response::{parse_error_response, parse_send_response};
-pub use signature::{compute_signature, validate_signature};
+pub use signature::SignatureValidator;
 
 use crate::error::{Error, ErrorKind, config_error};
 use crate::http::{
@@ -88,16 +88,32 @@ impl fmt::Display for AccountSid {
     }
 }
 
-/// Checks a SID of that prefix; the error names the input (cut to 40 characters).
+/// Checks a SID of that prefix. The error shows at most the first four characters of the
+/// input: a secret put in the wrong variable (an auth token as the account SID) must not reach
+/// a log or a terminal.
 fn check_sid(text: &str, prefix: &str, what: &str) -> Result<(), Error> {
     if is_sid(text, prefix) {
         Ok(())
     } else {
         Err(config_error(format!(
-            "invalid Twilio {what} `{}`: expected {prefix} followed by 32 letters or digits",
-            text.chars().take(40).collect::<String>()
+            "invalid Twilio {what} {}: expected {prefix} followed by 32 letters or digits",
+            redacted(text)
         )))
     }
+}
+
+/// A credential as an error may show it: its first four characters and its length.
+fn redacted(text: &str) -> String {
+    let count = text.chars().count();
+    if count == 0 {
+        return "(empty)".to_owned();
+    }
+    let prefix: String = text
+        .chars()
+        .take(4.min(count / 2))
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    format!("`{prefix}…` ({count} characters)")
 }
 
 /// How requests authenticate.
@@ -115,7 +131,7 @@ enum Credentials {
 pub struct TwilioConfig {
     account_sid: AccountSid,
     credentials: Credentials,
-    webhook_token: Option<String>,
+    webhook_validator: Option<SignatureValidator>,
     verify_webhooks: bool,
     api_base: String,
     messaging_service_sid: Option<String>,
@@ -150,13 +166,11 @@ impl TwilioConfig {
     /// [`ErrorKind::InvalidConfig`] for a malformed account SID or an empty token.
     pub fn new(account_sid: &str, auth_token: &str) -> Result<Self, Error> {
         let account_sid = AccountSid::parse(account_sid)?;
-        if auth_token.is_empty() {
-            return Err(config_error("the Twilio auth token is empty".to_owned()));
-        }
+        let validator = SignatureValidator::new(auth_token)?;
         Ok(Self::with_credentials(
             account_sid,
             Credentials::AuthToken(auth_token.to_owned()),
-            Some(auth_token.to_owned()),
+            Some(validator),
         ))
     }
 
@@ -188,12 +202,12 @@ impl TwilioConfig {
     fn with_credentials(
         account_sid: AccountSid,
         credentials: Credentials,
-        webhook_token: Option<String>,
+        webhook_validator: Option<SignatureValidator>,
     ) -> Self {
         Self {
             account_sid,
             credentials,
-            webhook_token,
+            webhook_validator,
             verify_webhooks: true,
             api_base: DEFAULT_API_BASE.to_owned(),
             messaging_service_sid: None,
@@ -204,10 +218,12 @@ impl TwilioConfig {
     }
 
     /// The auth token that verifies webhook signatures.
-    #[must_use]
-    pub fn with_webhook_token(mut self, auth_token: &str) -> Self {
-        self.webhook_token = Some(auth_token.to_owned());
-        self
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] for an empty token.
+    pub fn with_webhook_token(mut self, auth_token: &str) -> Result<Self, Error> {
+        self.webhook_validator = Some(SignatureValidator::new(auth_token)?);
+        Ok(self)
     }
 
     /// Turns webhook signature verification off (for a webhook behind your own
@@ -444,14 +460,14 @@ impl Provider for Twilio {
             Method::Get => Vec::new(),
         };
         if self.config.verify_webhooks {
-            let Some(token) = &self.config.webhook_token else {
+            let Some(validator) = &self.config.webhook_validator else {
                 return Err(config_error(
                     "cannot verify Twilio webhooks without the account's auth token (with_webhook_token)"
                         .to_owned(),
                 ));
             };
             let signature = request.header("X-Twilio-Signature").unwrap_or("");
-            if !validate_signature(token, &request.url, &post_params, signature) {
+            if !validator.is_valid(&request.url, &post_params, signature) {
                 return Err(Error::permanent(
                     ErrorKind::InvalidWebhook,
                     format!("invalid X-Twilio-Signature for {}", request.url),
@@ -500,6 +516,14 @@ mod tests {
             assert_eq!(error.kind(), ErrorKind::InvalidConfig, "{bad}");
         }
         assert!(TwilioConfig::new("ACnope", "token").is_err());
+        // A token in the SID's place is never echoed.
+        let token = "5e1f0c2a9b8d7e6f5a4b3c2d1e0f9a8b";
+        let error = TwilioConfig::new(token, "token").unwrap_err();
+        assert!(!error.message().contains(token), "{error}");
+        assert!(!error.message().contains(&token[..8]), "{error}");
+        assert!(error.message().contains("5e1f…"), "{error}");
+        let error = TwilioConfig::with_api_key(SID, token, "secret").unwrap_err();
+        assert!(!error.message().contains(&token[..8]), "{error}");
         assert!(TwilioConfig::new(SID, "").is_err());
     }
 

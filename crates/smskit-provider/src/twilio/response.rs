@@ -123,10 +123,11 @@ pub fn parse_send_response(response: &HttpResponse) -> Result<Receipt, Error> {
 ///
 /// Reads both body shapes — legacy `{code, message, more_info, status}` and RFC 9457
 /// `application/problem+json` `{type, title, status, code, detail}` — and falls back to the
-/// HTTP status for a body that is not JSON. The class comes from the HTTP status and the code:
-/// HTTP 429 or code 20429 → retryable (with `Retry-After` when sent); HTTP 5xx → retryable,
-/// except 504 → unknown; anything else → permanent. The kind and failure type come from the
-/// code ([`error_code_meaning`]), else from the HTTP status.
+/// HTTP status for a body that is not JSON. The class comes from the HTTP status alone (see
+/// [`ErrorClass`]): 429 and 503 → retryable (with `Retry-After` when sent); any other 5xx →
+/// unknown, as Twilio may have accepted the message before failing; anything else →
+/// permanent. The kind and failure type come from the code ([`error_code_meaning`]) of a
+/// permanent error, else from the HTTP status.
 ///
 /// ```
 /// use smskit_provider::{ErrorClass, FailureType, HttpResponse};
@@ -156,17 +157,8 @@ pub fn parse_error_response(response: &HttpResponse) -> Error {
         .map(|m| m.trim().chars().take(500).collect::<String>())
         .unwrap_or_else(|| status_message("Twilio", response));
     let by_status = error_for_status(status, message.clone());
-    let rate_limited = status == 429 || code == Some(20429);
-    let class = if rate_limited {
-        ErrorClass::Retryable
-    } else {
-        by_status.class()
-    };
+    let class = by_status.class();
     let (kind, failure) = match code.and_then(error_code_meaning) {
-        _ if rate_limited => (
-            ErrorKind::RateLimited,
-            ErrorKind::RateLimited.default_failure(),
-        ),
         // A 5xx keeps its server-side kind whatever the code says.
         Some(meaning) if class == ErrorClass::Permanent => meaning,
         _ => (by_status.kind(), by_status.failure_type()),
@@ -201,7 +193,8 @@ mod tests {
     use crate::FailureType;
 
     proptest::proptest! {
-        /// The class depends only on the HTTP status and the rate-limit code, as documented.
+        /// The class depends only on the HTTP status, as documented: 429 and 503 retryable,
+        /// other 5xx unknown, the rest permanent.
         #[test]
         fn error_classes(status in 300u16..600, code in proptest::option::of(20000u32..40000), problem in proptest::bool::ANY) {
             let body = match (code, problem) {
@@ -210,12 +203,10 @@ mod tests {
                 (None, _) => "not json".to_owned(),
             };
             let error = parse_error_response(&HttpResponse::new(status, body));
-            let expected = if status == 429 || code == Some(20429) || status == 408 {
+            let expected = if status == 429 || status == 503 {
                 ErrorClass::Retryable
-            } else if status == 504 {
-                ErrorClass::Unknown
             } else if (500..600).contains(&status) {
-                ErrorClass::Retryable
+                ErrorClass::Unknown
             } else {
                 ErrorClass::Permanent
             };
@@ -245,7 +236,11 @@ mod tests {
     #[test]
     fn non_json_falls_back_to_status() {
         let error = parse_error_response(&HttpResponse::new(502, "<html>Bad gateway</html>"));
-        assert_eq!(error.class(), ErrorClass::Retryable);
+        assert_eq!(
+            error.class(),
+            ErrorClass::Unknown,
+            "the gateway may have passed it on"
+        );
         assert_eq!(error.kind(), ErrorKind::ServerError);
         assert_eq!(error.code(), None);
         assert!(
@@ -269,9 +264,20 @@ mod tests {
             error.retry_after(),
             Some(std::time::Duration::from_secs(12))
         );
-        // Code 20429 under another status is still a rate limit.
-        let error = parse_error_response(&HttpResponse::new(400, r#"{"code": "20429"}"#));
+        // The class follows the HTTP status alone: a 503 is retryable with its Retry-After,
+        // code 20429 under a 400 is a permanent rate-limit refusal.
+        let response = HttpResponse::new(503, r#"{"code": 20503, "message": "Unavailable"}"#)
+            .with_header("Retry-After", "5");
+        let error = parse_error_response(&response);
         assert_eq!(error.class(), ErrorClass::Retryable);
+        assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(5)));
+        assert_eq!(
+            parse_error_response(&HttpResponse::new(503, "")).class(),
+            ErrorClass::Retryable
+        );
+        let error = parse_error_response(&HttpResponse::new(400, r#"{"code": "20429"}"#));
+        assert_eq!(error.class(), ErrorClass::Permanent);
+        assert_eq!(error.kind(), ErrorKind::RateLimited);
         // HTTP 429 with an unrelated code.
         let error = parse_error_response(&HttpResponse::new(429, r#"{"code": 14107}"#));
         assert_eq!(error.kind(), ErrorKind::RateLimited);
@@ -283,8 +289,16 @@ mod tests {
             500,
             r#"{"code": 21211, "message": "x"}"#,
         ));
-        assert_eq!(error.class(), ErrorClass::Retryable);
+        assert_eq!(
+            error.class(),
+            ErrorClass::Unknown,
+            "Twilio may have accepted it"
+        );
         assert_eq!(error.kind(), ErrorKind::ServerError);
+        for status in [500, 502, 504] {
+            let error = parse_error_response(&HttpResponse::new(status, "{}"));
+            assert_eq!(error.class(), ErrorClass::Unknown, "HTTP {status}");
+        }
     }
 
     #[test]

@@ -1,50 +1,26 @@
 //! `X-Twilio-Signature` validation.
 
+use std::fmt;
+
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
+use crate::error::{Error, config_error};
+
 type HmacSha1 = Hmac<Sha1>;
 
-/// The signature Twilio computes for a webhook: base64 of HMAC-SHA1 keyed with the auth
-/// token over the full URL (query included) followed by every POST parameter, sorted by name,
-/// as name immediately followed by value; a parameter with several values contributes each
-/// value, sorted.
+/// Checks `X-Twilio-Signature` with the account's auth token.
+///
+/// Twilio's signature of a webhook is the base64 HMAC-SHA1, keyed with the auth token, of the
+/// full URL (query included) followed by every POST parameter sorted by name, as name
+/// immediately followed by value (a parameter with several values contributes each value,
+/// sorted). The `Debug` output never shows the token.
 ///
 /// ```
-/// use smskit_provider::twilio::compute_signature;
+/// use smskit_provider::twilio::SignatureValidator;
 ///
-/// let params = [
-///     ("CallSid", "CA1234567890ABCDE"),
-///     ("Caller", "+12349013030"),
-///     ("Digits", "1234"),
-///     ("From", "+12349013030"),
-///     ("To", "+18005551212"),
-/// ];
-/// let signature =
-///     compute_signature("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", &params);
-/// assert_eq!(signature, "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
-/// ```
-#[must_use]
-pub fn compute_signature<N: AsRef<str>, V: AsRef<str>>(
-    auth_token: &str,
-    url: &str,
-    params: &[(N, V)],
-) -> String {
-    base64::engine::general_purpose::STANDARD
-        .encode(mac(auth_token, url, params).finalize().into_bytes())
-}
-
-/// Whether `signature` (the `X-Twilio-Signature` header) is Twilio's signature of the request
-/// to `url` with POST `params` (empty for `GET`; the query is part of the URL).
-///
-/// The URL is accepted as given and with the default port added or removed
-/// (`https://host/…` and `https://host:443/…`), because proxies differ in what they pass on.
-/// The comparison is constant-time (`hmac`'s `verify_slice`).
-///
-/// ```
-/// use smskit_provider::twilio::validate_signature;
-///
+/// // Twilio's documented example.
 /// let params = [
 ///     ("CallSid", "CA1234567890ABCDE"),
 ///     ("Caller", "+12349013030"),
@@ -53,50 +29,92 @@ pub fn compute_signature<N: AsRef<str>, V: AsRef<str>>(
 ///     ("To", "+18005551212"),
 /// ];
 /// let url = "https://mycompany.com/myapp.php?foo=1&bar=2";
-/// assert!(validate_signature("12345", url, &params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
+/// let validator = SignatureValidator::new("12345")?;
+/// assert_eq!(validator.sign(url, &params), "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
+/// assert!(validator.is_valid(url, &params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
 /// let with_port = "https://mycompany.com:443/myapp.php?foo=1&bar=2";
-/// assert!(validate_signature("12345", with_port, &params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
-/// assert!(!validate_signature("54321", url, &params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
+/// assert!(validator.is_valid(with_port, &params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
+/// assert!(!SignatureValidator::new("54321")?.is_valid(url, &params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
+/// // An empty token would let anyone sign: refused.
+/// assert!(SignatureValidator::new("").is_err());
+/// # Ok::<(), smskit_provider::Error>(())
 /// ```
-#[must_use]
-pub fn validate_signature<N: AsRef<str>, V: AsRef<str>>(
-    auth_token: &str,
-    url: &str,
-    params: &[(N, V)],
-    signature: &str,
-) -> bool {
-    let Ok(expected) = base64::engine::general_purpose::STANDARD.decode(signature.trim()) else {
-        return false;
-    };
-    let verify = |candidate: &str| {
-        mac(auth_token, candidate, params)
-            .verify_slice(&expected)
-            .is_ok()
-    };
-    // Evaluate every variant so the time taken does not depend on which one matched.
-    let as_given = verify(url);
-    let variant = port_variant(url).is_some_and(|other| verify(&other));
-    as_given | variant
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignatureValidator {
+    auth_token: String,
 }
 
-fn mac<N: AsRef<str>, V: AsRef<str>>(auth_token: &str, url: &str, params: &[(N, V)]) -> HmacSha1 {
-    let mut sorted: Vec<(&str, &str)> = params
-        .iter()
-        .map(|(n, v)| (n.as_ref(), v.as_ref()))
-        .collect();
-    sorted.sort_unstable();
-    #[allow(
-        clippy::expect_used,
-        reason = "HMAC takes keys of any length (it hashes long ones and pads short ones)"
-    )]
-    let mut mac =
-        HmacSha1::new_from_slice(auth_token.as_bytes()).expect("HMAC accepts any key length");
-    mac.update(url.as_bytes());
-    for (name, value) in sorted {
-        mac.update(name.as_bytes());
-        mac.update(value.as_bytes());
+impl fmt::Debug for SignatureValidator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignatureValidator").finish_non_exhaustive()
     }
-    mac
+}
+
+impl SignatureValidator {
+    /// A validator of the account's auth token.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidConfig`] for an empty token.
+    pub fn new(auth_token: &str) -> Result<Self, Error> {
+        if auth_token.is_empty() {
+            return Err(config_error("the Twilio auth token is empty".to_owned()));
+        }
+        Ok(Self {
+            auth_token: auth_token.to_owned(),
+        })
+    }
+
+    /// The signature Twilio computes for a webhook to `url` with POST `params` (empty for
+    /// `GET`; the query is part of the URL).
+    #[must_use]
+    pub fn sign<N: AsRef<str>, V: AsRef<str>>(&self, url: &str, params: &[(N, V)]) -> String {
+        base64::engine::general_purpose::STANDARD
+            .encode(self.mac(url, params).finalize().into_bytes())
+    }
+
+    /// Whether `signature` (the `X-Twilio-Signature` header) is Twilio's signature of the
+    /// request to `url` with POST `params`.
+    ///
+    /// The URL is accepted as given and with the default port added or removed
+    /// (`https://host/…` and `https://host:443/…`), because proxies differ in what they pass
+    /// on. The comparison is constant-time (`hmac`'s `verify_slice`).
+    #[must_use]
+    pub fn is_valid<N: AsRef<str>, V: AsRef<str>>(
+        &self,
+        url: &str,
+        params: &[(N, V)],
+        signature: &str,
+    ) -> bool {
+        let Ok(expected) = base64::engine::general_purpose::STANDARD.decode(signature.trim())
+        else {
+            return false;
+        };
+        let verify = |candidate: &str| self.mac(candidate, params).verify_slice(&expected).is_ok();
+        // Evaluate every variant so the time taken does not depend on which one matched.
+        let as_given = verify(url);
+        let variant = port_variant(url).is_some_and(|other| verify(&other));
+        as_given | variant
+    }
+
+    fn mac<N: AsRef<str>, V: AsRef<str>>(&self, url: &str, params: &[(N, V)]) -> HmacSha1 {
+        let mut sorted: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(n, v)| (n.as_ref(), v.as_ref()))
+            .collect();
+        sorted.sort_unstable();
+        #[allow(
+            clippy::expect_used,
+            reason = "HMAC takes keys of any length (it hashes long ones and pads short ones)"
+        )]
+        let mut mac = HmacSha1::new_from_slice(self.auth_token.as_bytes())
+            .expect("HMAC accepts any key length");
+        mac.update(url.as_bytes());
+        for (name, value) in sorted {
+            mac.update(name.as_bytes());
+            mac.update(value.as_bytes());
+        }
+        mac
+    }
 }
 
 /// The same URL with the scheme's default port added (when it has no port) or removed (when
@@ -152,6 +170,33 @@ mod tests {
         ("To", "+18005551212"),
     ];
     const SIGNATURE: &str = "0/KCTR6DLpKmkAf8muzZqo1nDgQ=";
+
+    fn compute_signature<N: AsRef<str>, V: AsRef<str>>(
+        token: &str,
+        url: &str,
+        params: &[(N, V)],
+    ) -> String {
+        SignatureValidator::new(token).unwrap().sign(url, params)
+    }
+
+    fn validate_signature<N: AsRef<str>, V: AsRef<str>>(
+        token: &str,
+        url: &str,
+        params: &[(N, V)],
+        signature: &str,
+    ) -> bool {
+        SignatureValidator::new(token)
+            .unwrap()
+            .is_valid(url, params, signature)
+    }
+
+    #[test]
+    fn empty_tokens_are_refused() {
+        let error = SignatureValidator::new("").unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::InvalidConfig);
+        let debug = format!("{:?}", SignatureValidator::new("s3cr3t").unwrap());
+        assert!(!debug.contains("s3cr3t"), "{debug}");
+    }
 
     #[test]
     fn known_vector() {
@@ -237,7 +282,7 @@ mod tests {
     proptest! {
         #[test]
         fn computed_signatures_validate(
-            token in "\\PC{0,40}",
+            token in "\\PC{1,40}",
             path in "[a-z/?=&]{0,20}",
             params in proptest::collection::vec(("\\PC{0,8}", "\\PC{0,8}"), 0..6),
         ) {

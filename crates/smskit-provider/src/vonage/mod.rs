@@ -33,7 +33,7 @@ use smskit_segment::{Currency, Money};
 use crate::error::{Error, ErrorClass, ErrorKind, config_error};
 use crate::http::{
     HttpRequest, HttpResponse, Method, Transport, body_excerpt, check_api_base, error_for_status,
-    form_body, parse_form, query_of, status_message, value_excerpt,
+    form_body, status_message, value_excerpt,
 };
 use crate::json::{number_of, text_of};
 use crate::message::{DeliveryReport, OutboundMessage, Receipt, Sender, parse_price};
@@ -41,14 +41,19 @@ use crate::provider::Provider;
 use crate::sender::SenderPool;
 use crate::status::{FailureType, TraceStatus};
 
+mod signature;
+
+pub use signature::{
+    DEFAULT_TOLERANCE, MAX_WEBHOOK_BYTES, SignatureMethod, SignatureVerifier, SignedParams,
+    webhook_params,
+};
+
 /// Vonage's API base URL.
 pub const DEFAULT_API_BASE: &str = "https://rest.nexmo.com";
 /// The longest `client-ref` Vonage accepts, in characters.
 pub const MAX_CLIENT_REF_CHARS: usize = 100;
 /// The `ttl` range Vonage accepts, in milliseconds.
 pub const TTL_RANGE_MS: std::ops::RangeInclusive<u64> = 20_000..=604_800_000;
-/// The largest delivery-receipt body read.
-pub const MAX_RECEIPT_BYTES: usize = 64 * 1024;
 
 /// The configuration of a Vonage account.
 #[derive(Clone, PartialEq, Eq)]
@@ -60,6 +65,7 @@ pub struct VonageConfig {
     senders: SenderPool,
     callback: Option<String>,
     currency: Option<Currency>,
+    signature: Option<SignatureVerifier>,
 }
 
 impl fmt::Debug for VonageConfig {
@@ -71,6 +77,7 @@ impl fmt::Debug for VonageConfig {
             .field("senders", &self.senders)
             .field("callback", &self.callback)
             .field("currency", &self.currency)
+            .field("signature", &self.signature)
             .finish_non_exhaustive()
     }
 }
@@ -94,6 +101,7 @@ impl VonageConfig {
             senders: SenderPool::new(),
             callback: None,
             currency: None,
+            signature: None,
         })
     }
 
@@ -136,6 +144,14 @@ impl VonageConfig {
     #[must_use]
     pub fn with_currency(mut self, currency: Currency) -> Self {
         self.currency = Some(currency);
+        self
+    }
+
+    /// The account's signature secret and method, which verify every delivery receipt
+    /// ([`Provider::parse_delivery_report`]): without them no receipt is accepted.
+    #[must_use]
+    pub fn with_signature(mut self, verifier: SignatureVerifier) -> Self {
+        self.signature = Some(verifier);
         self
     }
 
@@ -236,9 +252,10 @@ impl VonageConfig {
 
 /// What a Vonage per-part `status` means: its class, kind and failure type.
 ///
-/// `0` is success (not an error). 1 (throttled), 5 (internal error) and 10 (too many
-/// connections) are retryable; every other status is permanent — 2, 3, 4, 6, 7, 8, 9, 15 as the
-/// spec says, 9 being no credit and 7 a barred (opted-out) number.
+/// `0` is success (not an error). 1 (throttled) and 10 (too many connections) are retryable:
+/// Vonage refused the part before processing it. 5 (internal error) is unknown: the platform
+/// failed while processing, perhaps after the part left. Every other status is permanent — 2,
+/// 3, 4, 6, 7, 8, 9, 15 as the spec says, 9 being no credit and 7 a barred (opted-out) number.
 ///
 /// ```
 /// use smskit_provider::{ErrorClass, ErrorKind, FailureType};
@@ -249,10 +266,10 @@ impl VonageConfig {
 /// ```
 #[must_use]
 pub const fn status_meaning(status: u32) -> (ErrorClass, ErrorKind, FailureType) {
-    use ErrorClass::{Permanent, Retryable};
+    use ErrorClass::{Permanent, Retryable, Unknown};
     let (class, kind) = match status {
         1 => (Retryable, ErrorKind::RateLimited),
-        5 => (Retryable, ErrorKind::ServerError),
+        5 => (Unknown, ErrorKind::ServerError),
         10 => (Retryable, ErrorKind::RateLimited),
         2 | 3 | 12 | 22 | 23 => (Permanent, ErrorKind::InvalidRequest),
         4 | 14 | 32 => (Permanent, ErrorKind::Unauthorized),
@@ -273,7 +290,8 @@ pub const fn status_meaning(status: u32) -> (ErrorClass, ErrorKind, FailureType)
 /// parts accepted (`status` "0") → a [`Receipt`] with the first part's id as message id, every
 /// part's id, the part count and the summed `message-price` (in `currency`, which Vonage does
 /// not state). No part accepted → the error of the first failed part ([`status_meaning`],
-/// with its `error-text`), retryable only if every part is. Some parts accepted → an
+/// with its `error-text`): unknown if any part is, else retryable only if every part is, else
+/// permanent. Some parts accepted → an
 /// [`ErrorKind::PartiallySent`] [`ErrorClass::Unknown`] error: a retry would send the
 /// accepted parts twice. Any other HTTP status is classified by status; an unreadable 200 is
 /// unknown.
@@ -345,13 +363,17 @@ pub fn parse_send_response(
     }
 
     if let Some((status, text)) = failed.first() {
-        let (mut class, kind, failure) = status_meaning(*status);
-        if failed
-            .iter()
-            .any(|(s, _)| status_meaning(*s).0 != ErrorClass::Retryable)
-        {
-            class = ErrorClass::Permanent;
-        }
+        let (_, kind, failure) = status_meaning(*status);
+        let classes = || failed.iter().map(|(s, _)| status_meaning(*s).0);
+        // One part that may have left makes the message unknown; one refusal makes it
+        // permanent; only a message refused whole before processing may be sent again.
+        let class = if classes().any(|c| c == ErrorClass::Unknown) {
+            ErrorClass::Unknown
+        } else if classes().all(|c| c == ErrorClass::Retryable) {
+            ErrorClass::Retryable
+        } else {
+            ErrorClass::Permanent
+        };
         if !accepted.is_empty() {
             let ids: Vec<&str> = accepted.iter().map(|(id, _)| id.as_str()).collect();
             return Err(Error::unknown(
@@ -462,47 +484,50 @@ fn receipt_error_failure(code: u32) -> Option<FailureType> {
     })
 }
 
-/// Parses a Vonage delivery receipt: the parameters of the webhook (query string of a `GET`,
-/// or a form or JSON `POST` body), leniently (unknown fields ignored).
+/// Parses a Vonage delivery receipt from its verified parameters (see [`SignatureVerifier`]:
+/// an unsigned or forged receipt never gets here), leniently (unknown fields ignored).
 ///
 /// Reads `messageId` (the part's id), `status`, `err-code`, `msisdn` (the recipient, digits),
-/// `to` (the sender), `client-ref`, `price` (in `currency`) and the time: `message-timestamp`
-/// (`YYYY-MM-DD HH:MM:SS`, UTC), else `scts` (`YYMMDDHHMM`), else `received_at`.
+/// `to` (the sender), `client-ref`, `price` (in `currency`, the account's: without it there is
+/// no price) and the time: `message-timestamp` (`YYYY-MM-DD HH:MM:SS`, UTC), else `scts`
+/// (`YYMMDDHHMM`), else `received_at`.
 ///
 /// ```
-/// use chrono::{DateTime, Utc};
-/// use smskit_provider::{FailureType, TraceStatus};
-/// use smskit_provider::vonage::parse_delivery_receipt;
+/// use chrono::{TimeZone, Utc};
+/// use smskit_provider::{Currency, TraceStatus};
+/// use smskit_provider::vonage::{SignatureMethod, SignatureVerifier, parse_delivery_receipt};
 ///
-/// let params = [
+/// let verifier = SignatureVerifier::new("my-signature-secret", SignatureMethod::Sha256Hmac)?;
+/// let mut params = vec![
 ///     ("msisdn", "447700900000"), ("to", "ACME"), ("network-code", "23410"),
 ///     ("messageId", "0A0000001234567B"), ("price", "0.03330000"), ("status", "delivered"),
 ///     ("scts", "2001011400"), ("err-code", "0"), ("client-ref", "trace-42"),
-///     ("message-timestamp", "2020-01-01 14:00:00"),
+///     ("message-timestamp", "2020-01-01 14:00:00"), ("timestamp", "1577887205"),
 /// ];
-/// let eur = smskit_provider::Currency::new("EUR").unwrap();
-/// let report = parse_delivery_receipt(&params, Some(eur), DateTime::<Utc>::UNIX_EPOCH).unwrap();
+/// let sig = verifier.sign(&params); // what Vonage adds to the webhook
+/// params.push(("sig", &sig));
+///
+/// let received_at = Utc.with_ymd_and_hms(2020, 1, 1, 14, 0, 10).unwrap();
+/// let signed = verifier.verify(&params, received_at)?;
+/// let eur = Currency::new("EUR").unwrap();
+/// let report = parse_delivery_receipt(&signed, Some(eur), received_at)?;
 /// assert_eq!(report.status, TraceStatus::Sent);
 /// assert_eq!(report.client_ref.as_deref(), Some("trace-42"));
 /// assert_eq!(report.to.unwrap().as_str(), "+447700900000");
 /// assert_eq!(report.at.to_rfc3339(), "2020-01-01T14:00:00+00:00");
+/// # Ok::<(), smskit_provider::Error>(())
 /// ```
 ///
 /// # Errors
 /// An [`ErrorKind::InvalidWebhook`] error for a receipt without `messageId` or `status`, or
 /// with an unknown status.
-pub fn parse_delivery_receipt<N: AsRef<str>, V: AsRef<str>>(
-    params: &[(N, V)],
+pub fn parse_delivery_receipt(
+    params: &SignedParams,
     currency: Option<Currency>,
     received_at: DateTime<Utc>,
 ) -> Result<DeliveryReport, Error> {
-    let get = |name: &str| -> Option<&str> {
-        params
-            .iter()
-            .filter(|(n, _)| n.as_ref() == name)
-            .map(|(_, v)| v.as_ref().trim())
-            .find(|v| !v.is_empty())
-    };
+    let get =
+        |name: &str| -> Option<&str> { params.get(name).map(str::trim).filter(|v| !v.is_empty()) };
     let invalid = |message: String| Error::permanent(ErrorKind::InvalidWebhook, message);
     let id = get("messageId")
         .or_else(|| get("message-id"))
@@ -542,47 +567,20 @@ pub fn parse_delivery_receipt<N: AsRef<str>, V: AsRef<str>>(
     Ok(report)
 }
 
-/// Parses a delivery receipt as the web server received it: the query of a `GET`, else a JSON
-/// or form body (see [`parse_delivery_receipt`]).
+/// Verifies and parses a delivery receipt as the web server received it: the query of a
+/// `GET`, else a JSON or form body ([`SignatureVerifier::verify_request`], then
+/// [`parse_delivery_receipt`]). `received_at` is also the `now` the signature's timestamp is
+/// checked against.
 ///
 /// # Errors
-/// As [`parse_delivery_receipt`]; an oversized body is refused.
+/// As [`SignatureVerifier::verify_request`] and [`parse_delivery_receipt`].
 pub fn parse_delivery_receipt_request(
     request: &HttpRequest,
+    verifier: &SignatureVerifier,
     currency: Option<Currency>,
     received_at: DateTime<Utc>,
 ) -> Result<DeliveryReport, Error> {
-    if request.body.len() > MAX_RECEIPT_BYTES {
-        return Err(Error::permanent(
-            ErrorKind::InvalidWebhook,
-            format!(
-                "delivery receipt body of {} bytes exceeds {MAX_RECEIPT_BYTES}",
-                request.body.len()
-            ),
-        ));
-    }
-    let body = request.body.trim_ascii_start();
-    let params: Vec<(String, String)> = if request.method == Method::Get || body.is_empty() {
-        parse_form(query_of(&request.url).as_bytes())
-    } else if body.first() == Some(&b'{') {
-        match serde_json::from_slice::<Value>(body) {
-            Ok(Value::Object(map)) => map
-                .into_iter()
-                .filter_map(|(name, value)| text_of(&value).map(|text| (name, text)))
-                .collect(),
-            _ => {
-                return Err(Error::permanent(
-                    ErrorKind::InvalidWebhook,
-                    format!(
-                        "Vonage delivery receipt body is not a JSON object: `{}`",
-                        body_excerpt(body)
-                    ),
-                ));
-            }
-        }
-    } else {
-        parse_form(body)
-    };
+    let params = verifier.verify_request(request, received_at)?;
     parse_delivery_receipt(&params, currency, received_at)
 }
 
@@ -618,12 +616,20 @@ impl Provider for Vonage {
         parse_send_response(&response, self.config.currency)
     }
 
+    /// Verifies the receipt's `sig` with the configured [`SignatureVerifier`] (`received_at`
+    /// is the `now` of its timestamp check), then parses it.
     fn parse_delivery_report(
         &self,
         request: &HttpRequest,
         received_at: DateTime<Utc>,
     ) -> Result<DeliveryReport, Error> {
-        parse_delivery_receipt_request(request, self.config.currency, received_at)
+        let Some(verifier) = &self.config.signature else {
+            return Err(config_error(
+                "cannot accept Vonage delivery receipts without the account's signature secret (VonageConfig::with_signature)"
+                    .to_owned(),
+            ));
+        };
+        parse_delivery_receipt_request(request, verifier, self.config.currency, received_at)
     }
 }
 
@@ -632,6 +638,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+    use crate::http::parse_form;
 
     fn eur() -> Option<Currency> {
         Some(Currency::new("EUR").unwrap())
@@ -701,9 +708,10 @@ mod tests {
 
     #[test]
     fn status_classes_are_the_spec() {
-        for status in [1, 5] {
+        for status in [1, 10] {
             assert_eq!(status_meaning(status).0, ErrorClass::Retryable, "{status}");
         }
+        assert_eq!(status_meaning(5).0, ErrorClass::Unknown, "may have left");
         for status in [2, 3, 4, 6, 7, 8, 9, 15] {
             assert_eq!(status_meaning(status).0, ErrorClass::Permanent, "{status}");
         }
@@ -734,8 +742,13 @@ mod tests {
                     proptest::prop_assert_eq!(error.kind(), ErrorKind::PartiallySent);
                 }
                 Err(error) => {
-                    let all_retryable = statuses.iter().all(|s| matches!(s, 1 | 5 | 10));
-                    let expected = if all_retryable { ErrorClass::Retryable } else { ErrorClass::Permanent };
+                    let expected = if statuses.contains(&5) {
+                        ErrorClass::Unknown
+                    } else if statuses.iter().all(|s| matches!(s, 1 | 10)) {
+                        ErrorClass::Retryable
+                    } else {
+                        ErrorClass::Permanent
+                    };
                     proptest::prop_assert_eq!(error.class(), expected);
                 }
             }
@@ -758,7 +771,8 @@ mod tests {
             ("status", "delivered"),
             ("price", "0.0333"),
         ];
-        let report = parse_delivery_receipt(&params, None, DateTime::<Utc>::UNIX_EPOCH).unwrap();
+        let report =
+            parse_delivery_receipt(&signed(&params), None, DateTime::<Utc>::UNIX_EPOCH).unwrap();
         assert_eq!(report.price, None);
         assert_eq!(VonageConfig::new("k", "s").unwrap().currency(), None);
     }
@@ -781,9 +795,39 @@ mod tests {
             "one permanent part makes it permanent"
         );
 
-        let body = r#"{"messages": [{"status": "1", "error-text": "x"}, {"status": "5"}]}"#;
+        let body = r#"{"messages": [{"status": "1", "error-text": "x"}, {"status": "10"}]}"#;
         let error = parse_send_response(&HttpResponse::new(200, body), eur()).unwrap_err();
         assert_eq!(error.class(), ErrorClass::Retryable);
+
+        let body = r#"{"messages": [{"status": "1", "error-text": "x"}, {"status": "5"}]}"#;
+        let error = parse_send_response(&HttpResponse::new(200, body), eur()).unwrap_err();
+        assert_eq!(
+            error.class(),
+            ErrorClass::Unknown,
+            "an internal error may have sent it"
+        );
+    }
+
+    /// The HTTP rows of the `ErrorClass` table, for Vonage.
+    #[test]
+    fn http_statuses_of_vonage() {
+        use ErrorClass::{Permanent, Retryable, Unknown};
+        for (status, class) in [
+            (429, Retryable),
+            (503, Retryable),
+            (500, Unknown),
+            (502, Unknown),
+            (504, Unknown),
+            (400, Permanent),
+            (401, Permanent),
+            (408, Permanent),
+        ] {
+            let response = HttpResponse::new(status, "").with_header("Retry-After", "2");
+            let error = parse_send_response(&response, eur()).unwrap_err();
+            assert_eq!(error.class(), class, "HTTP {status}");
+            let delay = (class == Retryable).then_some(Duration::from_secs(2));
+            assert_eq!(error.retry_after(), delay, "HTTP {status}");
+        }
     }
 
     #[test]
@@ -801,39 +845,130 @@ mod tests {
         }
     }
 
+    /// A transport for tests that never send.
+    #[derive(Debug)]
+    struct NoNetwork;
+
+    impl Transport for NoNetwork {
+        fn execute(&self, _: &HttpRequest) -> Result<HttpResponse, Error> {
+            Err(Error::permanent(
+                ErrorKind::Unsupported,
+                "no network in tests",
+            ))
+        }
+    }
+
+    fn verifier() -> SignatureVerifier {
+        SignatureVerifier::new("signature-secret", SignatureMethod::Sha256Hmac).unwrap()
+    }
+
+    /// `pairs` with a `timestamp` of 0 and their `sig`, as Vonage sends them.
+    fn signed_pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut params: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect();
+        params.push(("timestamp".to_owned(), "0".to_owned()));
+        let sig = verifier().sign(&params);
+        params.push(("sig".to_owned(), sig));
+        params
+    }
+
+    fn signed(pairs: &[(&str, &str)]) -> SignedParams {
+        verifier()
+            .verify(&signed_pairs(pairs), DateTime::<Utc>::UNIX_EPOCH)
+            .unwrap()
+    }
+
+    fn form(pairs: &[(&str, &str)]) -> String {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.extend_pairs(signed_pairs(pairs));
+        form.finish()
+    }
+
     #[test]
     fn receipt_request_forms() {
         let at = DateTime::<Utc>::UNIX_EPOCH;
+        let verifier = verifier();
         let get = HttpRequest::new(
             Method::Get,
-            "https://example.com/dlr?messageId=X1&status=expired&err-code=1",
+            format!(
+                "https://example.com/dlr?{}",
+                form(&[
+                    ("messageId", "X1"),
+                    ("status", "expired"),
+                    ("err-code", "1")
+                ])
+            ),
         );
-        let report = parse_delivery_receipt_request(&get, eur(), at).unwrap();
+        let report = parse_delivery_receipt_request(&get, &verifier, eur(), at).unwrap();
         assert_eq!(
             (report.status, report.failure),
             (TraceStatus::Error, Some(FailureType::Expired))
         );
-        let json = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body(
-            r#"{"messageId": "X2", "status": "failed", "err-code": "9", "price": 0.05}"#,
-        );
-        let report = parse_delivery_receipt_request(&json, eur(), at).unwrap();
+        let pairs = signed_pairs(&[
+            ("messageId", "X2"),
+            ("status", "failed"),
+            ("err-code", "9"),
+            ("price", "0.05"),
+        ]);
+        let object: serde_json::Map<String, Value> = pairs
+            .into_iter()
+            .map(|(n, v)| (n, Value::String(v)))
+            .collect();
+        let json = HttpRequest::new(Method::Post, "https://example.com/dlr")
+            .with_body(Value::Object(object).to_string());
+        let report = parse_delivery_receipt_request(&json, &verifier, eur(), at).unwrap();
         assert!(report.is_opt_out());
         assert_eq!(report.price.unwrap().to_string(), "0.05 EUR");
-        let form = HttpRequest::new(Method::Post, "https://example.com/dlr")
-            .with_body("messageId=X3&status=buffered");
+        let body = form(&[("messageId", "X3"), ("status", "buffered")]);
+        let post = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body(body);
         assert_eq!(
-            parse_delivery_receipt_request(&form, eur(), at)
+            parse_delivery_receipt_request(&post, &verifier, eur(), at)
                 .unwrap()
                 .status,
             TraceStatus::Pending
         );
         let bad = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body("{not json");
         assert_eq!(
-            parse_delivery_receipt_request(&bad, eur(), at)
+            parse_delivery_receipt_request(&bad, &verifier, eur(), at)
                 .unwrap_err()
                 .kind(),
             ErrorKind::InvalidWebhook
         );
+    }
+
+    /// An unsigned or forged receipt is rejected, never applied; the provider refuses every
+    /// receipt until the signature secret is configured.
+    #[test]
+    fn unsigned_and_forged_receipts_are_rejected() {
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let unsigned = HttpRequest::new(Method::Post, "https://example.com/dlr")
+            .with_body("messageId=X1&status=delivered&timestamp=0");
+        let forged = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body(
+            form(&[("messageId", "X1"), ("status", "failed")]).replace("failed", "delivered"),
+        );
+        let configured = Vonage::new(
+            VonageConfig::new("key", "secret")
+                .unwrap()
+                .with_signature(verifier()),
+            Arc::new(NoNetwork),
+        );
+        for request in [&unsigned, &forged] {
+            let error = configured.parse_delivery_report(request, at).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidWebhook, "{error}");
+        }
+        let genuine = HttpRequest::new(Method::Post, "https://example.com/dlr")
+            .with_body(form(&[("messageId", "X1"), ("status", "delivered")]));
+        assert!(configured.parse_delivery_report(&genuine, at).is_ok());
+        let unconfigured = Vonage::new(
+            VonageConfig::new("key", "secret").unwrap(),
+            Arc::new(NoNetwork),
+        );
+        let error = unconfigured
+            .parse_delivery_report(&genuine, at)
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidConfig);
     }
 
     #[test]
@@ -844,13 +979,14 @@ mod tests {
             ("status", "delivered"),
             ("scts", "2001011400"),
         ];
-        let report = parse_delivery_receipt(&params, eur(), at).unwrap();
+        let report = parse_delivery_receipt(&signed(&params), eur(), at).unwrap();
         assert_eq!(report.at.to_rfc3339(), "2020-01-01T14:00:00+00:00");
         let params = [
             ("messageId", "X"),
             ("status", "delivered"),
             ("scts", "garbage"),
         ];
-        assert_eq!(parse_delivery_receipt(&params, eur(), at).unwrap().at, at);
+        let report = parse_delivery_receipt(&signed(&params), eur(), at).unwrap();
+        assert_eq!(report.at, at);
     }
 }
