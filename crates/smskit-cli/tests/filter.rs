@@ -209,9 +209,8 @@ fn the_domain_can_come_from_stdin() {
     assert_eq!(stdout(&output), "[3]\n");
 }
 
-/// The shared runner, under its own name so that it does not clash with a `mod common` above.
-#[path = "common/mod.rs"]
-pub mod shared_runner;
+/// The shared runner (declared once, at the top, as `common`) under the name the tests below use.
+use common as shared_runner;
 
 /// Regressions of issue 9, on the shared runner.
 mod hardening {

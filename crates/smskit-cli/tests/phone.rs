@@ -112,9 +112,8 @@ fn numbers_from_standard_input() {
     assert_eq!(stdout(&output), "+33612345678\n+447400123456\n");
 }
 
-/// The shared runner, under its own name so that it does not clash with a `mod common` above.
-#[path = "common/mod.rs"]
-pub mod shared_runner;
+/// The shared runner (declared once, at the top, as `common`) under the name the tests below use.
+use common as shared_runner;
 
 /// Regressions of issue 9 (hostile input), on the shared runner.
 mod hardening {

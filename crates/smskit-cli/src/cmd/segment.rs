@@ -1,7 +1,6 @@
 //! `smskit segment`: encoding, parts and units of a text, or of JSON lines.
 
-use std::fmt::Write as _;
-use std::io::{self, BufRead, BufWriter, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::process::ExitCode;
 
 use serde::{Deserialize, Serialize};
