@@ -14,8 +14,8 @@ use smskit::chrono::{DateTime, Utc};
 use smskit::model::{Audience, NewContact, NewMailing, Trace};
 use smskit::provider::twilio::{SignatureValidator, Twilio, TwilioConfig};
 use smskit::provider::{
-    DispatchOptions, FailureType, HttpRequest, Method, RetryPolicy, SimulatedClock, TraceStatus,
-    UreqTransport,
+    Body, DispatchOptions, FailureType, HttpRequest, Method, RetryPolicy, SimulatedClock,
+    TraceStatus, UreqTransport,
 };
 use smskit::{Engine, Error, MemoryStore, Settings, Store};
 
@@ -102,16 +102,17 @@ fn read_form(stream: &std::net::TcpStream) -> Option<HashMap<String, String>> {
 fn callback(status: &str, sid: &str, signed_with: Option<&str>) -> HttpRequest {
     let params = [("MessageSid", sid), ("MessageStatus", status)];
     let body = format!("MessageSid={sid}&MessageStatus={status}");
-    let mut request = HttpRequest::new(Method::Post, CALLBACK)
-        .with_header("Content-Type", "application/x-www-form-urlencoded")
-        .with_body(body);
+    let mut request = smskit::provider::http::Request::builder()
+        .method(Method::POST)
+        .uri(CALLBACK)
+        .header("Content-Type", "application/x-www-form-urlencoded");
     if let Some(token) = signed_with {
         let signature = SignatureValidator::new(token)
             .unwrap()
             .sign(CALLBACK, &params);
-        request = request.with_header("X-Twilio-Signature", signature);
+        request = request.header("X-Twilio-Signature", signature);
     }
-    request
+    request.body(Body::from(body.into_bytes())).unwrap()
 }
 
 #[test]
