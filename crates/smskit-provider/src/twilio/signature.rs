@@ -54,7 +54,7 @@ impl SignatureValidator {
     /// A validator of the account's auth token.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidConfig`] for an empty token.
+    /// [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig) for an empty token.
     pub fn new(auth_token: &str) -> Result<Self> {
         if auth_token.is_empty() {
             return Err(config_error("the Twilio auth token is empty".to_owned()));
