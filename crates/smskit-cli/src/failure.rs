@@ -43,6 +43,16 @@ impl Failure {
     }
 }
 
+impl From<serde_json::Error> for Failure {
+    fn from(error: serde_json::Error) -> Self {
+        // serde_json reports the writer's errors as its own: a closed stdout is still one.
+        if error.is_io() {
+            return io::Error::from(error).into();
+        }
+        Self::new(format_args!("cannot write JSON: {error}"))
+    }
+}
+
 impl From<io::Error> for Failure {
     fn from(error: io::Error) -> Self {
         // Only stdout is written with `?`: stderr writes ignore their errors (see `output`).

@@ -13,7 +13,7 @@ Examples:
 
 `smskit help <COMMAND>` shows the options and examples of each command.";
 
-/// `smskit filter --help`, with the dataset format.
+/// `smskit filter --help` (the dataset format is in the help of `--data`).
 pub(crate) const FILTER: &str = "\
 Examples:
   smskit filter --normalize --domain \"[('name', 'ilike', 'jo'), ('active', '=', True)]\"
@@ -25,20 +25,7 @@ Examples:
     --domain \"[('birthday', '>', 'today -30y')]\" --now 2024-05-01T00:00:00Z
   echo \"[('category_id.name', '=', 'VIP')]\" | smskit filter --data $DATA --model res.partner --domain -
 
-Dataset format (--data): per model, its fields typed by their Odoo names (char, text, html,
-selection, integer, float, monetary, boolean, date, datetime; a relational field, many2one,
-one2many or many2many, names the model it points to, its comodel), and its records:
-  {\"models\": {
-    \"res.partner\": {
-      \"fields\": {\"name\": \"char\", \"birthday\": \"date\",
-                 \"country_id\": {\"type\": \"many2one\", \"comodel\": \"res.country\"}},
-      \"records\": [{\"id\": 1, \"name\": \"Ann\", \"birthday\": \"1990-05-17\", \"country_id\": 1}]
-    },
-    \"res.country\": {\"fields\": {\"name\": \"char\"}, \"records\": [{\"id\": 1, \"name\": \"Belgium\"}]}
-  }}
-A relational value is an id, null or false, or a list of ids; a key left out is a field never
-set. A dotted path (country_id.name) follows the relations; a relational field compared with a
-string matches the name of the record it points to.
+The dataset format is under --data above.
 
 Exit status: 0 done, 1 the dataset cannot be read, 2 an invalid domain or dataset.";
 

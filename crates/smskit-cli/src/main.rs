@@ -26,6 +26,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Demo(cmd::demo::DemoArgs),
     Segment(cmd::segment::SegmentArgs),
     Price(cmd::price::PriceArgs),
     Filter(cmd::filter::FilterArgs),
@@ -43,6 +44,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
+        Command::Demo(args) => cmd::demo::run(args),
         Command::Segment(args) => cmd::segment::run(args),
         Command::Price(args) => cmd::price::run(args),
         Command::Filter(args) => cmd::filter::run(args),

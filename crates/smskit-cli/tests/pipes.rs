@@ -134,3 +134,25 @@ fn a_usage_error_with_both_streams_closed_keeps_its_exit_code() {
     .output();
     assert_eq!(code(&output), 2);
 }
+
+#[test]
+fn json_bigger_than_the_output_buffer_into_a_closed_pipe_exits_141() {
+    // The pipe breaks inside serde_json's writes, not at the final flush.
+    let text = "a".repeat(2_000_000);
+    let output = smskit(&["segment", "--json"])
+        .stdin(text)
+        .stdout_closed()
+        .output();
+    assert_eq!(code(&output), BROKEN_PIPE, "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+
+    let lines: String = (0..20_000)
+        .map(|id| format!("{{\"id\": {id}, \"text\": \"hello world, hello world\"}}\n"))
+        .collect();
+    let output = smskit(&["segment", "--jsonl"])
+        .stdin(lines)
+        .stdout_closed()
+        .output();
+    assert_eq!(code(&output), BROKEN_PIPE, "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}

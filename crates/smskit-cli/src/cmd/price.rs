@@ -112,8 +112,7 @@ pub(crate) fn run(args: PriceArgs) -> Result<ExitCode, Failure> {
 
     let mut out = output::stdout();
     if args.json {
-        serde_json::to_writer(&mut out, &report)
-            .map_err(|error| Failure::new(format_args!("cannot write JSON: {error}")))?;
+        serde_json::to_writer(&mut out, &report)?;
         writeln!(out)?;
     } else {
         let parts = if count.parts == 1 { "part" } else { "parts" };

@@ -167,8 +167,7 @@ pub(crate) fn run(args: SegmentArgs) -> Result<ExitCode, Failure> {
         .map_err(|error| Failure::with_code(error, 2))?;
     let mut out = output::stdout();
     if args.json {
-        serde_json::to_writer(&mut out, &JsonReport::new(&split))
-            .map_err(|error| Failure::new(format_args!("cannot write JSON: {error}")))?;
+        serde_json::to_writer(&mut out, &JsonReport::new(&split))?;
         writeln!(out)?;
     } else {
         write_human_report(&mut out, &text, &split, &segmenter)?;
@@ -459,8 +458,7 @@ fn run_jsonl(segmenter: &Segmenter) -> Result<ExitCode, Failure> {
 
 /// Writes one JSON line.
 fn write_line<T: Serialize>(out: &mut impl Write, value: &T) -> Result<(), Failure> {
-    serde_json::to_writer(&mut *out, value)
-        .map_err(|error| Failure::new(format_args!("cannot write JSON: {error}")))?;
+    serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")?;
     Ok(())
 }

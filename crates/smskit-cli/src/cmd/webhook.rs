@@ -35,7 +35,7 @@ Examples:
     --param sig=d2e7b1dc968737c5998ad624e02f90b7
   VONAGE_SIGNATURE_SECRET=… smskit webhook verify vonage --method sha256 --json < receipt.json
   echo 'messageId=X&status=delivered&timestamp=1700000000&sig=…' | \\
-    smskit webhook verify vonage --secret \"$SECRET\" --method sha512 --tolerance 60
+    VONAGE_SIGNATURE_SECRET=… smskit webhook verify vonage --method sha512 --tolerance 60
 
 Prints `valid` (exit 0), or `invalid` and the reason on stderr (exit 1); with --json,
 {\"valid\": true} or {\"valid\": false, \"error\": \"…\"}. A missing or empty secret, an unknown
