@@ -267,3 +267,29 @@ fn provider_verifies_then_parses_inbound_messages() {
         assert_eq!(error.kind(), ErrorKind::InvalidWebhook);
     }
 }
+
+/// Without the provider, `SignatureValidator::verify_request` is the verified path to the
+/// parameters a parser reads.
+#[test]
+fn validator_verifies_requests() {
+    let validator = SignatureValidator::new(TOKEN).unwrap();
+    let url = "https://example.com/sms/twilio/status?trace=42";
+    let body = "MessageSid=SM1&MessageStatus=delivered";
+    let params = validator
+        .verify_request(&signed_callback(url, body, TOKEN))
+        .unwrap();
+    assert_eq!(params, parse_form(body.as_bytes()));
+    for bad in [
+        signed_callback(url, body, "another-token"),
+        request(Method::POST, url).with_body(body),
+    ] {
+        let error = validator.verify_request(&bad).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidWebhook);
+    }
+    let get_url = "https://example.com/status?MessageSid=SM2&MessageStatus=sent";
+    let get = request(Method::GET, get_url).with_header(
+        "X-Twilio-Signature",
+        &validator.sign(get_url, &Vec::<(String, String)>::new()),
+    );
+    assert_eq!(validator.verify_request(&get).unwrap().len(), 2);
+}

@@ -48,8 +48,7 @@ use crate::message::{
 use crate::provider::Provider;
 use crate::sender::SenderPool;
 use crate::transport::{
-    HttpRequest, Transport, basic_auth, build_request, check_api_base, form_body, header,
-    parse_form,
+    HttpRequest, Transport, basic_auth, build_request, check_api_base, form_body, parse_form,
 };
 
 /// Twilio's API base URL.
@@ -484,34 +483,21 @@ impl Twilio {
     /// The parameters of a webhook whose `X-Twilio-Signature` matches (unless verification is
     /// turned off): the POST form body, or the query of a `GET`.
     fn verified_params(&self, request: &HttpRequest) -> Result<Vec<(String, String)>> {
-        callback::check_body_size(request.body())?;
-        let post = request.method() == http::Method::POST;
-        let post_params = if post {
-            parse_form(request.body())
-        } else {
-            Vec::new()
-        };
-        let url = request.uri().to_string();
-        if self.config.verify_webhooks {
-            let Some(validator) = &self.config.webhook_validator else {
-                return Err(config_error(
-                    "cannot verify Twilio webhooks without the account's auth token (with_webhook_token)"
-                        .to_owned(),
-                ));
-            };
-            let signature = header(request.headers(), "X-Twilio-Signature").unwrap_or("");
-            if !validator.is_valid(&url, &post_params, signature) {
-                return Err(Error::permanent(
-                    ErrorKind::InvalidWebhook,
-                    format!("invalid X-Twilio-Signature for {url}"),
-                ));
-            }
+        if !self.config.verify_webhooks {
+            callback::check_body_size(request.body())?;
+            return Ok(if request.method() == http::Method::POST {
+                parse_form(request.body())
+            } else {
+                parse_form(request.uri().query().unwrap_or("").as_bytes())
+            });
         }
-        Ok(if post {
-            post_params
-        } else {
-            parse_form(request.uri().query().unwrap_or("").as_bytes())
-        })
+        let Some(validator) = &self.config.webhook_validator else {
+            return Err(config_error(
+                "cannot verify Twilio webhooks without the account's auth token (with_webhook_token)"
+                    .to_owned(),
+            ));
+        };
+        validator.verify_request(request)
     }
 }
 
@@ -523,6 +509,7 @@ mod tests {
 
     use super::*;
     use crate::sender::SenderNumber;
+    use crate::transport::header;
 
     const SID: &str = "AC0123456789abcdef0123456789abcdef";
 

@@ -6,7 +6,8 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
-use crate::error::{Result, config_error};
+use crate::error::{Error, ErrorKind, Result, config_error};
+use crate::transport::{HttpRequest, header, parse_form, value_excerpt};
 
 type HmacSha1 = Hmac<Sha1>;
 
@@ -94,6 +95,38 @@ impl SignatureValidator {
         let as_given = verify(url);
         let variant = port_variant(url).is_some_and(|other| verify(&other));
         as_given | variant
+    }
+
+    /// Checks a webhook as the web server received it — its absolute URI, `X-Twilio-Signature`
+    /// and, for a `POST`, its form body — and returns its parameters (the form of a `POST`, the
+    /// query of a `GET`): what [`parse_status_callback`](super::parse_status_callback) and
+    /// [`parse_inbound_message`](super::parse_inbound_message) read.
+    ///
+    /// # Errors
+    /// A permanent [`ErrorKind::InvalidWebhook`](crate::ErrorKind::InvalidWebhook) error for a
+    /// body over [`MAX_CALLBACK_BYTES`](super::MAX_CALLBACK_BYTES) or a missing or wrong
+    /// signature.
+    pub fn verify_request(&self, request: &HttpRequest) -> Result<Vec<(String, String)>> {
+        super::callback::check_body_size(request.body())?;
+        let post = request.method() == http::Method::POST;
+        let post_params = if post {
+            parse_form(request.body())
+        } else {
+            Vec::new()
+        };
+        let url = request.uri().to_string();
+        let signature = header(request.headers(), "X-Twilio-Signature").unwrap_or("");
+        if !self.is_valid(&url, &post_params, signature) {
+            return Err(Error::permanent(
+                ErrorKind::InvalidWebhook,
+                format!("invalid X-Twilio-Signature for {}", value_excerpt(&url)),
+            ));
+        }
+        Ok(if post {
+            post_params
+        } else {
+            parse_form(request.uri().query().unwrap_or("").as_bytes())
+        })
     }
 
     fn mac<N: AsRef<str>, V: AsRef<str>>(&self, url: &str, params: &[(N, V)]) -> HmacSha1 {
@@ -193,7 +226,7 @@ mod tests {
     #[test]
     fn empty_tokens_are_refused() {
         let error = SignatureValidator::new("").unwrap_err();
-        assert_eq!(error.kind(), crate::ErrorKind::InvalidConfig);
+        assert_eq!(error.kind(), ErrorKind::InvalidConfig);
         let debug = format!("{:?}", SignatureValidator::new("s3cr3t").unwrap());
         assert!(!debug.contains("s3cr3t"), "{debug}");
     }
