@@ -77,8 +77,8 @@ fn dataset() -> Dataset {
 fn check_round_trip(domain: &Domain) {
     let text = domain.to_string();
     let again = ParseOptions::new()
-        .nest_limit(u32::MAX)
-        .size_limit(usize::MAX)
+        .with_nest_limit(u32::MAX)
+        .with_size_limit(usize::MAX)
         .parse(&text)
         .unwrap_or_else(|e| panic!("printed domain does not parse: {text}\n{e}"));
     assert_eq!(&again, domain, "print/parse changed the domain: {text}");
@@ -86,7 +86,9 @@ fn check_round_trip(domain: &Domain) {
 
 pub fn check(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let options = ParseOptions::new().nest_limit(48).size_limit(1 << 16);
+    let options = ParseOptions::new()
+        .with_nest_limit(48)
+        .with_size_limit(1 << 16);
     match options.parse(&text) {
         Err(error) => {
             let rendered = error.to_string();

@@ -159,8 +159,8 @@ pub fn check(data: &[u8]) {
     let domain = stack.into_iter().reduce(|a, b| a & b).unwrap_or_default();
     let text = domain.to_string();
     let parsed = ParseOptions::new()
-        .nest_limit(u32::MAX)
-        .size_limit(usize::MAX)
+        .with_nest_limit(u32::MAX)
+        .with_size_limit(usize::MAX)
         .parse(&text)
         .unwrap_or_else(|e| panic!("printed domain does not parse: {text}\n{e}"));
     assert_eq!(parsed, domain, "print/parse changed the domain: {text}");

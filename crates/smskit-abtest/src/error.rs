@@ -95,8 +95,12 @@ pub enum Error {
         /// The rejected value.
         alpha: f64,
     },
-    /// A statistical power outside the open interval (0, 1) (or not a number).
-    #[error("invalid power {power}: it must lie strictly between 0 and 1")]
+    /// A statistical power outside the open interval (0.5, 1) (or not a number). Below one half
+    /// the sample-size formula stops shrinking with the power and grows again.
+    #[error(
+        "invalid power {power}: it must lie strictly between 0.5 and 1 (below 0.5 the required \
+         sample size no longer shrinks with the power)"
+    )]
     InvalidPower {
         /// The rejected value.
         power: f64,

@@ -205,9 +205,10 @@ pub fn sample_size(audience_size: usize, share: TestShare) -> usize {
     (whole * pc + rest * pc / 100).max(1)
 }
 
-/// The most versions an A/B test may have. The draw keeps one list per version; a bound far
-/// above any real test (each version gets at least 1% of the audience, so past a few hundred
-/// versions the last ones are empty) keeps a stored or mistyped plan from exhausting memory.
+/// The most versions an A/B test may have, to draw or to compare. A bound far above any real
+/// test (each version gets at least 1% of the audience, so past a few hundred versions the last
+/// ones are empty) that keeps a stored or mistyped plan from exhausting memory and a comparison
+/// (whose cost grows with the square of the versions that overlap) within seconds.
 pub const MAX_VERSIONS: usize = 1_000;
 
 /// How to draw the samples of an A/B test: the seed, the number of versions and the share.

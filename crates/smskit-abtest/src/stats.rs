@@ -352,7 +352,8 @@ impl RateComparison {
 /// by exact rate, then by trials, then by position).
 ///
 /// # Errors
-/// [`Error::TooFewVersions`] with fewer than two versions.
+/// [`Error::TooFewVersions`] with fewer than two versions, [`Error::TooManyVersions`] with more
+/// than [`MAX_VERSIONS`](crate::MAX_VERSIONS).
 ///
 /// ```
 /// use smskit_abtest::{compare_rates, Alpha, Proportion};
@@ -369,11 +370,12 @@ pub fn compare_rates(versions: &[Proportion], alpha: Alpha) -> Result<RateCompar
             versions: versions.len(),
         });
     }
+    // Checked first: the probabilities below refuse too many versions anyway, but after the sort.
+    let probabilities = crate::bayes::probability_best(versions)?;
     let mut order: Vec<usize> = (0..versions.len()).collect();
     // Stable sort: equal rates and trials keep input order.
     order.sort_by(|&i, &j| versions[j].cmp_lead(versions[i]));
     let (leader, runner_up) = (order[0], order[1]);
-    let probabilities = crate::bayes::probability_best(versions)?;
     let summaries = versions
         .iter()
         .zip(probabilities)
@@ -540,7 +542,7 @@ pub struct SampleSizePlan {
     pub mde: f64,
     /// Significance level (two-sided), 5% by default.
     pub alpha: Alpha,
-    /// Probability of detecting a real change of `mde`, in (0, 1); 0.8 by default.
+    /// Probability of detecting a real change of `mde`, in (0.5, 1); 0.8 by default.
     pub power: f64,
 }
 
@@ -572,7 +574,7 @@ impl SampleSizePlan {
     ///
     /// # Errors
     /// [`Error::InvalidBaseline`], [`Error::InvalidEffect`],
-    /// [`Error::InvalidPower`] for out-of-range inputs; [`Error::SampleSizeOverflow`]
+    /// [`Error::InvalidPower`] for out-of-range inputs (the power must lie in (0.5, 1)); [`Error::SampleSizeOverflow`]
     /// when the answer does not fit in a `u64`.
     ///
     /// ```
@@ -593,7 +595,9 @@ impl SampleSizePlan {
                 mde: self.mde,
             });
         }
-        if !(self.power > 0.0 && self.power < 1.0) {
+        // Below one half the power's quantile is negative and the bracket shrinks to zero and
+        // grows again: a lower power would ask for more recipients. Refused, not computed.
+        if !(self.power > 0.5 && self.power < 1.0) {
             return Err(Error::InvalidPower { power: self.power });
         }
         let z_alpha = normal_critical(self.alpha.0);
@@ -602,7 +606,6 @@ impl SampleSizePlan {
         let root = z_alpha * (2.0 * pbar * (1.0 - pbar)).sqrt()
             + z_power * (p1 * (1.0 - p1) + p2 * (1.0 - p2)).sqrt();
         let n = (root * root / ((p2 - p1) * (p2 - p1))).ceil();
-        // A power below 1/2 can make the bracket negative; its square is still the formula's value.
         if !n.is_finite() || n >= 18_446_744_073_709_551_616.0 {
             return Err(Error::SampleSizeOverflow);
         }

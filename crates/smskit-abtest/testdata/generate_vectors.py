@@ -264,7 +264,7 @@ def statistics_vectors():
         best_cases.append({"versions": [list(v) for v in versions], "probability_best": [num(p) for p in probs]})
     size_cases = []
     for baseline, mde, alpha, power in [(0.05, 0.01, 0.05, 0.8), (0.1, 0.02, 0.05, 0.9), (0.5, -0.05, 0.01, 0.8),
-                                        (0.02, 0.005, 0.05, 0.8), (0.3, 0.1, 0.1, 0.95), (0.8, 0.15, 0.05, 0.5)]:
+                                        (0.02, 0.005, 0.05, 0.8), (0.3, 0.1, 0.1, 0.95), (0.8, 0.15, 0.05, 0.55)]:
         n, exact = sample_size(baseline, mde, alpha, power)
         size_cases.append({"baseline": baseline, "mde": mde, "alpha": alpha, "power": power,
                            "per_version": n, "unrounded": exact})

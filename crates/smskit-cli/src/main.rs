@@ -27,6 +27,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Demo(cmd::demo::DemoArgs),
     Segment(cmd::segment::SegmentArgs),
     Price(cmd::price::PriceArgs),
     Filter(cmd::filter::FilterArgs),
@@ -47,6 +48,7 @@ fn main() -> ExitCode {
         Err(error) => return parse_error(error),
     };
     let outcome = match cli.command {
+        Command::Demo(args) => cmd::demo::run(args),
         Command::Segment(args) => cmd::segment::run(args),
         Command::Price(args) => cmd::price::run(args),
         Command::Filter(args) => cmd::filter::run(args),

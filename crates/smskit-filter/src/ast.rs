@@ -492,8 +492,8 @@ impl Domain {
                 Literal::List(_) | Literal::Tuple(_) => {
                     let text = value.to_text();
                     let mut sub = crate::parse::ParseOptions::new()
-                        .nest_limit(u32::MAX)
-                        .size_limit(usize::MAX)
+                        .with_nest_limit(u32::MAX)
+                        .with_size_limit(usize::MAX)
                         .parse(&text)
                         .map_err(|_| crate::Error::InvalidSubdomain {
                             operator,
@@ -1235,8 +1235,8 @@ mod tests {
         let depth = 200_000;
         let text = format!("[('a', 'in', {}1{})]", "[".repeat(depth), "]".repeat(depth));
         let domain = crate::ParseOptions::new()
-            .nest_limit(u32::MAX)
-            .size_limit(usize::MAX)
+            .with_nest_limit(u32::MAX)
+            .with_size_limit(usize::MAX)
             .parse(&text)
             .unwrap();
         let Some(Item::Condition(cond)) = domain.items().next() else {

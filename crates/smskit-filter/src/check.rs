@@ -31,7 +31,7 @@ use crate::values::{CmpOp, FieldValue, IdSet, Scalar, ScalarSet, float_as_int};
 /// let domain = smskit_filter::parse("[('birthday', '>=', 'today -18y')]")?;
 /// // Relative dates need a reference time:
 /// assert!(Plan::new(&schema, "res.partner", &domain).is_err());
-/// let options = CheckOptions::new().now(Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap());
+/// let options = CheckOptions::new().with_now(Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap());
 /// assert!(Plan::with_options(&schema, "res.partner", &domain, &options).is_ok());
 /// # Ok::<(), smskit_filter::Error>(())
 /// ```
@@ -61,14 +61,14 @@ impl CheckOptions {
     /// The reference time for relative dates such as `'today -1m'` (the user time zone
     /// is taken as UTC).
     #[must_use]
-    pub fn now(mut self, now: DateTime<Utc>) -> Self {
+    pub fn with_now(mut self, now: DateTime<Utc>) -> Self {
         self.now = Some(now.naive_utc());
         self
     }
 
     /// The first day of the week for `=week_start` and weekday terms.
     #[must_use]
-    pub fn week_start(mut self, day: Weekday) -> Self {
+    pub fn with_week_start(mut self, day: Weekday) -> Self {
         self.week_start = day;
         self
     }
@@ -1069,7 +1069,7 @@ impl<'a> Compiler<'a> {
                 None => {
                     match dates::parse_relative(text, reference_time(), self.options.week_start) {
                         Ok(_) => Err(invalid(
-                            "a relative date needs a reference time (CheckOptions::now)".into(),
+                            "a relative date needs a reference time (CheckOptions::with_now)".into(),
                         )),
                         Err(reason) => Err(invalid(reason)),
                     }

@@ -116,7 +116,7 @@ mod serde_impls;
 mod tree;
 mod values;
 
-/// The `chrono` version used for dates ([`CheckOptions::now`], [`FieldValue::Date`]).
+/// The `chrono` version used for dates ([`CheckOptions::with_now`], [`FieldValue::Date`]).
 pub use chrono;
 
 pub use ast::{Condition, Domain, Item, Items, Literal, Operator, Seq, SeqIter, SubDomain, Value};

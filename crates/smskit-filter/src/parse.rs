@@ -26,7 +26,7 @@ pub const DEFAULT_PATH_LIMIT: u32 = 32;
 /// use smskit_filter::{Error, ParseOptions};
 ///
 /// let deep = format!("{}{}", "[".repeat(20), "]".repeat(20));
-/// let options = ParseOptions::new().nest_limit(10);
+/// let options = ParseOptions::new().with_nest_limit(10);
 /// assert!(matches!(options.parse(&deep), Err(Error::NestingLimit { limit: 10, .. })));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -55,7 +55,7 @@ impl ParseOptions {
 
     /// Sets the maximum bracket nesting depth (lists, tuples and sub-domains).
     #[must_use]
-    pub fn nest_limit(mut self, limit: u32) -> Self {
+    pub fn with_nest_limit(mut self, limit: u32) -> Self {
         self.nest_limit = limit;
         self
     }
@@ -65,20 +65,20 @@ impl ParseOptions {
     /// ```
     /// use smskit_filter::{Error, ParseOptions};
     ///
-    /// let options = ParseOptions::new().path_limit(2);
+    /// let options = ParseOptions::new().with_path_limit(2);
     /// assert!(options.parse("[('parent_id.name', '=', 'x')]").is_ok());
     /// let error = options.parse("[('parent_id.parent_id.name', '=', 'x')]").unwrap_err();
     /// assert!(matches!(error, Error::PathLimit { fields: 3, limit: 2, .. }));
     /// ```
     #[must_use]
-    pub fn path_limit(mut self, limit: u32) -> Self {
+    pub fn with_path_limit(mut self, limit: u32) -> Self {
         self.path_limit = limit;
         self
     }
 
     /// Sets the maximum size of the text in bytes (capped at 4 GiB - 1).
     #[must_use]
-    pub fn size_limit(mut self, limit: usize) -> Self {
+    pub fn with_size_limit(mut self, limit: usize) -> Self {
         self.size_limit = limit.min(u32::MAX as usize);
         self
     }
@@ -838,7 +838,7 @@ mod tests {
         ));
         let ok = format!("{}{}", "[".repeat(250), "]".repeat(250));
         assert!(parse(&ok).is_err()); // nested empty lists are not conditions
-        let options = ParseOptions::new().size_limit(10);
+        let options = ParseOptions::new().with_size_limit(10);
         assert!(matches!(
             options.parse("[('a', '=', 1)]"),
             Err(Error::SizeLimit {

@@ -136,7 +136,7 @@ mod tests {
         let depth = 100_000;
         let text = format!("[('a', 'in', {}1{})]", "[".repeat(depth), "]".repeat(depth));
         let domain = crate::ParseOptions::new()
-            .nest_limit(200_000)
+            .with_nest_limit(200_000)
             .parse(&text)
             .unwrap();
         let printed = domain.to_string();

@@ -802,7 +802,7 @@ mod tests {
         assert_eq!(domain.normalize(), domain);
         let chain = format!("[{}('a', '=', 1){}]", "'|', ('a', '=', 1), ".repeat(n), "");
         let domain = crate::ParseOptions::new()
-            .size_limit(1 << 24)
+            .with_size_limit(1 << 24)
             .parse(&chain)
             .unwrap();
         assert_eq!(domain.simplify().items().count(), n + 1 + n);

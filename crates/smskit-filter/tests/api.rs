@@ -241,7 +241,7 @@ fn schema_errors_point_into_the_text() {
 
 #[test]
 fn a_hundred_thousand_levels_are_an_error_not_a_crash() {
-    let generous = ParseOptions::new().size_limit(1 << 24);
+    let generous = ParseOptions::new().with_size_limit(1 << 24);
     for open in ["[", "(", "[('a', 'in', ", "[('t', 'any', "] {
         let text = open.repeat(100_000);
         let error = generous.parse(&text).unwrap_err();
@@ -261,7 +261,7 @@ fn a_hundred_thousand_levels_are_an_error_not_a_crash() {
         ),
         "{error}"
     );
-    let options = ParseOptions::new().nest_limit(10);
+    let options = ParseOptions::new().with_nest_limit(10);
     let text = format!(
         "[('t', 'any', {}[]{})]",
         "[('t', 'any', ".repeat(9),
@@ -283,8 +283,8 @@ fn deep_allowed_domains_are_checked_evaluated_and_dropped_without_recursion() {
         ",)".repeat(depth)
     );
     let options = ParseOptions::new()
-        .nest_limit(1_000_000)
-        .size_limit(1 << 26);
+        .with_nest_limit(1_000_000)
+        .with_size_limit(1 << 26);
     let domain = options.parse(&text).unwrap();
     let plan = Plan::new(&schema(), "res.partner", &domain).unwrap();
     assert!(plan.filter(&store()).is_empty());
@@ -376,7 +376,7 @@ fn relative_dates_use_the_given_reference_time() {
         data.insert("m", id, [("d", Literal::from(date))]).unwrap();
     }
     let now = "2024-05-01T23:30:00Z".parse().unwrap();
-    let options = CheckOptions::new().now(now);
+    let options = CheckOptions::new().with_now(now);
     let plan = Plan::with_options(
         data.schema(),
         "m",
@@ -438,7 +438,7 @@ fn long_dotted_paths_are_refused_with_their_position() {
     // A path at the limit is fine, and the limit is an option.
     let at_limit = vec!["parent_id"; 31].join(".");
     assert!(parse(&format!("[('{at_limit}.name', '=', 'x')]")).is_ok());
-    assert!(ParseOptions::new().path_limit(64).parse(&text).is_ok());
+    assert!(ParseOptions::new().with_path_limit(64).parse(&text).is_ok());
 }
 
 #[test]
@@ -454,7 +454,7 @@ fn explain_output_grows_linearly_with_nesting() {
             text.push_str(&format!("('name', '=', 'n{index}'), "));
         }
         text.push(']');
-        let options = ParseOptions::new().nest_limit(u32::MAX);
+        let options = ParseOptions::new().with_nest_limit(u32::MAX);
         let domain = options.parse(&text).unwrap();
         Plan::new(&schema(), "res.partner", &domain)
             .unwrap()

@@ -70,7 +70,7 @@ fn conformance_vectors() {
                             .unwrap_or("res.partner");
                         let mut options = CheckOptions::new();
                         if case.get("now").is_none_or(|n| !n.is_null()) {
-                            options = options.now(default_now());
+                            options = options.with_now(default_now());
                         }
                         match Plan::with_options(dataset.schema(), model, &domain, &options) {
                             Ok(_) => return Err(format!("expected error {expected}, got a plan")),
@@ -123,7 +123,7 @@ fn conformance_vectors() {
                     .get("now")
                     .and_then(Value::as_str)
                     .map_or_else(default_now, |n| n.parse().unwrap());
-                let options = CheckOptions::new().now(now);
+                let options = CheckOptions::new().with_now(now);
                 let plan = Plan::with_options(dataset.schema(), model, &domain, &options)
                     .map_err(|e| format!("unexpected check error: {e}"))?;
                 let got = plan.filter(dataset);

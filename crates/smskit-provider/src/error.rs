@@ -289,6 +289,9 @@ impl Error {
     }
 }
 
+/// The result of this crate's fallible functions.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 /// A permanent [`ErrorKind::InvalidConfig`] error.
 pub(crate) fn config_error(message: String) -> Error {
     Error::permanent(ErrorKind::InvalidConfig, message)

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use smskit_phone::E164;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Result};
 use crate::message::{OutboundMessage, Receipt, Sender};
 use crate::provider::Provider;
 use crate::status::TraceStatus;
@@ -66,7 +66,7 @@ impl FileProvider {
     ///
     /// # Errors
     /// [`ErrorKind::Io`] when the directory cannot be created or listed.
-    pub fn new(dir: impl Into<PathBuf>) -> Result<Self, Error> {
+    pub fn new(dir: impl Into<PathBuf>) -> Result<Self> {
         let dir = dir.into();
         fs::create_dir_all(&dir).map_err(|error| io_error("cannot create", &dir, &error))?;
         let last = list_ids(&dir)?.into_iter().max().unwrap_or(0);
@@ -87,7 +87,7 @@ impl FileProvider {
     /// # Errors
     /// [`ErrorKind::Io`] when the directory or a file cannot be read,
     /// [`ErrorKind::InvalidResponse`] for a file that is not a message (naming the file).
-    pub fn read_all(&self) -> Result<Vec<StoredMessage>, Error> {
+    pub fn read_all(&self) -> Result<Vec<StoredMessage>> {
         let mut ids = list_ids(&self.dir)?;
         ids.sort_unstable();
         ids.into_iter().map(|n| self.read(&format_id(n))).collect()
@@ -97,7 +97,7 @@ impl FileProvider {
     ///
     /// # Errors
     /// As [`FileProvider::read_all`]; [`ErrorKind::Io`] for an unknown id.
-    pub fn read(&self, id: &str) -> Result<StoredMessage, Error> {
+    pub fn read(&self, id: &str) -> Result<StoredMessage> {
         if parse_id(id).is_none() {
             return Err(Error::permanent(
                 ErrorKind::InvalidRequest,
@@ -125,7 +125,7 @@ impl FileProvider {
         })
     }
 
-    fn write(&self, message: &OutboundMessage) -> Result<String, Error> {
+    fn write(&self, message: &OutboundMessage) -> Result<String> {
         // Built once; each try only sets its id.
         let mut record = Record::from_message(message);
         for _ in 0..MAX_ID_TRIES {
@@ -194,7 +194,7 @@ impl Provider for FileProvider {
         "file"
     }
 
-    fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn submit(&self, message: &OutboundMessage) -> Result<Receipt> {
         let id = self.write(message)?;
         Ok(Receipt::new("file", id, TraceStatus::Pending, "written"))
     }
@@ -217,7 +217,7 @@ fn parse_id(id: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-fn list_ids(dir: &Path) -> Result<Vec<u64>, Error> {
+fn list_ids(dir: &Path) -> Result<Vec<u64>> {
     let entries = fs::read_dir(dir).map_err(|error| io_error("cannot list", dir, &error))?;
     let mut ids = Vec::new();
     for entry in entries {

@@ -79,13 +79,13 @@
 mod dispatch;
 mod error;
 mod file;
-mod http;
 mod json;
 mod message;
 mod provider;
 mod sender;
 mod status;
 mod stub;
+mod transport;
 pub mod twilio;
 #[cfg(feature = "ureq")]
 mod ureq_transport;
@@ -95,17 +95,22 @@ pub use dispatch::{
     Clock, DispatchOptions, Dispatched, Dispatcher, Job, Rate, RetryPolicy, SimulatedClock,
     SystemClock,
 };
-pub use error::{Error, ErrorClass, ErrorKind};
+pub use error::{Error, ErrorClass, ErrorKind, Result};
 pub use file::{FileProvider, StoredMessage};
-pub use http::{HttpRequest, HttpResponse, Method, Transport, parse_form};
-pub use message::{DeliveryReport, OutboundMessage, Receipt, Sender, parse_price};
+/// The `http` crate, whose `Request`, `Response` and `Method` the sans-IO core speaks.
+pub use http;
+pub use http::Method;
+pub use message::{
+    DeliveryReport, InboundMessage, InboundPart, OutboundMessage, Receipt, Sender, parse_price,
+};
 pub use provider::Provider;
 pub use sender::{SenderNumber, SenderPool};
 /// The one money type of smskit (exact micro-units of a validated currency), re-exported so
 /// that prices need no second dependency.
 pub use smskit_segment::{Currency, Money};
-pub use status::{FailureType, TraceStatus, UnknownName};
+pub use status::{FailureType, TraceStatus};
 pub use stub::StubProvider;
+pub use transport::{Body, HttpRequest, HttpResponse, Transport, parse_form};
 #[cfg(feature = "ureq")]
 pub use ureq_transport::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, MAX_RESPONSE_BYTES, UreqTransport,

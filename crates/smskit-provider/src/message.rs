@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use smskit_phone::E164;
 use smskit_segment::{Currency, Money};
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Result};
 use crate::status::{FailureType, TraceStatus};
 
 /// Who a message is sent from.
@@ -50,7 +50,7 @@ impl Sender {
     ///
     /// # Errors
     /// A permanent [`ErrorKind::InvalidSender`] error naming the input.
-    pub fn parse(text: &str) -> Result<Self, Error> {
+    pub fn parse(text: &str) -> Result<Self> {
         let invalid = |why: &str| {
             Error::permanent(
                 ErrorKind::InvalidSender,
@@ -139,7 +139,7 @@ impl From<Sender> for String {
 impl TryFrom<String> for Sender {
     type Error = Error;
 
-    fn try_from(text: String) -> Result<Self, Error> {
+    fn try_from(text: String) -> Result<Self> {
         Self::parse(&text)
     }
 }
@@ -249,7 +249,7 @@ impl OutboundMessage {
     ///
     /// # Errors
     /// A permanent [`ErrorKind::InvalidRequest`] error.
-    pub fn check(&self) -> Result<(), Error> {
+    pub fn check(&self) -> Result<()> {
         if self.body.is_empty() {
             return Err(Error::permanent(
                 ErrorKind::InvalidRequest,
@@ -274,7 +274,7 @@ pub(crate) fn ceil_secs(duration: Duration) -> u64 {
 
 /// Checks a status callback URL: absolute `http`/`https` with a host that has no underscore
 /// (Twilio refuses those).
-pub(crate) fn check_callback_url(text: &str) -> Result<(), Error> {
+pub(crate) fn check_callback_url(text: &str) -> Result<()> {
     let invalid = |why: &str| {
         Error::permanent(
             ErrorKind::InvalidRequest,
@@ -333,7 +333,7 @@ mod validity_secs {
 /// # Errors
 /// A permanent [`ErrorKind::InvalidResponse`] error naming the amount when it is not such a
 /// decimal or does not fit.
-pub fn parse_price(amount: &str, currency: Currency) -> Result<Money, Error> {
+pub fn parse_price(amount: &str, currency: Currency) -> Result<Money> {
     let text = amount.trim();
     let (negative, digits) = match text.as_bytes().first() {
         Some(b'-') => (true, &text[1..]),
@@ -345,7 +345,7 @@ pub fn parse_price(amount: &str, currency: Currency) -> Result<Money, Error> {
             ErrorKind::InvalidResponse,
             format!(
                 "invalid price `{}`: {why}",
-                crate::http::value_excerpt(amount)
+                crate::transport::value_excerpt(amount)
             ),
         )
     };
@@ -455,6 +455,72 @@ impl Receipt {
     pub fn with_created_at(mut self, created_at: DateTime<Utc>) -> Self {
         self.created_at = Some(created_at);
         self
+    }
+}
+
+/// An SMS someone sent to one of the account's numbers: what a provider's inbound webhook
+/// says, once its signature was verified ([`Provider::parse_inbound_message`]).
+///
+/// [`Provider::parse_inbound_message`]: crate::Provider::parse_inbound_message
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct InboundMessage {
+    /// The provider's name.
+    pub provider: String,
+    /// The provider's id of the message.
+    pub message_id: String,
+    /// Who sent it.
+    pub from: E164,
+    /// The number or short code it was sent to, as the provider wrote it.
+    pub to: String,
+    /// What it says (one part of it, when [`InboundMessage::part`] is set).
+    pub text: String,
+    /// Which part of a long SMS this is, when the provider delivers the parts one by one.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub part: Option<InboundPart>,
+    /// When it was sent: the provider's timestamp when it gives one, else the time the caller
+    /// received the webhook.
+    pub at: DateTime<Utc>,
+}
+
+/// One part of a long inbound SMS (Vonage delivers them separately): join the parts of one
+/// `reference` in `number` order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct InboundPart {
+    /// The id shared by every part of the SMS.
+    pub reference: String,
+    /// This part's number, from 1.
+    pub number: u32,
+    /// How many parts the SMS has.
+    pub total: u32,
+}
+
+impl InboundMessage {
+    /// A whole (single-part) message.
+    #[must_use]
+    pub fn new(
+        provider: impl Into<String>,
+        message_id: impl Into<String>,
+        from: E164,
+        to: impl Into<String>,
+        text: impl Into<String>,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            provider: provider.into(),
+            message_id: message_id.into(),
+            from,
+            to: to.into(),
+            text: text.into(),
+            part: None,
+            at,
+        }
     }
 }
 

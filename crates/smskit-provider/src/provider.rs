@@ -4,9 +4,9 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use crate::error::{Error, ErrorKind};
-use crate::http::HttpRequest;
-use crate::message::{DeliveryReport, OutboundMessage, Receipt};
+use crate::error::{Error, ErrorKind, Result};
+use crate::message::{DeliveryReport, InboundMessage, OutboundMessage, Receipt};
+use crate::transport::HttpRequest;
 
 /// Something that sends SMS: Twilio, Vonage, the file outbox, the stub, or yours.
 ///
@@ -35,14 +35,14 @@ pub trait Provider: Send + Sync + fmt::Debug {
     ///
     /// # Errors
     /// A classified [`Error`]: retryable, permanent, or unknown (may have been sent).
-    fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error>;
+    fn submit(&self, message: &OutboundMessage) -> Result<Receipt>;
 
     /// Checks and sends one message.
     ///
     /// # Errors
     /// A permanent error for a message that fails the common checks (the provider is not
     /// called), else whatever [`Provider::submit`] returns.
-    fn send(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn send(&self, message: &OutboundMessage) -> Result<Receipt> {
         message.check()?;
         self.submit(message)
     }
@@ -58,11 +58,29 @@ pub trait Provider: Send + Sync + fmt::Debug {
         &self,
         request: &HttpRequest,
         received_at: DateTime<Utc>,
-    ) -> Result<DeliveryReport, Error> {
+    ) -> Result<DeliveryReport> {
         let _ = (request, received_at);
         Err(Error::permanent(
             ErrorKind::Unsupported,
             format!("the {} provider has no delivery reports", self.name()),
+        ))
+    }
+
+    /// Verifies and parses an SMS someone sent to the account (the provider's inbound webhook,
+    /// as the application's web server received it, `received_at` by the caller's clock).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidWebhook`] for a request that fails verification or parsing;
+    /// [`ErrorKind::Unsupported`] (the default) for providers without inbound messages.
+    fn parse_inbound_message(
+        &self,
+        request: &HttpRequest,
+        received_at: DateTime<Utc>,
+    ) -> Result<InboundMessage> {
+        let _ = (request, received_at);
+        Err(Error::permanent(
+            ErrorKind::Unsupported,
+            format!("the {} provider has no inbound messages", self.name()),
         ))
     }
 
@@ -75,11 +93,11 @@ impl<P: Provider + ?Sized> Provider for Box<P> {
         (**self).name()
     }
 
-    fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn submit(&self, message: &OutboundMessage) -> Result<Receipt> {
         (**self).submit(message)
     }
 
-    fn send(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn send(&self, message: &OutboundMessage) -> Result<Receipt> {
         (**self).send(message)
     }
 
@@ -87,8 +105,16 @@ impl<P: Provider + ?Sized> Provider for Box<P> {
         &self,
         request: &HttpRequest,
         received_at: DateTime<Utc>,
-    ) -> Result<DeliveryReport, Error> {
+    ) -> Result<DeliveryReport> {
         (**self).parse_delivery_report(request, received_at)
+    }
+
+    fn parse_inbound_message(
+        &self,
+        request: &HttpRequest,
+        received_at: DateTime<Utc>,
+    ) -> Result<InboundMessage> {
+        (**self).parse_inbound_message(request, received_at)
     }
 
     fn shutdown(&self) {
@@ -101,11 +127,11 @@ impl<P: Provider + ?Sized> Provider for std::sync::Arc<P> {
         (**self).name()
     }
 
-    fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn submit(&self, message: &OutboundMessage) -> Result<Receipt> {
         (**self).submit(message)
     }
 
-    fn send(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn send(&self, message: &OutboundMessage) -> Result<Receipt> {
         (**self).send(message)
     }
 
@@ -113,8 +139,16 @@ impl<P: Provider + ?Sized> Provider for std::sync::Arc<P> {
         &self,
         request: &HttpRequest,
         received_at: DateTime<Utc>,
-    ) -> Result<DeliveryReport, Error> {
+    ) -> Result<DeliveryReport> {
         (**self).parse_delivery_report(request, received_at)
+    }
+
+    fn parse_inbound_message(
+        &self,
+        request: &HttpRequest,
+        received_at: DateTime<Utc>,
+    ) -> Result<InboundMessage> {
+        (**self).parse_inbound_message(request, received_at)
     }
 
     fn shutdown(&self) {

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::error::{Error, ErrorKind, Result};
+
 /// The status of a message's trace, as the mailing spec names them.
 ///
 /// Providers report their own statuses; each provider module maps them onto these values
@@ -127,26 +129,26 @@ impl fmt::Display for TraceStatus {
     }
 }
 
-/// The error of parsing an unknown status or failure-type name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownName(pub(crate) String);
-
-impl fmt::Display for UnknownName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown name `{}`", self.0)
-    }
+/// The error of parsing a name this crate does not know (a status or a failure type read
+/// back from storage or from a provider), the name cut to 64 characters.
+pub(crate) fn unknown_name(what: &str, name: &str) -> Error {
+    Error::permanent(
+        ErrorKind::InvalidResponse,
+        format!(
+            "unknown {what} `{}`",
+            name.chars().take(64).collect::<String>()
+        ),
+    )
 }
 
-impl std::error::Error for UnknownName {}
-
 impl FromStr for TraceStatus {
-    type Err = UnknownName;
+    type Err = Error;
 
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    fn from_str(s: &str) -> Result<Self> {
         Self::ALL
             .into_iter()
             .find(|status| status.as_str() == s)
-            .ok_or_else(|| UnknownName(s.to_owned()))
+            .ok_or_else(|| unknown_name("trace status", s))
     }
 }
 
@@ -267,13 +269,13 @@ impl fmt::Display for FailureType {
 }
 
 impl FromStr for FailureType {
-    type Err = UnknownName;
+    type Err = Error;
 
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    fn from_str(s: &str) -> Result<Self> {
         Self::ALL
             .into_iter()
             .find(|failure| failure.as_str() == s)
-            .ok_or_else(|| UnknownName(s.to_owned()))
+            .ok_or_else(|| unknown_name("failure type", s))
     }
 }
 
@@ -281,6 +283,21 @@ impl FromStr for FailureType {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Unknown names are the crate's one error type, naming the input.
+    #[test]
+    fn unknown_names_are_errors() {
+        let error = "teleported".parse::<TraceStatus>().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidResponse);
+        assert!(error.message().contains("`teleported`"), "{error}");
+        let error = "sms_lost".parse::<FailureType>().unwrap_err();
+        assert!(
+            error.message().contains("failure type `sms_lost`"),
+            "{error}"
+        );
+        let long = "x".repeat(1000);
+        assert!(long.parse::<TraceStatus>().unwrap_err().message().len() < 120);
+    }
 
     proptest! {
         /// Applying reports through the rule: a repeated report changes nothing, and along the

@@ -5,7 +5,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use smskit_phone::E164;
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::message::{OutboundMessage, Receipt};
 use crate::provider::Provider;
 use crate::status::TraceStatus;
@@ -123,7 +123,7 @@ impl Provider for StubProvider {
         "stub"
     }
 
-    fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn submit(&self, message: &OutboundMessage) -> Result<Receipt> {
         let mut state = self.lock();
         state.attempts.push(message.clone());
         if let Some(fault) = state.faults.get_mut(&message.to) {

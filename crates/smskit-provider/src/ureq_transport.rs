@@ -3,8 +3,8 @@
 use std::io;
 use std::time::Duration;
 
-use crate::error::{Error, ErrorKind};
-use crate::http::{HttpRequest, HttpResponse, Method, Transport};
+use crate::error::{Error, ErrorKind, Result};
+use crate::transport::{Body, HttpRequest, HttpResponse, Transport};
 
 /// The default total timeout of one exchange.
 pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
@@ -91,42 +91,25 @@ impl UreqTransport {
 }
 
 impl Transport for UreqTransport {
-    fn execute(&self, request: &HttpRequest) -> Result<HttpResponse, Error> {
-        let result = match request.method {
-            Method::Get => {
-                let mut builder = self.agent.get(&request.url);
-                for (name, value) in &request.headers {
-                    builder = builder.header(name, value);
-                }
-                builder.call()
-            }
-            Method::Post => {
-                let mut builder = self.agent.post(&request.url);
-                for (name, value) in &request.headers {
-                    builder = builder.header(name, value);
-                }
-                builder.send(&request.body[..])
-            }
-        };
-        let response = result.map_err(|error| classify(&error, &request.url))?;
-        let status = response.status().as_u16();
-        let headers: Vec<(String, String)> = response
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let body = response
-            .into_body()
+    fn execute(&self, request: &HttpRequest) -> Result<HttpResponse> {
+        let url = request.uri().to_string();
+        // ureq 3 speaks the `http` crate's types: only the body is lent instead of copied.
+        let mut outgoing = http::Request::new(request.body().as_bytes());
+        *outgoing.method_mut() = request.method().clone();
+        *outgoing.uri_mut() = request.uri().clone();
+        *outgoing.headers_mut() = request.headers().clone();
+        let response = self
+            .agent
+            .run(outgoing)
+            .map_err(|error| classify(&error, &url))?;
+        let (parts, body) = response.into_parts();
+        let status = parts.status.as_u16();
+        let body = body
             .into_with_config()
             .limit(MAX_RESPONSE_BYTES)
             .read_to_vec()
             .map_err(|error| {
-                let error = classify(&error, &request.url);
+                let error = classify(&error, &url);
                 // Once a status line arrived the request was processed: reading the rest can
                 // only fail into "unknown".
                 Error::unknown(
@@ -135,11 +118,7 @@ impl Transport for UreqTransport {
                 )
                 .with_http_status(status)
             })?;
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
-        })
+        Ok(http::Response::from_parts(parts, Body::from(body)))
     }
 }
 

@@ -532,21 +532,30 @@ impl smskit_provider::Transport for Scripted {
 /// have been (500, 502, 504): a Twilio message is sent once whatever the 5xx.
 #[test]
 fn dispatcher_never_resends_an_unknown_http_outcome() {
-    use smskit_provider::HttpResponse;
     use smskit_provider::twilio::{Twilio, TwilioConfig};
-    let created = || HttpResponse::new(201, r#"{"sid": "SM1", "status": "queued"}"#);
+    let response = |status: u16, body: &str| {
+        http::Response::builder()
+            .status(status)
+            .body(smskit_provider::Body::from(body))
+            .unwrap()
+    };
+    let created = || response(201, r#"{"sid": "SM1", "status": "queued"}"#);
     for (first, class) in [
-        (HttpResponse::new(500, ""), Some(ErrorClass::Unknown)),
-        (HttpResponse::new(502, "<html>"), Some(ErrorClass::Unknown)),
-        (HttpResponse::new(504, ""), Some(ErrorClass::Unknown)),
-        (HttpResponse::new(503, ""), None),
+        (response(500, ""), Some(ErrorClass::Unknown)),
+        (response(502, "<html>"), Some(ErrorClass::Unknown)),
+        (response(504, ""), Some(ErrorClass::Unknown)),
+        (response(503, ""), None),
         (
-            HttpResponse::new(503, "").with_header("Retry-After", "1"),
+            http::Response::builder()
+                .status(503)
+                .header("Retry-After", "1")
+                .body(smskit_provider::Body::default())
+                .unwrap(),
             None,
         ),
-        (HttpResponse::new(429, r#"{"code": 20429}"#), None),
+        (response(429, r#"{"code": 20429}"#), None),
     ] {
-        let status = first.status;
+        let status = first.status();
         let transport = std::sync::Arc::new(Scripted::new(vec![first, created()]));
         let config = TwilioConfig::new("AC0123456789abcdef0123456789abcdef", "token").unwrap();
         let twilio = Twilio::new(config, transport.clone());

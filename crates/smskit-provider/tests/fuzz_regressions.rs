@@ -51,3 +51,38 @@ fn hand_picked_inputs() {
     huge.resize(70_000, b'a');
     checks::check(&huge);
 }
+
+// --- the `vonage_webhook` target ---
+
+#[path = "../../../fuzz/checks/vonage_webhook.rs"]
+mod vonage_checks;
+
+#[test]
+fn replay_vonage_webhook_regressions() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/vonage_webhook");
+    let mut count = 0;
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        vonage_checks::check(&fs::read(&path).unwrap());
+        count += 1;
+    }
+    // An empty or misplaced directory must not pass for a clean run.
+    assert!(count > 0, "no regression input in {}", dir.display());
+}
+
+#[test]
+fn vonage_webhook_hand_picked_inputs() {
+    let inputs: [&[u8]; 8] = [
+        b"",
+        b"\0",
+        b"s\0",
+        b"s\0\x09",
+        b"s\0\x01{\"sig\": null, \"timestamp\": \"1700000000\"}",
+        b"s\0\x02messageId=M&msisdn=447700900000&to=1&text=hi&type=binary&sig=00",
+        b"s\0\x00concat=true&concat-part=9&concat-total=2&timestamp=1700000000",
+        b"\xff\xfe\0\xff=\xff&sig=\xff",
+    ];
+    for input in inputs {
+        vonage_checks::check(input);
+    }
+}

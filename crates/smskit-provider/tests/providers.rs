@@ -6,7 +6,7 @@ use smskit_phone::E164;
 use smskit_provider::twilio::{Twilio, TwilioConfig};
 use smskit_provider::vonage::{Vonage, VonageConfig};
 use smskit_provider::{
-    Error, ErrorKind, FileProvider, HttpRequest, HttpResponse, Method, OutboundMessage, Provider,
+    Error, ErrorKind, FileProvider, HttpRequest, HttpResponse, OutboundMessage, Provider,
     StubProvider, Transport,
 };
 
@@ -101,7 +101,9 @@ fn shared_provider_across_threads() {
 
 #[test]
 fn stub_and_file_have_no_delivery_reports() {
-    let request = HttpRequest::new(Method::Post, "https://example.com/cb").with_body("x=1");
+    let request = http::Request::post("https://example.com/cb")
+        .body(smskit_provider::Body::from("x=1"))
+        .unwrap();
     let error = StubProvider::new()
         .parse_delivery_report(&request, chrono::DateTime::UNIX_EPOCH)
         .unwrap_err();

@@ -5,14 +5,16 @@ mod common;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
+use common::{With as _, request};
 use common::{
     assert_report, assert_send_fixture, fixtures, jsonl, message_from, response_from, str_of,
 };
+use http::Method;
 use serde_json::Value;
 use smskit_provider::twilio::{
     SignatureValidator, Twilio, TwilioConfig, parse_status_callback_body,
 };
-use smskit_provider::{ErrorKind, HttpRequest, Method, Provider, parse_form};
+use smskit_provider::{ErrorKind, HttpRequest, Provider, parse_form};
 
 const SID: &str = "AC5ef8732a3c49700934481addd5ce1659";
 const TOKEN: &str = "2ecd5e9b8d1cbe6bb5d5b1bb4b5e3f7a";
@@ -113,9 +115,9 @@ fn signed_callback(url: &str, body: &str, token: &str) -> HttpRequest {
     let signature = SignatureValidator::new(token)
         .unwrap()
         .sign(url, &parse_form(body.as_bytes()));
-    HttpRequest::new(Method::Post, url)
+    request(Method::POST, url)
         .with_header("Content-Type", "application/x-www-form-urlencoded")
-        .with_header("X-Twilio-Signature", signature)
+        .with_header("X-Twilio-Signature", &signature)
         .with_body(body)
 }
 
@@ -137,7 +139,9 @@ fn provider_verifies_then_parses_callbacks() {
 
     // Behind a proxy that adds the default port.
     let mut with_port = signed_callback(url, body, TOKEN);
-    with_port.url = "https://example.com:443/sms/twilio/status?trace=42".to_owned();
+    *with_port.uri_mut() = "https://example.com:443/sms/twilio/status?trace=42"
+        .parse()
+        .unwrap();
     assert!(
         provider
             .parse_delivery_report(&with_port, received_at())
@@ -154,7 +158,7 @@ fn provider_verifies_then_parses_callbacks() {
         ErrorKind::InvalidWebhook
     );
     let mut tampered = signed_callback(url, body, TOKEN);
-    tampered.body = b"MessageSid=SM1&MessageStatus=failed&To=%2B32470123456".to_vec();
+    *tampered.body_mut() = "MessageSid=SM1&MessageStatus=failed&To=%2B32470123456".into();
     assert_eq!(
         provider
             .parse_delivery_report(&tampered, received_at())
@@ -162,7 +166,7 @@ fn provider_verifies_then_parses_callbacks() {
             .kind(),
         ErrorKind::InvalidWebhook
     );
-    let unsigned = HttpRequest::new(Method::Post, url).with_body(body);
+    let unsigned = request(Method::POST, url).with_body(body);
     assert!(
         provider
             .parse_delivery_report(&unsigned, received_at())
@@ -171,9 +175,9 @@ fn provider_verifies_then_parses_callbacks() {
 
     // A GET callback: the parameters are in the signed URL.
     let get_url = "https://example.com/status?MessageSid=SM2&MessageStatus=sent";
-    let get = HttpRequest::new(Method::Get, get_url).with_header(
+    let get = request(Method::GET, get_url).with_header(
         "X-Twilio-Signature",
-        SignatureValidator::new(TOKEN)
+        &SignatureValidator::new(TOKEN)
             .unwrap()
             .sign(get_url, &Vec::<(String, String)>::new()),
     );
@@ -194,7 +198,7 @@ fn provider_verifies_then_parses_callbacks() {
     );
     assert!(open.parse_delivery_report(&unsigned, received_at()).is_ok());
     let key_only =
-        TwilioConfig::with_api_key(SID, "SK0123456789abcdef0123456789abcdef", "secret").unwrap();
+        TwilioConfig::from_api_key(SID, "SK0123456789abcdef0123456789abcdef", "secret").unwrap();
     let key_only = Twilio::new(key_only, common::Replay::unused());
     assert_eq!(
         key_only
@@ -204,7 +208,7 @@ fn provider_verifies_then_parses_callbacks() {
         ErrorKind::InvalidConfig
     );
     let key_only =
-        TwilioConfig::with_api_key(SID, "SK0123456789abcdef0123456789abcdef", "secret").unwrap();
+        TwilioConfig::from_api_key(SID, "SK0123456789abcdef0123456789abcdef", "secret").unwrap();
     assert_eq!(
         key_only.clone().with_webhook_token("").unwrap_err().kind(),
         ErrorKind::InvalidConfig,
@@ -223,9 +227,7 @@ fn provider_verifies_then_parses_callbacks() {
 
 #[test]
 fn locally_refused_messages_never_reach_the_transport() {
-    let transport = Arc::new(common::Replay::new(smskit_provider::HttpResponse::new(
-        201, "{}",
-    )));
+    let transport = Arc::new(common::Replay::new(common::response(201, "{}")));
     let twilio = Twilio::new(TwilioConfig::new(SID, TOKEN).unwrap(), transport.clone());
     let message = message_from(&serde_json::json!({"to": "+32470123456", "body": "no sender"}));
     assert_eq!(
@@ -233,4 +235,35 @@ fn locally_refused_messages_never_reach_the_transport() {
         ErrorKind::InvalidSender
     );
     assert!(transport.requests.lock().unwrap().is_empty());
+}
+
+/// Inbound messages go through the same signature check as status callbacks.
+#[test]
+fn provider_verifies_then_parses_inbound_messages() {
+    let twilio = Twilio::new(
+        TwilioConfig::new(SID, TOKEN).unwrap(),
+        common::Replay::unused(),
+    );
+    let url = "https://example.com/sms/twilio/inbound";
+    let body = "MessageSid=SM7&From=%2B32470123456&To=%2B32460200000&Body=STOP";
+    let sms = twilio
+        .parse_inbound_message(&signed_callback(url, body, TOKEN), received_at())
+        .unwrap();
+    assert_eq!(
+        (
+            sms.message_id.as_str(),
+            sms.from.as_str(),
+            sms.text.as_str()
+        ),
+        ("SM7", "+32470123456", "STOP")
+    );
+    for forged in [
+        signed_callback(url, body, "another-token"),
+        request(Method::POST, url).with_body(body),
+    ] {
+        let error = twilio
+            .parse_inbound_message(&forged, received_at())
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidWebhook);
+    }
 }

@@ -11,8 +11,8 @@ use smskit_phone::E164;
 use smskit_provider::twilio::{Twilio, TwilioConfig};
 use smskit_provider::vonage::{Vonage, VonageConfig};
 use smskit_provider::{
-    ErrorClass, ErrorKind, HttpRequest, Method, OutboundMessage, Provider, Sender, Transport,
-    UreqTransport, parse_form,
+    Body, ErrorClass, ErrorKind, OutboundMessage, Provider, Sender, Transport, UreqTransport,
+    parse_form,
 };
 
 const SID: &str = "AC5ef8732a3c49700934481addd5ce1659";
@@ -406,13 +406,15 @@ fn get_requests_and_response_headers() {
     assert_eq!(transport.total_timeout(), Duration::from_secs(30));
     let response = transport
         .execute(
-            &HttpRequest::new(Method::Get, format!("{}/ping?x=1", server.base()))
-                .with_header("X-Test", "1"),
+            &http::Request::get(format!("{}/ping?x=1", server.base()))
+                .header("X-Test", "1")
+                .body(Body::default())
+                .unwrap(),
         )
         .unwrap();
-    assert_eq!(response.status, 200);
-    assert_eq!(response.header("x-thing"), Some("yes"));
-    assert_eq!(response.body, b"hello");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-thing"], "yes");
+    assert_eq!(response.body(), b"hello");
     let requests = server.requests();
     assert_eq!(
         (requests[0].method.as_str(), requests[0].path.as_str()),
@@ -424,7 +426,11 @@ fn get_requests_and_response_headers() {
 #[test]
 fn invalid_urls_are_permanent() {
     let error = UreqTransport::new()
-        .execute(&HttpRequest::new(Method::Get, "not a url"))
+        .execute(
+            &http::Request::get("/no/host")
+                .body(Body::default())
+                .unwrap(),
+        )
         .unwrap_err();
     assert_eq!(error.class(), ErrorClass::Permanent, "{error}");
 }

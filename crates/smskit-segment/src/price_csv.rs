@@ -214,9 +214,7 @@ pub(crate) fn parse(text: &str) -> Result<PriceTable, Error> {
             .map_err(|error| line.error(prefix.start, error.to_string()))?;
         rows.push(RowAt {
             start,
-            line: line.number,
-            line_offset: line.offset,
-            prefix_start: prefix.start,
+            line: u32::try_from(line.number).unwrap_or(u32::MAX),
         });
     }
     let Some(mut table) = table else {
@@ -228,7 +226,7 @@ pub(crate) fn parse(text: &str) -> Result<PriceTable, Error> {
         });
     };
     if let Some(start) = table.sort_loaded() {
-        return Err(repeated_prefix(text, &rows, start));
+        return Err(repeated_prefix(text, &rows, start, columns));
     }
     Ok(table)
 }
@@ -238,55 +236,68 @@ fn is_prefix(digits: &str) -> bool {
     (1..=15).contains(&digits.len()) && digits.bytes().all(|byte| byte.is_ascii_digit())
 }
 
-/// Where a data row's prefix sits, to point at a repeated prefix once all rows are read.
+/// Which line a data row came from, to point at a repeated prefix once all rows are read: 8
+/// bytes a row, the rest is found again in the text for the one row reported.
 #[derive(Debug, Clone, Copy)]
 struct RowAt {
     /// The row's key in the table (the start of its digits), increasing with the rows.
     start: u32,
-    line: usize,
-    line_offset: usize,
-    prefix_start: usize,
+    /// 1-based line number.
+    line: u32,
 }
 
 /// The error for the row whose prefix repeats an earlier row's (`start` is its key).
-fn repeated_prefix(text: &str, rows: &[RowAt], start: u32) -> Error {
-    let at = rows
+fn repeated_prefix(text: &str, rows: &[RowAt], start: u32, columns: Option<Columns>) -> Error {
+    let fallback = || Error::PriceTableSyntax {
+        line: 1,
+        column: 1,
+        offset: 0,
+        message: "a prefix is listed twice".to_owned(),
+    };
+    let Some(row) = rows
         .binary_search_by_key(&start, |row| row.start)
         .ok()
-        .and_then(|index| rows.get(index));
-    let Some(row) = at else {
-        return Error::PriceTableSyntax {
-            line: 1,
-            column: 1,
-            offset: 0,
-            message: "a prefix is listed twice".to_owned(),
-        };
+        .and_then(|index| rows.get(index))
+    else {
+        return fallback();
     };
-    let rest = text.get(row.line_offset..).unwrap_or_default();
-    let line_text = rest
-        .split('\n')
-        .next()
-        .unwrap_or_default()
-        .trim_end_matches('\r');
-    // The first line may start with a byte-order mark that the row's offsets skip.
-    let (line_text, line_offset) = match line_text.strip_prefix('\u{feff}') {
-        Some(after) if row.line == 1 => (after, row.line_offset + '\u{feff}'.len_utf8()),
-        _ => (line_text, row.line_offset),
-    };
-    let line = LineAt {
-        text: line_text,
-        number: row.line,
-        offset: line_offset,
-    };
-    let prefix = fields(line)
-        .ok()
-        .and_then(|fields| {
-            fields
-                .into_iter()
-                .find(|field| field.start == row.prefix_start)
+    let number = row.line as usize;
+    let mut offset = 0;
+    let Some(raw) = text
+        .split_inclusive('\n')
+        .enumerate()
+        .find_map(|(index, raw)| {
+            if index + 1 == number {
+                return Some(raw);
+            }
+            offset += raw.len();
+            None
         })
-        .map_or_else(String::new, |field| field.text);
-    line.error(row.prefix_start, format!("prefix {prefix} is listed twice"))
+    else {
+        return fallback();
+    };
+    let mut line = LineAt {
+        text: raw.trim_end_matches(['\n', '\r']),
+        number,
+        offset,
+    };
+    if number == 1
+        && let Some(rest) = line.text.strip_prefix('\u{feff}')
+    {
+        line.text = rest;
+        line.offset += '\u{feff}'.len_utf8();
+    }
+    let column = columns.unwrap_or(Columns::POSITIONAL).prefix;
+    match fields(line)
+        .ok()
+        .and_then(|fields| fields.into_iter().nth(column))
+    {
+        Some(prefix) => line.error(
+            prefix.start,
+            format!("prefix {} is listed twice", prefix.text),
+        ),
+        None => fallback(),
+    }
 }
 
 #[cfg(test)]
@@ -370,6 +381,12 @@ mod tests {
             syntax_error("44,1,EUR\n1,1,EUR\n33,1,EUR\r\n \"+1\",2,EUR\n44,2,EUR\n");
         assert_eq!((line, column, offset), (4, 1, 27));
         assert!(message.contains("prefix +1 is listed twice"), "{message}");
+
+        // With a header (after a byte-order mark) naming the prefix column second.
+        let (line, column, _, message) =
+            syntax_error("\u{feff}price,prefix,currency\n0.1,32,EUR\n0.2,33,EUR\n0.3,32,EUR\n");
+        assert_eq!((line, column), (4, 5));
+        assert!(message.contains("prefix 32 is listed twice"), "{message}");
     }
 
     #[test]

@@ -84,6 +84,9 @@ pub enum Error {
         /// Values given.
         values: usize,
     },
+    /// A provider refused a webhook (forged, unsigned, malformed) or failed.
+    #[error(transparent)]
+    Provider(#[from] crate::provider::Error),
     /// No campaign with this id.
     #[error("campaign {0} does not exist")]
     UnknownCampaign(crate::model::CampaignId),

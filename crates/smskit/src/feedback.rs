@@ -198,6 +198,23 @@ impl<S: Store> Engine<S> {
         Ok(history)
     }
 
+    /// Verifies a provider's delivery-report webhook (its signature, with the provider's own
+    /// scheme), parses it and applies it to the trace of its message, monotonically. A forged
+    /// or unsigned request is refused and changes nothing.
+    ///
+    /// # Errors
+    /// [`Error::Provider`] when verification or parsing fails (answer 403 or 400);
+    /// [`Error::Store`].
+    pub fn apply_webhook(
+        &mut self,
+        provider: &dyn crate::provider::Provider,
+        request: &crate::provider::HttpRequest,
+        received_at: DateTime<Utc>,
+    ) -> Result<Option<TraceId>, Error> {
+        let report = provider.parse_delivery_report(request, received_at)?;
+        self.apply_report(&report)
+    }
+
     /// Resolves a short-link request path (`/r/<code>` or `/r/<code>/s/<trace>`, under the
     /// shortener's base path) to its target and records the click: on the link, and on the
     /// recipient's trace (its first click time; the status `open` when that is news). The

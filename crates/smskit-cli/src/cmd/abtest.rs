@@ -93,7 +93,7 @@ pub(crate) struct SampleSizeArgs {
     /// Significance level (two-sided).
     #[arg(long, default_value = "0.05", value_parser = parse_alpha)]
     alpha: Alpha,
-    /// Probability of detecting a real change of `--mde`.
+    /// Probability of detecting a real change of `--mde`, strictly between 0.5 and 1.
     #[arg(long, default_value_t = 0.8)]
     power: f64,
     /// Print `{"per_version": N}`.

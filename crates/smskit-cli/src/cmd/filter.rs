@@ -96,14 +96,8 @@ pub(crate) fn run(args: FilterArgs) -> Result<ExitCode, Failure> {
             .to_utc(),
         None => system_now(),
     };
-    let json = std::fs::read_to_string(path).map_err(|e| {
-        let path = output::printable_path(path);
-        Failure::new(format_args!("cannot read {path}: {e}"))
-    })?;
-    let data: Dataset = json.parse().map_err(|e| {
-        Failure::with_code(format_args!("{}: {e}", output::printable_path(path)), 2)
-    })?;
-    let options = CheckOptions::new().now(now);
+    let data = read_dataset(path)?;
+    let options = CheckOptions::new().with_now(now);
     let plan = Plan::with_options(data.schema(), model, &domain, &options)
         .map_err(|e| Failure::with_code(e, 2))?;
     if args.explain {
@@ -115,6 +109,26 @@ pub(crate) fn run(args: FilterArgs) -> Result<ExitCode, Failure> {
     writeln!(out, "{line}")?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the dataset straight from the file: the records are converted as they are read, so
+/// the file's text is never held whole (a 165 MB dataset would otherwise sit in memory
+/// beside its records).
+fn read_dataset(path: &std::path::Path) -> Result<Dataset, Failure> {
+    let cannot_read = |e: &dyn std::fmt::Display| {
+        Failure::new(format_args!("cannot read {}: {e}", output::printable_path(path)))
+    };
+    let file = std::fs::File::open(path).map_err(|e| cannot_read(&e))?;
+    serde_json::from_reader(io::BufReader::with_capacity(1 << 16, file)).map_err(|e| {
+        if e.is_io() {
+            cannot_read(&e)
+        } else {
+            Failure::with_code(
+                format_args!("{}: invalid dataset: {e}", output::printable_path(path)),
+                2,
+            )
+        }
+    })
 }
 
 /// chrono is built without its `clock` feature, so `Utc::now()` is not there.

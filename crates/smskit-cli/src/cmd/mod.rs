@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod abtest;
+pub(crate) mod demo;
 pub(crate) mod filter;
 pub(crate) mod links;
 pub(crate) mod phone;

@@ -9,7 +9,7 @@ use smskit::provider::twilio::SignatureValidator;
 use smskit::provider::vonage::{
     DEFAULT_TOLERANCE, SignatureMethod, SignatureVerifier, webhook_params,
 };
-use smskit::provider::{HttpRequest, Method, parse_form};
+use smskit::provider::{Body, http, parse_form};
 
 use crate::failure::Failure;
 use crate::output;
@@ -35,7 +35,7 @@ Examples:
     --param sig=d2e7b1dc968737c5998ad624e02f90b7
   VONAGE_SIGNATURE_SECRET=… smskit webhook verify vonage --method sha256 --json < receipt.json
   echo 'messageId=X&status=delivered&timestamp=1700000000&sig=…' | \\
-    smskit webhook verify vonage --secret \"$SECRET\" --method sha512 --tolerance 60
+    VONAGE_SIGNATURE_SECRET=… smskit webhook verify vonage --method sha512 --tolerance 60
 
 Prints `valid` (exit 0), or `invalid` and the reason on stderr (exit 1); with --json,
 {\"valid\": true} or {\"valid\": false, \"error\": \"…\"}. A missing or empty secret, an unknown
@@ -192,13 +192,15 @@ fn verify_vonage(args: VonageVerifyArgs) -> Result<ExitCode, Failure> {
         None => Vec::new(),
     };
     // The body is read as Vonage posts it (a form or a JSON object); --param adds to it.
-    let request = HttpRequest::new(Method::Post, "https://webhook.invalid/").with_body(body);
+    let request = http::Request::post("https://webhook.invalid/")
+        .body(Body::from(body))
+        .map_err(|error| Failure::new(format_args!("cannot hold the webhook body: {error}")))?;
     let now = args
         .now
         .unwrap_or_else(|| DateTime::<Utc>::from(std::time::SystemTime::now()));
     let outcome = if args.params.is_empty() {
         verifier.verify_request(&request, now)
-    } else if request.body.is_empty() {
+    } else if request.body().is_empty() {
         verifier.verify(&args.params, now)
     } else {
         let mut params = args.params;

@@ -14,7 +14,7 @@ use rate::Limiter;
 pub use rate::Rate;
 use smskit_segment::Segmenter;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Result};
 use crate::message::{OutboundMessage, Receipt, Sender};
 use crate::provider::Provider;
 use crate::sender::SenderPool;
@@ -217,7 +217,7 @@ impl Job {
     /// # Errors
     /// A permanent [`ErrorKind::InvalidRequest`] error when the segmenter refuses the body
     /// (GSM-7 forced on a text that does not fit).
-    pub fn segmented(message: OutboundMessage, segmenter: &Segmenter) -> Result<Self, Error> {
+    pub fn segmented(message: OutboundMessage, segmenter: &Segmenter) -> Result<Self> {
         let count = segmenter
             .count(&message.body)
             .map_err(|error| Error::permanent(ErrorKind::InvalidRequest, error.to_string()))?;
@@ -233,7 +233,7 @@ pub struct Dispatched {
     /// The message (with the sender the pool chose, if any).
     pub message: OutboundMessage,
     /// The receipt, or the last error.
-    pub result: Result<Receipt, Error>,
+    pub result: Result<Receipt>,
     /// How many times the provider was called for it (0 when it was refused before).
     pub attempts: u32,
     /// When (by the dispatcher's clock) the last attempt was due to start: its rate-limit
@@ -288,7 +288,7 @@ pub struct Dispatcher<'a> {
 
 /// The outcome of one job, before it is joined with its message.
 struct Outcome {
-    result: Result<Receipt, Error>,
+    result: Result<Receipt>,
     attempts: u32,
     last_attempt_at: Option<Duration>,
 }

@@ -4,10 +4,10 @@ use chrono::{DateTime, Utc};
 use smskit_phone::E164;
 
 use super::codes::{TwilioStatus, delivery_failure, parse_code};
-use crate::error::{Error, ErrorKind};
-use crate::http::{parse_form, value_excerpt};
+use crate::error::{Error, ErrorKind, Result};
 use crate::message::DeliveryReport;
 use crate::status::TraceStatus;
+use crate::transport::{parse_form, value_excerpt};
 
 /// The largest callback body read; Twilio's are a few hundred bytes.
 pub const MAX_CALLBACK_BYTES: usize = 64 * 1024;
@@ -39,13 +39,13 @@ pub const MAX_CALLBACK_BYTES: usize = 64 * 1024;
 pub fn parse_status_callback_body(
     body: &[u8],
     received_at: DateTime<Utc>,
-) -> Result<DeliveryReport, Error> {
+) -> Result<DeliveryReport> {
     check_body_size(body)?;
     parse_status_callback(&parse_form(body), received_at)
 }
 
 /// Refuses a callback body over [`MAX_CALLBACK_BYTES`] before anything parses it.
-pub(super) fn check_body_size(body: &[u8]) -> Result<(), Error> {
+pub(super) fn check_body_size(body: &[u8]) -> Result<()> {
     if body.len() > MAX_CALLBACK_BYTES {
         return Err(invalid(format!(
             "status callback body of {} bytes exceeds {MAX_CALLBACK_BYTES}",
@@ -74,7 +74,7 @@ pub(super) fn check_body_size(body: &[u8]) -> Result<(), Error> {
 pub fn parse_status_callback<N: AsRef<str>, V: AsRef<str>>(
     params: &[(N, V)],
     received_at: DateTime<Utc>,
-) -> Result<DeliveryReport, Error> {
+) -> Result<DeliveryReport> {
     let get = |names: &[&str]| -> Option<&str> {
         names.iter().find_map(|name| {
             params

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::ErrorKind;
-use crate::status::{FailureType, TraceStatus, UnknownName};
+use crate::error::{Error, ErrorKind, Result};
+use crate::status::{FailureType, TraceStatus, unknown_name};
 
 /// A Twilio Message status.
 ///
@@ -112,15 +112,15 @@ impl fmt::Display for TwilioStatus {
 }
 
 impl FromStr for TwilioStatus {
-    type Err = UnknownName;
+    type Err = Error;
 
     /// Case-insensitive, surrounding white space ignored.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    fn from_str(s: &str) -> Result<Self> {
         let s = s.trim();
         Self::ALL
             .into_iter()
             .find(|status| status.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| UnknownName(s.chars().take(64).collect()))
+            .ok_or_else(|| unknown_name("Twilio status", s))
     }
 }
 

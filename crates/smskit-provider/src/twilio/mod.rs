@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use smskit_phone::E164;
-//! use smskit_provider::{HttpResponse, OutboundMessage, Sender};
+//! use smskit_provider::{Body, OutboundMessage, Sender};
 //! use smskit_provider::twilio::{TwilioConfig, parse_send_response};
 //!
 //! let config = TwilioConfig::new("AC0123456789abcdef0123456789abcdef", "token").unwrap();
@@ -11,18 +11,22 @@
 //!     .with_from(Sender::parse("+32460200000").unwrap());
 //! let request = config.build_request(&message).unwrap();
 //! assert_eq!(
-//!     request.url,
+//!     request.uri(),
 //!     "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json"
 //! );
-//! assert_eq!(request.body, b"To=%2B32470123456&From=%2B32460200000&Body=Hello");
+//! assert_eq!(request.body(), b"To=%2B32470123456&From=%2B32460200000&Body=Hello");
 //!
 //! // ... a transport sends it; the answer is parsed without I/O:
-//! let response = HttpResponse::new(201, r#"{"sid": "SM1", "status": "queued"}"#);
+//! let response = http::Response::builder()
+//!     .status(201)
+//!     .body(Body::from(r#"{"sid": "SM1", "status": "queued"}"#))
+//!     .unwrap();
 //! assert_eq!(parse_send_response(&response).unwrap().message_id, "SM1");
 //! ```
 
 mod callback;
 mod codes;
+mod inbound;
 mod response;
 mod signature;
 
@@ -33,18 +37,20 @@ use chrono::{DateTime, Utc};
 
 pub use callback::{MAX_CALLBACK_BYTES, parse_status_callback, parse_status_callback_body};
 pub use codes::{TwilioStatus, delivery_failure, error_code_meaning};
+pub use inbound::parse_inbound_message;
 pub use response::{parse_error_response, parse_send_response};
 pub use signature::SignatureValidator;
 
-use crate::error::{Error, ErrorKind, config_error};
-use crate::http::{
-    HttpRequest, Method, Transport, basic_auth, check_api_base, form_body, parse_form, query_of,
-};
+use crate::error::{Error, ErrorKind, Result, config_error};
 use crate::message::{
-    DeliveryReport, OutboundMessage, Receipt, Sender, check_callback_url, is_sid,
+    DeliveryReport, InboundMessage, OutboundMessage, Receipt, Sender, check_callback_url, is_sid,
 };
 use crate::provider::Provider;
 use crate::sender::SenderPool;
+use crate::transport::{
+    HttpRequest, Transport, basic_auth, build_request, check_api_base, form_body, header,
+    parse_form,
+};
 
 /// Twilio's API base URL.
 pub const DEFAULT_API_BASE: &str = "https://api.twilio.com";
@@ -70,7 +76,7 @@ impl AccountSid {
     ///
     /// # Errors
     /// A permanent [`ErrorKind::InvalidConfig`] error naming the input.
-    pub fn parse(text: &str) -> Result<Self, Error> {
+    pub fn parse(text: &str) -> Result<Self> {
         check_sid(text, "AC", "account SID")?;
         Ok(Self(text.to_owned()))
     }
@@ -91,7 +97,7 @@ impl fmt::Display for AccountSid {
 /// Checks a SID of that prefix. The error shows at most the first four characters of the
 /// input: a secret put in the wrong variable (an auth token as the account SID) must not reach
 /// a log or a terminal.
-fn check_sid(text: &str, prefix: &str, what: &str) -> Result<(), Error> {
+fn check_sid(text: &str, prefix: &str, what: &str) -> Result<()> {
     if is_sid(text, prefix) {
         Ok(())
     } else {
@@ -164,7 +170,7 @@ impl TwilioConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for a malformed account SID or an empty token.
-    pub fn new(account_sid: &str, auth_token: &str) -> Result<Self, Error> {
+    pub fn new(account_sid: &str, auth_token: &str) -> Result<Self> {
         let account_sid = AccountSid::parse(account_sid)?;
         let validator = SignatureValidator::new(auth_token)?;
         Ok(Self::with_credentials(
@@ -180,7 +186,7 @@ impl TwilioConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for a malformed account or key SID or an empty secret.
-    pub fn with_api_key(account_sid: &str, key_sid: &str, key_secret: &str) -> Result<Self, Error> {
+    pub fn from_api_key(account_sid: &str, key_sid: &str, key_secret: &str) -> Result<Self> {
         let account_sid = AccountSid::parse(account_sid)?;
         check_sid(key_sid, "SK", "API key SID")?;
         if key_secret.is_empty() {
@@ -221,7 +227,7 @@ impl TwilioConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for an empty token.
-    pub fn with_webhook_token(mut self, auth_token: &str) -> Result<Self, Error> {
+    pub fn with_webhook_token(mut self, auth_token: &str) -> Result<Self> {
         self.webhook_validator = Some(SignatureValidator::new(auth_token)?);
         Ok(self)
     }
@@ -239,7 +245,7 @@ impl TwilioConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] unless it is an absolute `http`/`https` URL.
-    pub fn with_api_base(mut self, api_base: &str) -> Result<Self, Error> {
+    pub fn with_api_base(mut self, api_base: &str) -> Result<Self> {
         self.api_base = check_api_base(api_base)?;
         Ok(self)
     }
@@ -249,7 +255,7 @@ impl TwilioConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for a malformed SID.
-    pub fn with_messaging_service(mut self, sid: &str) -> Result<Self, Error> {
+    pub fn with_messaging_service(mut self, sid: &str) -> Result<Self> {
         check_sid(sid, "MG", "Messaging Service SID")?;
         self.messaging_service_sid = Some(sid.to_owned());
         Ok(self)
@@ -266,7 +272,7 @@ impl TwilioConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for a URL Twilio would refuse.
-    pub fn with_status_callback(mut self, url: &str) -> Result<Self, Error> {
+    pub fn with_status_callback(mut self, url: &str) -> Result<Self> {
         check_callback_url(url).map_err(|error| config_error(error.message().to_owned()))?;
         self.status_callback = Some(url.to_owned());
         Ok(self)
@@ -308,7 +314,7 @@ impl TwilioConfig {
 
     /// The sender of `message`: its own; else the pool's choice for the destination; else the
     /// Messaging Service.
-    fn sender_field(&self, message: &OutboundMessage) -> Result<(&'static str, String), Error> {
+    fn sender_field(&self, message: &OutboundMessage) -> Result<(&'static str, String)> {
         match &message.from {
             Some(Sender::Service(sid)) => Ok(("MessagingServiceSid", sid.clone())),
             Some(sender) => Ok(("From", sender.as_str().to_owned())),
@@ -342,7 +348,7 @@ impl TwilioConfig {
     /// A permanent error, before anything is sent, for what Twilio would refuse: an empty body
     /// or one over 1,600 characters, a validity outside 1..=36,000 s, a status callback URL
     /// with an underscore in its host, no sender.
-    pub fn build_request(&self, message: &OutboundMessage) -> Result<HttpRequest, Error> {
+    pub fn build_request(&self, message: &OutboundMessage) -> Result<HttpRequest> {
         message.check()?;
         let length = message.body.chars().count();
         if length > MAX_BODY_CHARS {
@@ -384,11 +390,16 @@ impl TwilioConfig {
             Credentials::AuthToken(token) => basic_auth(self.account_sid.as_str(), token),
             Credentials::ApiKey { sid, secret } => basic_auth(sid, secret),
         };
-        Ok(HttpRequest::new(Method::Post, self.messages_url())
-            .with_header("Authorization", authorization)
-            .with_header("Content-Type", "application/x-www-form-urlencoded")
-            .with_header("Accept", "application/json")
-            .with_body(form_body(fields)))
+        build_request(
+            http::Method::POST,
+            &self.messages_url(),
+            &[
+                ("Authorization", &authorization),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "application/json"),
+            ],
+            form_body(fields),
+        )
     }
 }
 
@@ -396,15 +407,16 @@ impl TwilioConfig {
 ///
 /// ```
 /// use std::sync::Arc;
-/// use smskit_provider::{Error, HttpRequest, HttpResponse, Transport};
+/// use smskit_provider::{Body, HttpRequest, HttpResponse, Result, Transport};
 /// use smskit_provider::twilio::{Twilio, TwilioConfig};
 ///
 /// /// A transport that answers every request with a canned Message.
 /// #[derive(Debug)]
 /// struct Canned;
 /// impl Transport for Canned {
-///     fn execute(&self, _: &HttpRequest) -> Result<HttpResponse, Error> {
-///         Ok(HttpResponse::new(201, r#"{"sid": "SM42", "status": "queued"}"#))
+///     fn execute(&self, _: &HttpRequest) -> Result<HttpResponse> {
+///         let body = Body::from(r#"{"sid": "SM42", "status": "queued"}"#);
+///         Ok(http::Response::builder().status(201).body(body).unwrap())
 ///     }
 /// }
 ///
@@ -441,7 +453,7 @@ impl Provider for Twilio {
         "twilio"
     }
 
-    fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn submit(&self, message: &OutboundMessage) -> Result<Receipt> {
         let request = self.config.build_request(message)?;
         let response = self.transport.execute(&request)?;
         parse_send_response(&response)
@@ -453,12 +465,33 @@ impl Provider for Twilio {
         &self,
         request: &HttpRequest,
         received_at: DateTime<Utc>,
-    ) -> Result<DeliveryReport, Error> {
-        callback::check_body_size(&request.body)?;
-        let post_params = match request.method {
-            Method::Post => parse_form(&request.body),
-            Method::Get => Vec::new(),
+    ) -> Result<DeliveryReport> {
+        parse_status_callback(&self.verified_params(request)?, received_at)
+    }
+
+    /// Verifies `X-Twilio-Signature` (unless turned off) as for delivery reports, then parses
+    /// the inbound message ([`parse_inbound_message`]).
+    fn parse_inbound_message(
+        &self,
+        request: &HttpRequest,
+        received_at: DateTime<Utc>,
+    ) -> Result<InboundMessage> {
+        parse_inbound_message(&self.verified_params(request)?, received_at)
+    }
+}
+
+impl Twilio {
+    /// The parameters of a webhook whose `X-Twilio-Signature` matches (unless verification is
+    /// turned off): the POST form body, or the query of a `GET`.
+    fn verified_params(&self, request: &HttpRequest) -> Result<Vec<(String, String)>> {
+        callback::check_body_size(request.body())?;
+        let post = request.method() == http::Method::POST;
+        let post_params = if post {
+            parse_form(request.body())
+        } else {
+            Vec::new()
         };
+        let url = request.uri().to_string();
         if self.config.verify_webhooks {
             let Some(validator) = &self.config.webhook_validator else {
                 return Err(config_error(
@@ -466,19 +499,19 @@ impl Provider for Twilio {
                         .to_owned(),
                 ));
             };
-            let signature = request.header("X-Twilio-Signature").unwrap_or("");
-            if !validator.is_valid(&request.url, &post_params, signature) {
+            let signature = header(request.headers(), "X-Twilio-Signature").unwrap_or("");
+            if !validator.is_valid(&url, &post_params, signature) {
                 return Err(Error::permanent(
                     ErrorKind::InvalidWebhook,
-                    format!("invalid X-Twilio-Signature for {}", request.url),
+                    format!("invalid X-Twilio-Signature for {url}"),
                 ));
             }
         }
-        let params = match request.method {
-            Method::Post => post_params,
-            Method::Get => parse_form(query_of(&request.url).as_bytes()),
-        };
-        parse_status_callback(&params, received_at)
+        Ok(if post {
+            post_params
+        } else {
+            parse_form(request.uri().query().unwrap_or("").as_bytes())
+        })
     }
 }
 
@@ -498,7 +531,7 @@ mod tests {
     }
 
     fn body_of(request: &HttpRequest) -> Vec<(String, String)> {
-        parse_form(&request.body)
+        parse_form(request.body())
     }
 
     #[test]
@@ -522,7 +555,7 @@ mod tests {
         assert!(!error.message().contains(token), "{error}");
         assert!(!error.message().contains(&token[..8]), "{error}");
         assert!(error.message().contains("5e1f…"), "{error}");
-        let error = TwilioConfig::with_api_key(SID, token, "secret").unwrap_err();
+        let error = TwilioConfig::from_api_key(SID, token, "secret").unwrap_err();
         assert!(!error.message().contains(&token[..8]), "{error}");
         assert!(TwilioConfig::new(SID, "").is_err());
     }
@@ -541,13 +574,13 @@ mod tests {
                     .with_validity(Duration::from_secs(600)),
             )
             .unwrap();
-        assert_eq!(request.method, Method::Post);
+        assert_eq!(request.method(), http::Method::POST);
         assert_eq!(
-            request.header("content-type"),
+            header(request.headers(), "content-type"),
             Some("application/x-www-form-urlencoded")
         );
         assert_eq!(
-            request.header("authorization"),
+            header(request.headers(), "authorization"),
             Some(basic_auth(SID, "secret").as_str())
         );
         let expected: Vec<(String, String)> = [
@@ -567,16 +600,16 @@ mod tests {
     #[test]
     fn api_key_auth_keeps_account_in_path() {
         let key = "SK0123456789abcdef0123456789abcdef";
-        let config = TwilioConfig::with_api_key(SID, key, "keysecret").unwrap();
+        let config = TwilioConfig::from_api_key(SID, key, "keysecret").unwrap();
         let request = config
             .build_request(&message("x").with_from(Sender::parse("ACME").unwrap()))
             .unwrap();
-        assert!(request.url.contains(SID));
+        assert!(request.uri().to_string().contains(SID));
         assert_eq!(
-            request.header("Authorization"),
+            header(request.headers(), "Authorization"),
             Some(basic_auth(key, "keysecret").as_str())
         );
-        assert!(TwilioConfig::with_api_key(SID, "SKshort", "x").is_err());
+        assert!(TwilioConfig::from_api_key(SID, "SKshort", "x").is_err());
         assert!(!format!("{config:?}").contains("keysecret"));
     }
 

@@ -4,29 +4,31 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::codes::{TwilioStatus, delivery_failure, error_code_meaning};
-use crate::error::{Error, ErrorClass, ErrorKind};
-use crate::http::{HttpResponse, body_excerpt, error_for_status, status_message};
+use crate::error::{Error, ErrorClass, ErrorKind, Result};
 use crate::json::{number_of, text_of};
 use crate::message::{Receipt, price_of};
 use crate::status::TraceStatus;
+use crate::transport::{HttpResponse, body_excerpt, error_for_status, retry_after, status_message};
 
 /// Parses Twilio's answer to a "create Message" request.
 ///
 /// - HTTP 2xx with a Message JSON → a [`Receipt`] (`sid`, status, `num_segments` and `price`
 ///   when given — both are strings in Twilio's JSON —, `date_created` in RFC 2822). The price
 ///   keeps Twilio's sign (a charge is negative) and its `price_unit`; an amount without a valid
-///   unit, or one that is not an exact decimal, is left out — never read in an assumed currency. A Message
-///   already `failed`/`undelivered` is a permanent error with its `error_code`.
+///   unit, or one that is not an exact decimal, is left out — never read in an assumed
+///   currency. A Message already `failed`/`undelivered` is a permanent error with its
+///   `error_code`.
 /// - HTTP 2xx that is not a Message (not JSON, no `sid`) → an [`ErrorClass::Unknown`] error:
 ///   Twilio accepted something, so a retry could send twice.
 /// - Any other status → the error of [`parse_error_response`].
 ///
 /// ```
-/// use smskit_provider::{HttpResponse, TraceStatus};
+/// use smskit_provider::{Body, TraceStatus};
 /// use smskit_provider::twilio::parse_send_response;
 ///
 /// let body = r#"{"sid": "SM1234", "status": "queued", "num_segments": "2", "price": null}"#;
-/// let receipt = parse_send_response(&HttpResponse::new(201, body)).unwrap();
+/// let response = http::Response::builder().status(201).body(Body::from(body)).unwrap();
+/// let receipt = parse_send_response(&response).unwrap();
 /// assert_eq!(receipt.message_id, "SM1234");
 /// assert_eq!(receipt.status, TraceStatus::Outgoing);
 /// assert_eq!(receipt.segments, Some(2));
@@ -34,8 +36,8 @@ use crate::status::TraceStatus;
 ///
 /// # Errors
 /// A classified [`Error`] as above.
-pub fn parse_send_response(response: &HttpResponse) -> Result<Receipt, Error> {
-    if !response.is_success() {
+pub fn parse_send_response(response: &HttpResponse) -> Result<Receipt> {
+    if !response.status().is_success() {
         return Err(parse_error_response(response));
     }
     let unknown = |why: String| {
@@ -43,21 +45,21 @@ pub fn parse_send_response(response: &HttpResponse) -> Result<Receipt, Error> {
             ErrorKind::InvalidResponse,
             format!(
                 "Twilio answered HTTP {} but {why}; the message may have been sent",
-                response.status
+                response.status().as_u16()
             ),
         )
-        .with_http_status(response.status)
+        .with_http_status(response.status().as_u16())
     };
-    let value: Value = serde_json::from_slice(&response.body).map_err(|_| {
+    let value: Value = serde_json::from_slice(response.body()).map_err(|_| {
         unknown(format!(
             "the body is not JSON: `{}`",
-            body_excerpt(&response.body)
+            body_excerpt(response.body())
         ))
     })?;
     let Some(object) = value.as_object() else {
         return Err(unknown(format!(
             "the body is not a JSON object: `{}`",
-            body_excerpt(&response.body)
+            body_excerpt(response.body())
         )));
     };
     let sid = match object.get("sid").and_then(Value::as_str).map(str::trim) {
@@ -82,7 +84,7 @@ pub fn parse_send_response(response: &HttpResponse) -> Result<Receipt, Error> {
             .map_or_else(|| format!("message {sid} {provider_status}"), str::to_owned);
         let mut error = Error::permanent(ErrorKind::Rejected, message)
             .with_failure(delivery_failure(code))
-            .with_http_status(response.status);
+            .with_http_status(response.status().as_u16());
         if let Some(code) = code {
             error = error.with_code(code.to_string());
         }
@@ -130,20 +132,21 @@ pub fn parse_send_response(response: &HttpResponse) -> Result<Receipt, Error> {
 /// permanent error, else from the HTTP status.
 ///
 /// ```
-/// use smskit_provider::{ErrorClass, FailureType, HttpResponse};
+/// use smskit_provider::{Body, ErrorClass, FailureType};
 /// use smskit_provider::twilio::parse_error_response;
 ///
 /// let body = r#"{"code": 21211, "message": "The 'To' number 123 is not a valid phone number.",
 ///                "more_info": "https://www.twilio.com/docs/errors/21211", "status": 400}"#;
-/// let error = parse_error_response(&HttpResponse::new(400, body));
+/// let response = http::Response::builder().status(400).body(Body::from(body)).unwrap();
+/// let error = parse_error_response(&response);
 /// assert_eq!(error.class(), ErrorClass::Permanent);
 /// assert_eq!(error.code(), Some("21211"));
 /// assert_eq!(error.failure_type(), FailureType::NumberFormat);
 /// ```
 #[must_use]
 pub fn parse_error_response(response: &HttpResponse) -> Error {
-    let status = response.status;
-    let parsed = serde_json::from_slice::<Value>(&response.body).ok();
+    let status = response.status().as_u16();
+    let parsed = serde_json::from_slice::<Value>(response.body()).ok();
     let object = parsed.as_ref().and_then(Value::as_object);
     let code = object.and_then(|o| o.get("code")).and_then(code_of);
     let message = object
@@ -169,10 +172,7 @@ pub fn parse_error_response(response: &HttpResponse) -> Error {
     if let Some(code) = code {
         error = error.with_code(code.to_string());
     }
-    if let Some(delay) = response
-        .retry_after()
-        .filter(|_| class == ErrorClass::Retryable)
-    {
+    if let Some(delay) = retry_after(response).filter(|_| class == ErrorClass::Retryable) {
         error = error.with_retry_after(delay);
     }
     error
@@ -191,6 +191,7 @@ fn code_of(value: &Value) -> Option<u32> {
 mod tests {
     use super::*;
     use crate::FailureType;
+    use crate::transport::testing::{With as _, response};
 
     proptest::proptest! {
         /// The class depends only on the HTTP status, as documented: 429 and 503 retryable,
@@ -202,7 +203,7 @@ mod tests {
                 (Some(code), true) => format!(r#"{{"type": "t", "title": "m", "status": {status}, "code": {code}, "detail": "d"}}"#),
                 (None, _) => "not json".to_owned(),
             };
-            let error = parse_error_response(&HttpResponse::new(status, body));
+            let error = parse_error_response(&response(status, body));
             let expected = if status == 429 || status == 503 {
                 ErrorClass::Retryable
             } else if (500..600).contains(&status) {
@@ -220,9 +221,8 @@ mod tests {
     fn problem_json_shape() {
         let body = r#"{"type": "https://www.twilio.com/docs/errors/20003", "title": "Authenticate",
             "status": 401, "code": 20003, "detail": "Your AccountSid or AuthToken was incorrect."}"#;
-        let response =
-            HttpResponse::new(401, body).with_header("Content-Type", "application/problem+json");
-        let error = parse_error_response(&response);
+        let answer = response(401, body).with_header("Content-Type", "application/problem+json");
+        let error = parse_error_response(&answer);
         assert_eq!(error.class(), ErrorClass::Permanent);
         assert_eq!(error.kind(), ErrorKind::Unauthorized);
         assert_eq!(error.code(), Some("20003"));
@@ -235,7 +235,7 @@ mod tests {
 
     #[test]
     fn non_json_falls_back_to_status() {
-        let error = parse_error_response(&HttpResponse::new(502, "<html>Bad gateway</html>"));
+        let error = parse_error_response(&response(502, "<html>Bad gateway</html>"));
         assert_eq!(
             error.class(),
             ErrorClass::Unknown,
@@ -248,16 +248,16 @@ mod tests {
             "{}",
             error.message()
         );
-        let error = parse_error_response(&HttpResponse::new(504, ""));
+        let error = parse_error_response(&response(504, ""));
         assert_eq!(error.class(), ErrorClass::Unknown);
         assert_eq!(error.message(), "Twilio answered HTTP 504");
     }
 
     #[test]
     fn rate_limits_are_retryable_with_retry_after() {
-        let response = HttpResponse::new(429, r#"{"code": 20429, "message": "Too Many Requests"}"#)
+        let answer = response(429, r#"{"code": 20429, "message": "Too Many Requests"}"#)
             .with_header("Retry-After", "12");
-        let error = parse_error_response(&response);
+        let error = parse_error_response(&answer);
         assert_eq!(error.class(), ErrorClass::Retryable);
         assert_eq!(error.kind(), ErrorKind::RateLimited);
         assert_eq!(
@@ -266,29 +266,26 @@ mod tests {
         );
         // The class follows the HTTP status alone: a 503 is retryable with its Retry-After,
         // code 20429 under a 400 is a permanent rate-limit refusal.
-        let response = HttpResponse::new(503, r#"{"code": 20503, "message": "Unavailable"}"#)
+        let answer = response(503, r#"{"code": 20503, "message": "Unavailable"}"#)
             .with_header("Retry-After", "5");
-        let error = parse_error_response(&response);
+        let error = parse_error_response(&answer);
         assert_eq!(error.class(), ErrorClass::Retryable);
         assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(5)));
         assert_eq!(
-            parse_error_response(&HttpResponse::new(503, "")).class(),
+            parse_error_response(&response(503, "")).class(),
             ErrorClass::Retryable
         );
-        let error = parse_error_response(&HttpResponse::new(400, r#"{"code": "20429"}"#));
+        let error = parse_error_response(&response(400, r#"{"code": "20429"}"#));
         assert_eq!(error.class(), ErrorClass::Permanent);
         assert_eq!(error.kind(), ErrorKind::RateLimited);
         // HTTP 429 with an unrelated code.
-        let error = parse_error_response(&HttpResponse::new(429, r#"{"code": 14107}"#));
+        let error = parse_error_response(&response(429, r#"{"code": 14107}"#));
         assert_eq!(error.kind(), ErrorKind::RateLimited);
     }
 
     #[test]
     fn server_error_keeps_server_kind() {
-        let error = parse_error_response(&HttpResponse::new(
-            500,
-            r#"{"code": 21211, "message": "x"}"#,
-        ));
+        let error = parse_error_response(&response(500, r#"{"code": 21211, "message": "x"}"#));
         assert_eq!(
             error.class(),
             ErrorClass::Unknown,
@@ -296,26 +293,26 @@ mod tests {
         );
         assert_eq!(error.kind(), ErrorKind::ServerError);
         for status in [500, 502, 504] {
-            let error = parse_error_response(&HttpResponse::new(status, "{}"));
+            let error = parse_error_response(&response(status, "{}"));
             assert_eq!(error.class(), ErrorClass::Unknown, "HTTP {status}");
         }
     }
 
     #[test]
     fn price_without_unit_is_no_price() {
-        let receipt = parse_send_response(&HttpResponse::new(
+        let receipt = parse_send_response(&response(
             201,
             r#"{"sid": "SM1", "status": "queued", "price": "-0.0075"}"#,
         ))
         .unwrap();
         assert_eq!(receipt.price, None, "no price_unit: no assumed USD");
-        let receipt = parse_send_response(&HttpResponse::new(
+        let receipt = parse_send_response(&response(
             201,
             r#"{"sid": "SM1", "status": "queued", "price": "-0.0075", "price_unit": null}"#,
         ))
         .unwrap();
         assert_eq!(receipt.price, None);
-        let receipt = parse_send_response(&HttpResponse::new(
+        let receipt = parse_send_response(&response(
             201,
             r#"{"sid": "SM1", "status": "sent", "price": "-0.0745", "price_unit": "eur"}"#,
         ))
@@ -327,7 +324,7 @@ mod tests {
 
     #[test]
     fn success_edge_cases() {
-        let unknown = |body: &str| parse_send_response(&HttpResponse::new(201, body)).unwrap_err();
+        let unknown = |body: &str| parse_send_response(&response(201, body)).unwrap_err();
         assert_eq!(unknown("not json").class(), ErrorClass::Unknown);
         assert_eq!(unknown("[1]").class(), ErrorClass::Unknown);
         assert_eq!(unknown(r#"{"sid": ""}"#).class(), ErrorClass::Unknown);
@@ -338,7 +335,7 @@ mod tests {
         assert_eq!(failed.failure_type(), FailureType::Rejected);
         assert_eq!(failed.code(), Some("30007"));
 
-        let receipt = parse_send_response(&HttpResponse::new(
+        let receipt = parse_send_response(&response(
             201,
             r#"{"sid": "SM1", "status": "accepted", "num_segments": "0", "price": "-0.00750",
                 "price_unit": "USD", "date_created": "Thu, 30 Jul 2015 20:12:31 +0000"}"#,

@@ -6,7 +6,7 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
-use crate::error::{Error, config_error};
+use crate::error::{Result, config_error};
 
 type HmacSha1 = Hmac<Sha1>;
 
@@ -55,7 +55,7 @@ impl SignatureValidator {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig) for an empty token.
-    pub fn new(auth_token: &str) -> Result<Self, Error> {
+    pub fn new(auth_token: &str) -> Result<Self> {
         if auth_token.is_empty() {
             return Err(config_error("the Twilio auth token is empty".to_owned()));
         }

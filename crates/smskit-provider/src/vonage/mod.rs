@@ -3,21 +3,22 @@
 //!
 //! ```
 //! use smskit_phone::E164;
-//! use smskit_provider::{HttpResponse, OutboundMessage, Sender};
+//! use smskit_provider::{Body, OutboundMessage, Sender};
 //! use smskit_provider::vonage::{VonageConfig, parse_send_response};
 //!
 //! let config = VonageConfig::new("abcd1234", "secret").unwrap();
 //! let message = OutboundMessage::new(E164::parse("+447700900000").unwrap(), "Hi")
 //!     .with_from(Sender::parse("ACME").unwrap());
 //! let request = config.build_request(&message).unwrap();
-//! assert_eq!(request.url, "https://rest.nexmo.com/sms/json");
-//! assert_eq!(request.body, b"api_key=abcd1234&api_secret=secret&from=ACME&to=447700900000&text=Hi");
+//! assert_eq!(request.uri(), "https://rest.nexmo.com/sms/json");
+//! assert_eq!(request.body(), b"api_key=abcd1234&api_secret=secret&from=ACME&to=447700900000&text=Hi");
 //!
 //! let body = r#"{"message-count": "1", "messages": [{"to": "447700900000",
 //!     "message-id": "0A0000000123ABCD1", "status": "0", "remaining-balance": "3.14159265",
 //!     "message-price": "0.03330000", "network": "12345"}]}"#;
 //! let eur = smskit_provider::Currency::new("EUR").unwrap();
-//! let receipt = parse_send_response(&HttpResponse::new(200, body), Some(eur)).unwrap();
+//! let response = http::Response::builder().status(200).body(Body::from(body)).unwrap();
+//! let receipt = parse_send_response(&response, Some(eur)).unwrap();
 //! assert_eq!(receipt.message_id, "0A0000000123ABCD1");
 //! assert_eq!(receipt.price.unwrap().to_string(), "0.0333 EUR");
 //! ```
@@ -30,19 +31,23 @@ use serde_json::Value;
 use smskit_phone::E164;
 use smskit_segment::{Currency, Money};
 
-use crate::error::{Error, ErrorClass, ErrorKind, config_error};
-use crate::http::{
-    HttpRequest, HttpResponse, Method, Transport, body_excerpt, check_api_base, error_for_status,
-    form_body, status_message, value_excerpt,
-};
+use crate::error::{Error, ErrorClass, ErrorKind, Result, config_error};
 use crate::json::{number_of, text_of};
-use crate::message::{DeliveryReport, OutboundMessage, Receipt, Sender, parse_price};
+use crate::message::{
+    DeliveryReport, InboundMessage, OutboundMessage, Receipt, Sender, parse_price,
+};
 use crate::provider::Provider;
 use crate::sender::SenderPool;
 use crate::status::{FailureType, TraceStatus};
+use crate::transport::{
+    HttpRequest, HttpResponse, Transport, body_excerpt, build_request, check_api_base,
+    error_for_status, form_body, retry_after, status_message, value_excerpt,
+};
 
+mod inbound;
 mod signature;
 
+pub use inbound::parse_inbound_message;
 pub use signature::{
     DEFAULT_TOLERANCE, MAX_WEBHOOK_BYTES, SignatureMethod, SignatureVerifier, SignedParams,
     webhook_params,
@@ -87,7 +92,7 @@ impl VonageConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for an empty key or secret.
-    pub fn new(api_key: &str, api_secret: &str) -> Result<Self, Error> {
+    pub fn new(api_key: &str, api_secret: &str) -> Result<Self> {
         if api_key.trim().is_empty() || api_secret.is_empty() {
             return Err(config_error(
                 "the Vonage API key and secret must not be empty".to_owned(),
@@ -109,7 +114,7 @@ impl VonageConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] unless it is an absolute `http`/`https` URL.
-    pub fn with_api_base(mut self, api_base: &str) -> Result<Self, Error> {
+    pub fn with_api_base(mut self, api_base: &str) -> Result<Self> {
         self.api_base = check_api_base(api_base)?;
         Ok(self)
     }
@@ -132,7 +137,7 @@ impl VonageConfig {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for an unusable URL.
-    pub fn with_callback(mut self, url: &str) -> Result<Self, Error> {
+    pub fn with_callback(mut self, url: &str) -> Result<Self> {
         crate::message::check_callback_url(url)
             .map_err(|error| config_error(error.message().to_owned()))?;
         self.callback = Some(url.to_owned());
@@ -161,7 +166,7 @@ impl VonageConfig {
         self.currency
     }
 
-    fn sender(&self, message: &OutboundMessage) -> Result<String, Error> {
+    fn sender(&self, message: &OutboundMessage) -> Result<String> {
         let sender = match &message.from {
             Some(sender) => Some(sender.clone()),
             None => self
@@ -195,7 +200,7 @@ impl VonageConfig {
     /// # Errors
     /// A permanent error, before anything is sent, for an empty body, no sender, a `client-ref`
     /// over 100 characters, a validity outside 20 s..=7 days, an unusable callback URL.
-    pub fn build_request(&self, message: &OutboundMessage) -> Result<HttpRequest, Error> {
+    pub fn build_request(&self, message: &OutboundMessage) -> Result<HttpRequest> {
         message.check()?;
         let from = self.sender(message)?;
         if let Some(client_ref) = &message.client_ref {
@@ -241,11 +246,14 @@ impl VonageConfig {
         if let Some(ttl) = &ttl {
             fields.push(("ttl", ttl));
         }
-        Ok(
-            HttpRequest::new(Method::Post, format!("{}/sms/json", self.api_base))
-                .with_header("Content-Type", "application/x-www-form-urlencoded")
-                .with_header("Accept", "application/json")
-                .with_body(form_body(fields)),
+        build_request(
+            http::Method::POST,
+            &format!("{}/sms/json", self.api_base),
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "application/json"),
+            ],
+            form_body(fields),
         )
     }
 }
@@ -298,14 +306,11 @@ pub const fn status_meaning(status: u32) -> (ErrorClass, ErrorKind, FailureType)
 ///
 /// # Errors
 /// A classified [`Error`] as above.
-pub fn parse_send_response(
-    response: &HttpResponse,
-    currency: Option<Currency>,
-) -> Result<Receipt, Error> {
-    if !response.is_success() {
+pub fn parse_send_response(response: &HttpResponse, currency: Option<Currency>) -> Result<Receipt> {
+    if !response.status().is_success() {
         let message = status_message("Vonage", response);
-        let mut error = error_for_status(response.status, message);
-        if let Some(delay) = response.retry_after().filter(|_| error.is_retryable()) {
+        let mut error = error_for_status(response.status().as_u16(), message);
+        if let Some(delay) = retry_after(response).filter(|_| error.is_retryable()) {
             error = error.with_retry_after(delay);
         }
         return Err(error);
@@ -315,15 +320,15 @@ pub fn parse_send_response(
             ErrorKind::InvalidResponse,
             format!(
                 "Vonage answered HTTP {} but {why}; the message may have been sent",
-                response.status
+                response.status().as_u16()
             ),
         )
-        .with_http_status(response.status)
+        .with_http_status(response.status().as_u16())
     };
-    let value: Value = serde_json::from_slice(&response.body).map_err(|_| {
+    let value: Value = serde_json::from_slice(response.body()).map_err(|_| {
         unknown(&format!(
             "the body is not JSON: `{}`",
-            body_excerpt(&response.body)
+            body_excerpt(response.body())
         ))
     })?;
     let parts = value
@@ -387,12 +392,12 @@ pub fn parse_send_response(
             )
             .with_code(status.to_string())
             .with_failure(failure)
-            .with_http_status(response.status));
+            .with_http_status(response.status().as_u16()));
         }
         return Err(Error::new(class, kind, text.clone())
             .with_code(status.to_string())
             .with_failure(failure)
-            .with_http_status(response.status));
+            .with_http_status(response.status().as_u16()));
     }
 
     let ids: Vec<String> = accepted.iter().map(|(id, _)| id.clone()).collect();
@@ -525,7 +530,7 @@ pub fn parse_delivery_receipt(
     params: &SignedParams,
     currency: Option<Currency>,
     received_at: DateTime<Utc>,
-) -> Result<DeliveryReport, Error> {
+) -> Result<DeliveryReport> {
     let get =
         |name: &str| -> Option<&str> { params.get(name).map(str::trim).filter(|v| !v.is_empty()) };
     let invalid = |message: String| Error::permanent(ErrorKind::InvalidWebhook, message);
@@ -579,7 +584,7 @@ pub fn parse_delivery_receipt_request(
     verifier: &SignatureVerifier,
     currency: Option<Currency>,
     received_at: DateTime<Utc>,
-) -> Result<DeliveryReport, Error> {
+) -> Result<DeliveryReport> {
     let params = verifier.verify_request(request, received_at)?;
     parse_delivery_receipt(&params, currency, received_at)
 }
@@ -605,12 +610,24 @@ impl Vonage {
     }
 }
 
+impl Vonage {
+    /// The configured verifier of webhook signatures: without it no webhook is accepted.
+    fn verifier(&self) -> Result<&SignatureVerifier> {
+        self.config.signature.as_ref().ok_or_else(|| {
+            config_error(
+                "cannot accept Vonage webhooks without the account's signature secret (VonageConfig::with_signature)"
+                    .to_owned(),
+            )
+        })
+    }
+}
+
 impl Provider for Vonage {
     fn name(&self) -> &str {
         "vonage"
     }
 
-    fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+    fn submit(&self, message: &OutboundMessage) -> Result<Receipt> {
         let request = self.config.build_request(message)?;
         let response = self.transport.execute(&request)?;
         parse_send_response(&response, self.config.currency)
@@ -622,14 +639,20 @@ impl Provider for Vonage {
         &self,
         request: &HttpRequest,
         received_at: DateTime<Utc>,
-    ) -> Result<DeliveryReport, Error> {
-        let Some(verifier) = &self.config.signature else {
-            return Err(config_error(
-                "cannot accept Vonage delivery receipts without the account's signature secret (VonageConfig::with_signature)"
-                    .to_owned(),
-            ));
-        };
+    ) -> Result<DeliveryReport> {
+        let verifier = self.verifier()?;
         parse_delivery_receipt_request(request, verifier, self.config.currency, received_at)
+    }
+
+    /// Verifies the message's `sig` with the configured [`SignatureVerifier`], then parses it
+    /// ([`parse_inbound_message`]).
+    fn parse_inbound_message(
+        &self,
+        request: &HttpRequest,
+        received_at: DateTime<Utc>,
+    ) -> Result<InboundMessage> {
+        let params = self.verifier()?.verify_request(request, received_at)?;
+        parse_inbound_message(&params, received_at)
     }
 }
 
@@ -637,8 +660,11 @@ impl Provider for Vonage {
 mod tests {
     use std::time::Duration;
 
+    use http::Method;
+
     use super::*;
-    use crate::http::parse_form;
+    use crate::transport::parse_form;
+    use crate::transport::testing::{With as _, request, response};
 
     fn eur() -> Option<Currency> {
         Some(Currency::new("EUR").unwrap())
@@ -660,7 +686,7 @@ mod tests {
                     .with_validity(Duration::from_secs(3600)),
             )
             .unwrap();
-        let fields = parse_form(&request.body);
+        let fields = parse_form(request.body());
         let get = |name: &str| {
             fields
                 .iter()
@@ -674,7 +700,7 @@ mod tests {
         assert_eq!(get("client-ref"), Some("trace-1"));
         assert_eq!(get("ttl"), Some("3600000"));
         let plain = config.build_request(&message("Hello")).unwrap();
-        assert!(!parse_form(&plain.body).iter().any(|(n, _)| n == "type"));
+        assert!(!parse_form(plain.body()).iter().any(|(n, _)| n == "type"));
     }
 
     #[test]
@@ -730,7 +756,7 @@ mod tests {
                 .map(|(i, status)| serde_json::json!({"message-id": format!("id{i}"), "status": status.to_string(), "message-price": "0.01"}))
                 .collect();
             let body = serde_json::json!({"message-count": parts.len().to_string(), "messages": parts}).to_string();
-            let outcome = parse_send_response(&HttpResponse::new(200, body), eur());
+            let outcome = parse_send_response(&response(200, body), eur());
             let accepted = statuses.iter().filter(|s| **s == 0).count();
             match outcome {
                 Ok(receipt) => {
@@ -759,12 +785,12 @@ mod tests {
     fn no_account_currency_no_price() {
         let body = r#"{"message-count": "1", "messages": [{"message-id": "A1", "status": "0",
             "message-price": "0.03330000"}]}"#;
-        let receipt = parse_send_response(&HttpResponse::new(200, body), None).unwrap();
+        let receipt = parse_send_response(&response(200, body), None).unwrap();
         assert_eq!(
             receipt.price, None,
             "Vonage does not say; EUR is not assumed"
         );
-        let receipt = parse_send_response(&HttpResponse::new(200, body), eur()).unwrap();
+        let receipt = parse_send_response(&response(200, body), eur()).unwrap();
         assert_eq!(receipt.price.unwrap().micros(), 33_300);
         let params = [
             ("messageId", "X"),
@@ -782,13 +808,13 @@ mod tests {
         let body = r#"{"message-count": "2", "messages": [
             {"message-id": "A1", "status": "0", "message-price": "0.03"},
             {"status": "1", "error-text": "Throughput Rate Exceeded"}]}"#;
-        let error = parse_send_response(&HttpResponse::new(200, body), eur()).unwrap_err();
+        let error = parse_send_response(&response(200, body), eur()).unwrap_err();
         assert_eq!(error.class(), ErrorClass::Unknown);
         assert_eq!(error.kind(), ErrorKind::PartiallySent);
         assert!(error.message().contains("A1"));
 
         let body = r#"{"messages": [{"status": "1", "error-text": "x"}, {"status": "9", "error-text": "y"}]}"#;
-        let error = parse_send_response(&HttpResponse::new(200, body), eur()).unwrap_err();
+        let error = parse_send_response(&response(200, body), eur()).unwrap_err();
         assert_eq!(
             error.class(),
             ErrorClass::Permanent,
@@ -796,11 +822,11 @@ mod tests {
         );
 
         let body = r#"{"messages": [{"status": "1", "error-text": "x"}, {"status": "10"}]}"#;
-        let error = parse_send_response(&HttpResponse::new(200, body), eur()).unwrap_err();
+        let error = parse_send_response(&response(200, body), eur()).unwrap_err();
         assert_eq!(error.class(), ErrorClass::Retryable);
 
         let body = r#"{"messages": [{"status": "1", "error-text": "x"}, {"status": "5"}]}"#;
-        let error = parse_send_response(&HttpResponse::new(200, body), eur()).unwrap_err();
+        let error = parse_send_response(&response(200, body), eur()).unwrap_err();
         assert_eq!(
             error.class(),
             ErrorClass::Unknown,
@@ -822,8 +848,8 @@ mod tests {
             (401, Permanent),
             (408, Permanent),
         ] {
-            let response = HttpResponse::new(status, "").with_header("Retry-After", "2");
-            let error = parse_send_response(&response, eur()).unwrap_err();
+            let answer = response(status, "").with_header("Retry-After", "2");
+            let error = parse_send_response(&answer, eur()).unwrap_err();
             assert_eq!(error.class(), class, "HTTP {status}");
             let delay = (class == Retryable).then_some(Duration::from_secs(2));
             assert_eq!(error.retry_after(), delay, "HTTP {status}");
@@ -840,7 +866,7 @@ mod tests {
             r#"{"messages": [{"status": "0"}]}"#,
             r#"{"messages": [{}]}"#,
         ] {
-            let error = parse_send_response(&HttpResponse::new(200, body), eur()).unwrap_err();
+            let error = parse_send_response(&response(200, body), eur()).unwrap_err();
             assert_eq!(error.class(), ErrorClass::Unknown, "{body}");
         }
     }
@@ -850,7 +876,7 @@ mod tests {
     struct NoNetwork;
 
     impl Transport for NoNetwork {
-        fn execute(&self, _: &HttpRequest) -> Result<HttpResponse, Error> {
+        fn execute(&self, _: &HttpRequest) -> Result<HttpResponse> {
             Err(Error::permanent(
                 ErrorKind::Unsupported,
                 "no network in tests",
@@ -890,8 +916,8 @@ mod tests {
     fn receipt_request_forms() {
         let at = DateTime::<Utc>::UNIX_EPOCH;
         let verifier = verifier();
-        let get = HttpRequest::new(
-            Method::Get,
+        let get = request(
+            Method::GET,
             format!(
                 "https://example.com/dlr?{}",
                 form(&[
@@ -916,20 +942,20 @@ mod tests {
             .into_iter()
             .map(|(n, v)| (n, Value::String(v)))
             .collect();
-        let json = HttpRequest::new(Method::Post, "https://example.com/dlr")
+        let json = request(Method::POST, "https://example.com/dlr")
             .with_body(Value::Object(object).to_string());
         let report = parse_delivery_receipt_request(&json, &verifier, eur(), at).unwrap();
         assert!(report.is_opt_out());
         assert_eq!(report.price.unwrap().to_string(), "0.05 EUR");
         let body = form(&[("messageId", "X3"), ("status", "buffered")]);
-        let post = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body(body);
+        let post = request(Method::POST, "https://example.com/dlr").with_body(body);
         assert_eq!(
             parse_delivery_receipt_request(&post, &verifier, eur(), at)
                 .unwrap()
                 .status,
             TraceStatus::Pending
         );
-        let bad = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body("{not json");
+        let bad = request(Method::POST, "https://example.com/dlr").with_body("{not json");
         assert_eq!(
             parse_delivery_receipt_request(&bad, &verifier, eur(), at)
                 .unwrap_err()
@@ -943,9 +969,9 @@ mod tests {
     #[test]
     fn unsigned_and_forged_receipts_are_rejected() {
         let at = DateTime::<Utc>::UNIX_EPOCH;
-        let unsigned = HttpRequest::new(Method::Post, "https://example.com/dlr")
+        let unsigned = request(Method::POST, "https://example.com/dlr")
             .with_body("messageId=X1&status=delivered&timestamp=0");
-        let forged = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body(
+        let forged = request(Method::POST, "https://example.com/dlr").with_body(
             form(&[("messageId", "X1"), ("status", "failed")]).replace("failed", "delivered"),
         );
         let configured = Vonage::new(
@@ -958,7 +984,7 @@ mod tests {
             let error = configured.parse_delivery_report(request, at).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::InvalidWebhook, "{error}");
         }
-        let genuine = HttpRequest::new(Method::Post, "https://example.com/dlr")
+        let genuine = request(Method::POST, "https://example.com/dlr")
             .with_body(form(&[("messageId", "X1"), ("status", "delivered")]));
         assert!(configured.parse_delivery_report(&genuine, at).is_ok());
         let unconfigured = Vonage::new(

@@ -20,9 +20,9 @@ use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 use subtle::ConstantTimeEq;
 
-use crate::error::{Error, ErrorKind, config_error};
-use crate::http::{HttpRequest, Method, body_excerpt, parse_form, query_of, value_excerpt};
+use crate::error::{Error, ErrorKind, Result, config_error};
 use crate::json::text_of;
+use crate::transport::{HttpRequest, body_excerpt, parse_form, value_excerpt};
 
 /// How far a webhook's `timestamp` may be from the caller's clock by default: five minutes.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
@@ -90,7 +90,7 @@ impl fmt::Display for SignatureMethod {
 impl FromStr for SignatureMethod {
     type Err = Error;
 
-    fn from_str(text: &str) -> Result<Self, Error> {
+    fn from_str(text: &str) -> Result<Self> {
         Self::ALL
             .into_iter()
             .find(|method| method.as_str().eq_ignore_ascii_case(text.trim()))
@@ -112,7 +112,7 @@ impl From<SignatureMethod> for &'static str {
 impl TryFrom<String> for SignatureMethod {
     type Error = Error;
 
-    fn try_from(text: String) -> Result<Self, Error> {
+    fn try_from(text: String) -> Result<Self> {
         text.parse()
     }
 }
@@ -168,7 +168,7 @@ impl SignatureVerifier {
     /// # Errors
     /// [`ErrorKind::InvalidConfig`] for an empty secret: it would make every signature
     /// computable by anyone.
-    pub fn new(secret: &str, method: SignatureMethod) -> Result<Self, Error> {
+    pub fn new(secret: &str, method: SignatureMethod) -> Result<Self> {
         if secret.is_empty() {
             return Err(config_error(
                 "the Vonage signature secret is empty".to_owned(),
@@ -243,7 +243,7 @@ impl SignatureVerifier {
         &self,
         params: &[(N, V)],
         now: DateTime<Utc>,
-    ) -> Result<SignedParams, Error> {
+    ) -> Result<SignedParams> {
         let mut names: Vec<&str> = params.iter().map(|(name, _)| name.as_ref()).collect();
         names.sort_unstable();
         if let Some(pair) = names.windows(2).find(|pair| pair[0] == pair[1]) {
@@ -313,7 +313,7 @@ impl SignatureVerifier {
         &self,
         request: &HttpRequest,
         now: DateTime<Utc>,
-    ) -> Result<SignedParams, Error> {
+    ) -> Result<SignedParams> {
         self.verify(&webhook_params(request)?, now)
     }
 }
@@ -400,16 +400,16 @@ fn hex(bytes: &[u8], upper: bool) -> String {
 /// # Errors
 /// A permanent [`ErrorKind::InvalidWebhook`] error for a body over [`MAX_WEBHOOK_BYTES`] or a
 /// JSON body that is not an object.
-pub fn webhook_params(request: &HttpRequest) -> Result<Vec<(String, String)>, Error> {
-    if request.body.len() > MAX_WEBHOOK_BYTES {
+pub fn webhook_params(request: &HttpRequest) -> Result<Vec<(String, String)>> {
+    if request.body().len() > MAX_WEBHOOK_BYTES {
         return Err(invalid(format!(
             "Vonage webhook body of {} bytes exceeds {MAX_WEBHOOK_BYTES}",
-            request.body.len()
+            request.body().len()
         )));
     }
-    let body = request.body.trim_ascii_start();
-    if request.method == Method::Get || body.is_empty() {
-        return Ok(parse_form(query_of(&request.url).as_bytes()));
+    let body = request.body().trim_ascii_start();
+    if request.method() == http::Method::GET || body.is_empty() {
+        return Ok(parse_form(request.uri().query().unwrap_or("").as_bytes()));
     }
     if body.first() != Some(&b'{') {
         return Ok(parse_form(body));
@@ -433,7 +433,9 @@ fn invalid(message: String) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transport::testing::{With as _, request};
     use chrono::TimeZone as _;
+    use http::Method;
     use proptest::prelude::*;
 
     const SECRET: &str = "my_secret_key_for_testing";
@@ -668,8 +670,8 @@ mod tests {
         ];
         let sig = verifier.sign(&params);
         let now = at(1_700_000_000);
-        let get = HttpRequest::new(
-            Method::Get,
+        let get = request(
+            Method::GET,
             format!(
                 "https://example.com/dlr?messageId=X1&status=delivered&timestamp=1700000000&sig={sig}"
             ),
@@ -678,19 +680,17 @@ mod tests {
             verifier.verify_request(&get, now).unwrap().get("messageId"),
             Some("X1")
         );
-        let json = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body(format!(
+        let json = request(Method::POST, "https://example.com/dlr").with_body(format!(
             r#"{{"messageId": "X1", "status": "delivered", "timestamp": 1700000000, "sig": "{sig}"}}"#
         ));
         assert!(verifier.verify_request(&json, now).is_ok());
-        let form = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body(format!(
+        let form = request(Method::POST, "https://example.com/dlr").with_body(format!(
             "messageId=X1&status=delivered&timestamp=1700000000&sig={sig}"
         ));
         assert!(verifier.verify_request(&form, now).is_ok());
-        let huge = HttpRequest::new(Method::Post, "https://example.com/dlr").with_body(vec![
-            b'a';
-            MAX_WEBHOOK_BYTES
-                + 1
-        ]);
+        let huge =
+            request(Method::POST, "https://example.com/dlr")
+                .with_body(vec![b'a'; MAX_WEBHOOK_BYTES + 1]);
         assert!(verifier.verify_request(&huge, now).is_err());
     }
 

@@ -9,9 +9,67 @@ use std::time::Duration;
 use serde_json::Value;
 use smskit_phone::E164;
 use smskit_provider::{
-    DeliveryReport, Error, HttpRequest, HttpResponse, OutboundMessage, Provider, Receipt, Sender,
-    Transport,
+    Body, DeliveryReport, Error, HttpRequest, HttpResponse, OutboundMessage, Provider, Receipt,
+    Sender, Transport,
 };
+
+/// A response of `status` with `body`.
+pub fn response(status: u16, body: impl Into<Body>) -> HttpResponse {
+    http::Response::builder()
+        .status(status)
+        .body(body.into())
+        .unwrap()
+}
+
+/// A request of `method` to `url` without headers or body.
+pub fn request(method: http::Method, url: impl AsRef<str>) -> HttpRequest {
+    http::Request::builder()
+        .method(method)
+        .uri(url.as_ref())
+        .body(Body::default())
+        .unwrap()
+}
+
+/// Adds headers and bodies to requests and responses in one expression.
+pub trait With: Sized {
+    fn headers(&mut self) -> &mut http::HeaderMap;
+    fn set_body(&mut self, body: Body);
+
+    fn with_header(mut self, name: &str, value: &str) -> Self {
+        let name = http::header::HeaderName::from_bytes(name.as_bytes()).unwrap();
+        let value = http::HeaderValue::from_str(value).unwrap();
+        self.headers().append(name, value);
+        self
+    }
+
+    fn with_body(mut self, body: impl Into<Body>) -> Self {
+        self.set_body(body.into());
+        self
+    }
+}
+
+impl With for HttpRequest {
+    fn headers(&mut self) -> &mut http::HeaderMap {
+        self.headers_mut()
+    }
+    fn set_body(&mut self, body: Body) {
+        *self.body_mut() = body;
+    }
+}
+
+impl With for HttpResponse {
+    fn headers(&mut self) -> &mut http::HeaderMap {
+        self.headers_mut()
+    }
+    fn set_body(&mut self, body: Body) {
+        *self.body_mut() = body;
+    }
+}
+
+/// The value of header `name` as text.
+pub fn header<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).map(|value| value.to_str().unwrap())
+}
 
 pub fn testdata(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -77,32 +135,36 @@ pub fn response_from(value: &Value) -> HttpResponse {
         Value::String(text) => text.clone().into_bytes(),
         other => serde_json::to_vec(other).unwrap(),
     };
-    let mut response = HttpResponse::new(status, body);
+    let mut answer = response(status, body);
     if let Some(headers) = value.get("headers").and_then(Value::as_object) {
         for (name, header) in headers {
-            response = response.with_header(name.clone(), header.as_str().unwrap());
+            answer = answer.with_header(name, header.as_str().unwrap());
         }
     }
-    response
+    answer
 }
 
 /// Asserts that `request` is the recorded one: method, URL, the listed headers, exact body.
 pub fn assert_request(name: &str, request: &HttpRequest, expected: &Value) {
     assert_eq!(
-        request.method.as_str(),
+        request.method().as_str(),
         str_of(expected, "method").unwrap(),
         "{name}: method"
     );
-    assert_eq!(request.url, str_of(expected, "url").unwrap(), "{name}: url");
-    for (header, value) in expected["headers"].as_object().unwrap() {
+    assert_eq!(
+        request.uri().to_string(),
+        str_of(expected, "url").unwrap(),
+        "{name}: url"
+    );
+    for (header_name, value) in expected["headers"].as_object().unwrap() {
         assert_eq!(
-            request.header(header),
+            header(request.headers(), header_name),
             value.as_str(),
-            "{name}: header {header}"
+            "{name}: header {header_name}"
         );
     }
     assert_eq!(
-        String::from_utf8(request.body.clone()).unwrap(),
+        String::from_utf8(request.body().to_vec()).unwrap(),
         str_of(expected, "body").unwrap(),
         "{name}: body"
     );
@@ -289,7 +351,7 @@ impl Replay {
 
     /// A transport for tests that never send (webhooks only): it answers HTTP 500.
     pub fn unused() -> Arc<Self> {
-        Arc::new(Self::new(HttpResponse::new(500, "")))
+        Arc::new(Self::new(response(500, "")))
     }
 }
 

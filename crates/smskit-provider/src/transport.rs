@@ -1,170 +1,150 @@
-//! The small HTTP model of the sans-IO core, and the transport trait that executes it.
+//! The sans-IO core's HTTP types — the `http` crate's `Request` and `Response` over a [`Body`]
+//! that never prints its bytes — and the transport trait that executes them.
 
 use std::fmt;
+use std::ops::Deref;
 use std::time::Duration;
 
 use base64::Engine as _;
+use http::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 
-use crate::error::{Error, ErrorKind, config_error};
-
-/// An HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Method {
-    /// `GET`.
-    Get,
-    /// `POST`.
-    Post,
-}
-
-impl Method {
-    /// `GET` or `POST`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Get => "GET",
-            Self::Post => "POST",
-        }
-    }
-}
-
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::error::{Error, ErrorKind, Result, config_error};
 
 /// An HTTP request: what a provider builds for a transport to send, and what a web server
-/// received from a provider's webhook.
-#[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct HttpRequest {
-    /// The method.
-    pub method: Method,
-    /// The absolute URL, query included.
-    pub url: String,
-    /// Header names and values, in order (names compared case-insensitively).
-    pub headers: Vec<(String, String)>,
-    /// The body (empty for `GET`).
-    pub body: Vec<u8>,
-}
-
-impl HttpRequest {
-    /// A request without headers or body.
-    #[must_use]
-    pub fn new(method: Method, url: impl Into<String>) -> Self {
-        Self {
-            method,
-            url: url.into(),
-            headers: Vec::new(),
-            body: Vec::new(),
-        }
-    }
-
-    /// Adds a header.
-    #[must_use]
-    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sets the body.
-    #[must_use]
-    pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
-        self.body = body.into();
-        self
-    }
-
-    /// The first header of that name (case-insensitive).
-    #[must_use]
-    pub fn header(&self, name: &str) -> Option<&str> {
-        find_header(&self.headers, name)
-    }
-}
-
-impl fmt::Debug for HttpRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Never print credentials.
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                if name.eq_ignore_ascii_case("authorization") {
-                    (name.as_str(), "<redacted>")
-                } else {
-                    (name.as_str(), value.as_str())
-                }
-            })
-            .collect();
-        f.debug_struct("HttpRequest")
-            .field("method", &self.method)
-            .field("url", &self.url)
-            .field("headers", &headers)
-            .field("body", &format_args!("{} bytes", self.body.len()))
-            .finish()
-    }
-}
+/// received from a provider's webhook (with its absolute URI, query included).
+///
+/// ```
+/// use smskit_provider::{Body, HttpRequest};
+///
+/// let request: HttpRequest = http::Request::post("https://example.com/sms/status")
+///     .header("X-Twilio-Signature", "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
+///     .body(Body::from("MessageSid=SM1&MessageStatus=delivered"))
+///     .unwrap();
+/// assert_eq!(request.body().len(), 38);
+/// ```
+pub type HttpRequest = http::Request<Body>;
 
 /// An HTTP response, as a transport received it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct HttpResponse {
-    /// The status code.
-    pub status: u16,
-    /// Header names and values, in order.
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
-}
+pub type HttpResponse = http::Response<Body>;
 
-impl HttpResponse {
-    /// A response without headers.
+/// The bytes of a request or response body.
+///
+/// Its `Debug` shows the length only: a provider's request body may hold a secret (Vonage
+/// sends its API secret in the form), and the `Authorization` header this crate sets is
+/// marked sensitive, so `{:?}` of a request never prints credentials.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Body(Vec<u8>);
+
+impl Body {
+    /// The bytes.
     #[must_use]
-    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
-        Self {
-            status,
-            headers: Vec::new(),
-            body: body.into(),
-        }
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
     }
 
-    /// Adds a header.
+    /// The bytes, owned.
     #[must_use]
-    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// The first header of that name (case-insensitive).
-    #[must_use]
-    pub fn header(&self, name: &str) -> Option<&str> {
-        find_header(&self.headers, name)
-    }
-
-    /// Whether the status is 2xx.
-    #[must_use]
-    pub const fn is_success(&self) -> bool {
-        self.status >= 200 && self.status < 300
-    }
-
-    /// The `Retry-After` delay in seconds, when the header holds a number of seconds.
-    ///
-    /// An HTTP-date value is ignored (it would need a clock); the dispatcher's backoff applies.
-    #[must_use]
-    pub fn retry_after(&self) -> Option<Duration> {
-        let value = self.header("retry-after")?.trim();
-        if value.is_empty() || value.len() > 10 || !value.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        value.parse::<u64>().ok().map(Duration::from_secs)
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.0
     }
 }
 
-fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers
-        .iter()
-        .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value.as_str())
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Body({} bytes)", self.0.len())
+    }
+}
+
+impl Deref for Body {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for Body {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+}
+
+impl From<&[u8]> for Body {
+    fn from(bytes: &[u8]) -> Self {
+        Self(bytes.to_vec())
+    }
+}
+
+impl From<String> for Body {
+    fn from(text: String) -> Self {
+        Self(text.into_bytes())
+    }
+}
+
+impl From<&str> for Body {
+    fn from(text: &str) -> Self {
+        Self(text.as_bytes().to_vec())
+    }
+}
+
+impl PartialEq<[u8]> for Body {
+    fn eq(&self, other: &[u8]) -> bool {
+        self.0 == other
+    }
+}
+
+impl<const N: usize> PartialEq<[u8; N]> for Body {
+    fn eq(&self, other: &[u8; N]) -> bool {
+        self.0 == other.as_slice()
+    }
+}
+
+/// The value of header `name` as text, when present and visible ASCII.
+pub(crate) fn header<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|value| value.to_str().ok())
+}
+
+/// The `Retry-After` delay of a response, when the header holds a number of seconds.
+///
+/// An HTTP-date value is ignored (it would need a clock); the dispatcher's backoff applies.
+pub(crate) fn retry_after(response: &HttpResponse) -> Option<Duration> {
+    let value = header(response.headers(), RETRY_AFTER.as_str())?.trim();
+    if value.is_empty() || value.len() > 10 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    value.parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// A request of `method` to `url` with `headers` and `body`; the `Authorization` header is
+/// marked sensitive so that no `Debug` shows it.
+pub(crate) fn build_request(
+    method: http::Method,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> Result<HttpRequest> {
+    let mut builder = http::Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        let mut value = HeaderValue::from_str(value).map_err(|_| {
+            config_error(format!(
+                "the {name} header holds characters HTTP does not allow"
+            ))
+        })?;
+        value.set_sensitive(name.eq_ignore_ascii_case(AUTHORIZATION.as_str()));
+        builder = builder.header(*name, value);
+    }
+    builder.body(Body::from(body)).map_err(|error| {
+        config_error(format!(
+            "cannot build the request to `{}`: {error}",
+            value_excerpt(url)
+        ))
+    })
 }
 
 /// Performs an HTTP exchange: the only I/O an HTTP provider does.
@@ -183,7 +163,7 @@ pub trait Transport: Send + Sync + fmt::Debug {
     ///
     /// # Errors
     /// A classified [`Error`] when no complete response arrived.
-    fn execute(&self, request: &HttpRequest) -> Result<HttpResponse, Error>;
+    fn execute(&self, request: &HttpRequest) -> Result<HttpResponse>;
 }
 
 /// The `Authorization` header value for HTTP Basic auth.
@@ -210,19 +190,10 @@ pub fn parse_form(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The query of a URL, without the `?` and the fragment; empty when there is none.
-///
-/// Split by hand rather than with `url::Url` so that a path-only URL (as some web servers
-/// report the request target) still yields its parameters, and nothing is re-encoded.
-pub(crate) fn query_of(url: &str) -> &str {
-    let query = url.split_once('?').map_or("", |(_, query)| query);
-    query.split_once('#').map_or(query, |(query, _)| query)
-}
-
 /// Checks a provider's API base URL — absolute `http`/`https`, with a host, without query,
 /// fragment or credentials (a request path is appended to it, so a query or fragment would
 /// send the request somewhere else) — and drops trailing slashes.
-pub(crate) fn check_api_base(api_base: &str) -> Result<String, Error> {
+pub(crate) fn check_api_base(api_base: &str) -> Result<String> {
     let trimmed = api_base.trim_end_matches('/');
     let invalid = |why: &str| {
         Err(config_error(format!(
@@ -271,11 +242,12 @@ pub(crate) fn error_for_status(status: u16, message: String) -> Error {
 /// `{provider} answered HTTP {status}`, with an excerpt of the body when it has one: the
 /// message of an error response whose body does not say more.
 pub(crate) fn status_message(provider: &str, response: &HttpResponse) -> String {
-    let excerpt = body_excerpt(&response.body);
+    let status = response.status().as_u16();
+    let excerpt = body_excerpt(response.body());
     if excerpt.is_empty() {
-        format!("{provider} answered HTTP {}", response.status)
+        format!("{provider} answered HTTP {status}")
     } else {
-        format!("{provider} answered HTTP {}: {excerpt}", response.status)
+        format!("{provider} answered HTTP {status}: {excerpt}")
     }
 }
 
@@ -298,8 +270,66 @@ fn excerpt(text: &str, max: usize) -> String {
     excerpt
 }
 
+/// Builders that keep tests short: `response(201, "…").with_header(…)`.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Body, HttpRequest, HttpResponse};
+
+    /// Adds headers and bodies to requests and responses in one expression.
+    pub(crate) trait With: Sized {
+        fn headers(&mut self) -> &mut http::HeaderMap;
+        fn set_body(&mut self, body: Body);
+
+        fn with_header(mut self, name: &str, value: &str) -> Self {
+            let name = http::header::HeaderName::from_bytes(name.as_bytes()).unwrap();
+            let value = http::HeaderValue::from_str(value).unwrap();
+            self.headers().append(name, value);
+            self
+        }
+
+        fn with_body(mut self, body: impl Into<Body>) -> Self {
+            self.set_body(body.into());
+            self
+        }
+    }
+
+    impl With for HttpRequest {
+        fn headers(&mut self) -> &mut http::HeaderMap {
+            self.headers_mut()
+        }
+        fn set_body(&mut self, body: Body) {
+            *self.body_mut() = body;
+        }
+    }
+
+    impl With for HttpResponse {
+        fn headers(&mut self) -> &mut http::HeaderMap {
+            self.headers_mut()
+        }
+        fn set_body(&mut self, body: Body) {
+            *self.body_mut() = body;
+        }
+    }
+
+    pub(crate) fn response(status: u16, body: impl Into<Body>) -> HttpResponse {
+        http::Response::builder()
+            .status(status)
+            .body(body.into())
+            .unwrap()
+    }
+
+    pub(crate) fn request(method: http::Method, url: impl AsRef<str>) -> HttpRequest {
+        http::Request::builder()
+            .method(method)
+            .uri(url.as_ref())
+            .body(Body::default())
+            .unwrap()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::testing::{With as _, response};
     use super::*;
     use crate::ErrorClass;
 
@@ -331,22 +361,14 @@ mod tests {
     }
 
     #[test]
-    fn query_without_fragment() {
-        assert_eq!(query_of("https://h/p?a=1&b=2#frag"), "a=1&b=2");
-        assert_eq!(query_of("/status?a=1"), "a=1");
-        assert_eq!(query_of("https://h/p"), "");
-    }
-
-    #[test]
     fn retry_after_seconds_only() {
-        let response = HttpResponse::new(429, "").with_header("Retry-After", " 7 ");
-        assert_eq!(response.retry_after(), Some(Duration::from_secs(7)));
-        let date =
-            HttpResponse::new(429, "").with_header("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT");
-        assert_eq!(date.retry_after(), None);
-        assert_eq!(HttpResponse::new(429, "").retry_after(), None);
-        let huge = HttpResponse::new(429, "").with_header("retry-after", "99999999999999999999");
-        assert_eq!(huge.retry_after(), None);
+        let seven = response(429, "").with_header("Retry-After", " 7 ");
+        assert_eq!(retry_after(&seven), Some(Duration::from_secs(7)));
+        let date = response(429, "").with_header("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT");
+        assert_eq!(retry_after(&date), None);
+        assert_eq!(retry_after(&response(429, "")), None);
+        let huge = response(429, "").with_header("retry-after", "99999999999999999999");
+        assert_eq!(retry_after(&huge), None);
     }
 
     /// Each row of the `ErrorClass` table for HTTP statuses.
@@ -404,12 +426,33 @@ mod tests {
     }
 
     #[test]
-    fn debug_redacts_authorization() {
-        let request = HttpRequest::new(Method::Post, "https://example.com")
-            .with_header("Authorization", "Basic c2VjcmV0");
+    fn debug_redacts_authorization_and_bodies() {
+        let request = build_request(
+            http::Method::POST,
+            "https://example.com",
+            &[
+                ("Authorization", "Basic c2VjcmV0"),
+                ("Accept", "application/json"),
+            ],
+            b"api_secret=hunter2".to_vec(),
+        )
+        .unwrap();
         let debug = format!("{request:?}");
-        assert!(!debug.contains("c2VjcmV0"));
-        assert!(debug.contains("<redacted>"));
+        assert!(!debug.contains("c2VjcmV0"), "{debug}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("Sensitive"), "{debug}");
+        assert!(debug.contains("18 bytes"), "{debug}");
+        assert_eq!(
+            header(request.headers(), "authorization"),
+            Some("Basic c2VjcmV0")
+        );
+        let error = build_request(
+            http::Method::GET,
+            "https://example.com",
+            &[("X", "a\nb")],
+            vec![],
+        );
+        assert_eq!(error.unwrap_err().kind(), ErrorKind::InvalidConfig);
     }
 
     #[test]
