@@ -215,7 +215,7 @@ fn sample_size_refuses_a_power_below_one_half_or_an_alpha_outside_0_1_with_the_r
     // Below a power of 0.5 the sizes fell and then rose again: 0.3 printed more recipients
     // than 0.45.
     for power in ["0.5", "0.45", "0.3", "0", "1", "1.2"] {
-        let out = common::smskit(&[
+        let out = smskit(&[
             "abtest",
             "sample-size",
             "--baseline",
@@ -226,17 +226,17 @@ fn sample_size_refuses_a_power_below_one_half_or_an_alpha_outside_0_1_with_the_r
             power,
         ])
         .output();
-        assert_eq!(common::code(&out), 2, "--power {power}");
-        let err = common::stderr(&out);
+        assert_eq!(code(&out), 2, "--power {power}");
+        let err = stderr(&out);
         assert!(
             err.contains("power") && err.contains("between 0.5 and 1"),
             "--power {power}: {err}"
         );
-        assert!(common::stdout(&out).is_empty());
+        assert!(stdout(&out).is_empty());
     }
     for alpha in ["0", "1", "1.5", "-0.1", "nan"] {
         let alpha = format!("--alpha={alpha}");
-        let out = common::smskit(&[
+        let out = smskit(&[
             "abtest",
             "sample-size",
             "--baseline",
@@ -246,14 +246,14 @@ fn sample_size_refuses_a_power_below_one_half_or_an_alpha_outside_0_1_with_the_r
             &alpha,
         ])
         .output();
-        assert_eq!(common::code(&out), 2, "{alpha}");
+        assert_eq!(code(&out), 2, "{alpha}");
         assert!(
-            common::stderr(&out).contains("strictly between 0 and 1"),
+            stderr(&out).contains("strictly between 0 and 1"),
             "{alpha}: {}",
-            common::stderr(&out)
+            stderr(&out)
         );
     }
-    let text = common::smskit(&[
+    let text = smskit(&[
         "abtest",
         "sample-size",
         "--baseline",
@@ -274,12 +274,12 @@ fn significance_caps_the_versions_with_a_clear_error() {
         .collect();
     let mut args = vec!["abtest", "significance"];
     args.extend(versions.iter().map(String::as_str));
-    let out = common::smskit(&args).output();
-    assert_eq!(common::code(&out), 2);
+    let out = smskit(&args).output();
+    assert_eq!(code(&out), 2);
     assert!(
-        common::stderr(&out).contains("at most 1000 versions, got 1001"),
+        stderr(&out).contains("at most 1000 versions, got 1001"),
         "{}",
-        common::stderr(&out)
+        stderr(&out)
     );
     // Hundreds of versions are compared (this took 48 s with 500 versions in the release CLI
     // before the comparison stopped being quadratic; the bench abtest/significance/500_versions
@@ -289,7 +289,7 @@ fn significance_caps_the_versions_with_a_clear_error() {
         .collect();
     let mut args = vec!["abtest", "significance", "--json"];
     args.extend(versions.iter().map(String::as_str));
-    let report = common::smskit(&args).json();
+    let report = smskit(&args).json();
     let total: f64 = report["versions"]
         .as_array()
         .unwrap()

@@ -1069,7 +1069,8 @@ impl<'a> Compiler<'a> {
                 None => {
                     match dates::parse_relative(text, reference_time(), self.options.week_start) {
                         Ok(_) => Err(invalid(
-                            "a relative date needs a reference time (CheckOptions::with_now)".into(),
+                            "a relative date needs a reference time (CheckOptions::with_now)"
+                                .into(),
                         )),
                         Err(reason) => Err(invalid(reason)),
                     }

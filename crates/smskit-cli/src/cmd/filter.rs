@@ -116,7 +116,10 @@ pub(crate) fn run(args: FilterArgs) -> Result<ExitCode, Failure> {
 /// beside its records).
 fn read_dataset(path: &std::path::Path) -> Result<Dataset, Failure> {
     let cannot_read = |e: &dyn std::fmt::Display| {
-        Failure::new(format_args!("cannot read {}: {e}", output::printable_path(path)))
+        Failure::new(format_args!(
+            "cannot read {}: {e}",
+            output::printable_path(path)
+        ))
     };
     let file = std::fs::File::open(path).map_err(|e| cannot_read(&e))?;
     serde_json::from_reader(io::BufReader::with_capacity(1 << 16, file)).map_err(|e| {
