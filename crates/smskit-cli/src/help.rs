@@ -25,7 +25,7 @@ Examples:
     --domain \"[('birthday', '>', 'today -30y')]\" --now 2024-05-01T00:00:00Z
   echo \"[('category_id.name', '=', 'VIP')]\" | smskit filter --data $DATA --model res.partner --domain -
 
-The dataset format is under --data above.
+The dataset format is in the help of --data (`smskit filter --help`).
 
 Exit status: 0 done, 1 the dataset cannot be read, 2 an invalid domain or dataset.";
 

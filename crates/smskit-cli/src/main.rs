@@ -11,6 +11,7 @@ mod failure;
 mod help;
 mod output;
 
+use std::borrow::Cow;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -42,7 +43,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return parse_error(error),
+    };
     let outcome = match cli.command {
         Command::Demo(args) => cmd::demo::run(args),
         Command::Segment(args) => cmd::segment::run(args),
@@ -58,4 +62,17 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(failure) => failure.report(),
     }
+}
+
+/// clap quotes a rejected argument as given, raw even on a terminal: one that carries control
+/// characters is printed escaped instead (without clap's colours). Everything else, help and
+/// version included, is clap's own output.
+fn parse_error(error: clap::Error) -> ExitCode {
+    let text = error.render().to_string();
+    let escaped = output::printable_lines(&text);
+    if !error.use_stderr() || matches!(escaped, Cow::Borrowed(_)) {
+        error.exit();
+    }
+    output::stderr_text(&escaped);
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
 }

@@ -40,6 +40,12 @@ pub(crate) fn error(message: impl Display) {
     let _ = writeln!(io::stderr().lock(), "smskit: {message}");
 }
 
+/// Prints text that is already safe (escaped) on standard error as it is, ignoring a closed
+/// stderr.
+pub(crate) fn stderr_text(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
 /// Prints `smskit: warning: <message>` on standard error, ignoring a closed stderr.
 pub(crate) fn warning(message: impl Display) {
     error(format_args!("warning: {message}"));

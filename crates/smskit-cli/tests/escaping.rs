@@ -111,3 +111,34 @@ fn json_output_keeps_the_text_exact() {
         "{rewritten:?}"
     );
 }
+
+#[test]
+fn an_argument_rejected_by_the_parser_is_quoted_escaped() {
+    // clap quotes a rejected value as given; on a terminal it would ring, return the cursor
+    // and reverse the text.
+    let output = smskit(&[
+        "phone",
+        "normalize",
+        "--country",
+        "Z\u{7}\r\u{202e}\u{9b}Z",
+        "+32470123456",
+    ])
+    .output();
+    assert_eq!(code(&output), 2);
+    let err = stderr(&output);
+    // (clap itself drops the BEL from its quote, not the others.)
+    assert!(
+        err.contains(r"\r\u{202e}\u{9b}Z' for '--country <CC>'"),
+        "{err:?}"
+    );
+    assert_printable(&err);
+
+    // Arguments without control characters keep clap's own rendering.
+    let output = smskit(&["phone", "normalize", "--country", "ZZ", "1"]).output();
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).starts_with("error: invalid value 'ZZ' for '--country <CC>'"),
+        "{}",
+        stderr(&output)
+    );
+}
