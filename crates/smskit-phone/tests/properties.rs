@@ -132,6 +132,21 @@ proptest! {
 
     /// Region codes parse case-insensitively to themselves.
     #[test]
+    fn numbers_compare_and_hash_as_their_text(
+        a in "\\+(1|32|33|44|353|7)[0-9]{4,12}",
+        b in "\\+(1|32|33|44|353|7)[0-9]{4,12}",
+    ) {
+        use std::hash::BuildHasher;
+        if let (Ok(x), Ok(y)) = (E164::parse(&a), E164::parse(&b)) {
+            prop_assert_eq!(x.cmp(&y), x.as_str().cmp(y.as_str()));
+            prop_assert_eq!(x == y, x.as_str() == y.as_str());
+            // `Borrow<str>`: a number and its text hash alike.
+            let state = std::collections::hash_map::RandomState::new();
+            prop_assert_eq!(state.hash_one(x), state.hash_one(x.as_str()));
+        }
+    }
+
+    #[test]
     fn regions_round_trip(region in proptest::sample::select(Region::all().collect::<Vec<_>>())) {
         prop_assert_eq!(Region::parse(&region.as_str().to_ascii_lowercase()), Ok(region));
         prop_assert_eq!(region.to_string().parse::<Region>(), Ok(region));

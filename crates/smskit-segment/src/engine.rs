@@ -11,8 +11,10 @@ use crate::error::Error;
 use crate::fast;
 use crate::options::{Concatenation, EncodingChoice, Segmenter, SplitPolicy};
 use crate::packer::{PackedParts, Packer, PartList, PartSink};
-use crate::result::{Count, Encoding, NonGsmChar, Part, Segmentation, Substitution};
-use crate::translit::{Transliterated, rewrite};
+use crate::result::{
+    Count, Encoding, NonGsmChar, Part, Segmentation, Substitution, SubstitutionTally,
+};
+use crate::translit::{Transliterated, rewrite, rewrite_with};
 
 /// How a text is encoded: which alphabet, hence what each character costs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -361,6 +363,56 @@ pub(crate) fn split<'a>(input: &'a str, segmenter: &Segmenter) -> Result<Segment
     } else {
         (Cow::Borrowed(input), Vec::new())
     };
+    split_rewritten(input, text, substitutions, segmenter)
+}
+
+/// Splits `input` like [`split`], counting the substitutions per character instead of listing
+/// them: memory grows with the distinct replaced characters, not with the replacements.
+pub(crate) fn split_tallied<'a>(
+    input: &'a str,
+    segmenter: &Segmenter,
+) -> Result<(Segmentation<'a>, Vec<SubstitutionTally>), Error> {
+    let mut tally: Vec<SubstitutionTally> = Vec::new();
+    let mut index: std::collections::HashMap<(char, &'static str), usize> =
+        std::collections::HashMap::new();
+    let text = if segmenter.rewrites_text() {
+        rewrite_with(input, segmenter, &mut |substitution| {
+            let to: &'static str = match substitution.to {
+                Cow::Borrowed(to) => to,
+                // Rules only hand out static replacements; an owned one is never seen.
+                Cow::Owned(_) => "",
+            };
+            match index.entry((substitution.from, to)) {
+                std::collections::hash_map::Entry::Occupied(slot) => {
+                    if let Some(entry) = tally.get_mut(*slot.get()) {
+                        entry.occurrences += 1;
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(tally.len());
+                    tally.push(SubstitutionTally {
+                        from: substitution.from,
+                        to: substitution.to,
+                        first_offset: substitution.input_offset,
+                        occurrences: 1,
+                    });
+                }
+            }
+        })
+    } else {
+        Cow::Borrowed(input)
+    };
+    let split = split_rewritten(input, text, Vec::new(), segmenter)?;
+    Ok((split, tally))
+}
+
+/// Splits the rewritten `text` of `input`.
+fn split_rewritten<'a>(
+    input: &'a str,
+    text: Cow<'a, str>,
+    substitutions: Vec<Substitution>,
+    segmenter: &Segmenter,
+) -> Result<Segmentation<'a>, Error> {
     let (scheme, count) = match fast_path(&text, segmenter) {
         FastPath::Counted(scheme, count) => (scheme, Some(count)),
         FastPath::NotGsm7 => return Err(not_gsm7(input, segmenter)),
@@ -479,6 +531,39 @@ fn split_with<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tallied_split_agrees_with_the_listed_one() {
+        use crate::options::{LineEndings, Transliteration};
+        let segmenter = Segmenter::new()
+            .with_transliteration(Transliteration::FoldAccents)
+            .with_line_endings(LineEndings::Lf);
+        for text in [
+            "",
+            "plain",
+            "\u{2019}a\u{2019}\u{201c}\u{2019}ç\r\n\u{2026}",
+            "Żółć \u{2014} 漢字 \u{2019}\u{2019}",
+        ] {
+            let listed = split(text, &segmenter).unwrap();
+            let (tallied, tally) = split_tallied(text, &segmenter).unwrap();
+            assert!(tallied.substitutions.is_empty());
+            assert_eq!(tally, listed.substitution_tally(), "{text:?}");
+            assert_eq!(
+                (
+                    tallied.text.as_ref(),
+                    tallied.units,
+                    &tallied.parts,
+                    tallied.encoding
+                ),
+                (
+                    listed.text.as_ref(),
+                    listed.units,
+                    &listed.parts,
+                    listed.encoding
+                )
+            );
+        }
+    }
     use crate::charset::LanguageSet;
 
     #[test]

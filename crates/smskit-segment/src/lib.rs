@@ -140,4 +140,29 @@ impl Segmenter {
     pub fn split<'a>(&self, text: &'a str) -> Result<Segmentation<'a>, Error> {
         engine::split(text, self)
     }
+
+    /// Like [`Segmenter::split`], but counts the substitutions per character (in order of
+    /// first occurrence) instead of listing each one in [`Segmentation::substitutions`] (left
+    /// empty): a report over millions of replaced characters keeps one entry per distinct
+    /// character.
+    ///
+    /// ```
+    /// use smskit_segment::{Segmenter, Transliteration};
+    ///
+    /// let text = "\u{2019}".repeat(1000);
+    /// let smart = Segmenter::new().with_transliteration(Transliteration::Smart);
+    /// let (split, tally) = smart.split_tallied(&text)?;
+    /// assert!(split.substitutions.is_empty());
+    /// assert_eq!((tally.len(), tally[0].occurrences, tally[0].to.as_ref()), (1, 1000, "'"));
+    /// # Ok::<(), smskit_segment::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Segmenter::split`].
+    pub fn split_tallied<'a>(
+        &self,
+        text: &'a str,
+    ) -> Result<(Segmentation<'a>, Vec<SubstitutionTally>), Error> {
+        engine::split_tallied(text, self)
+    }
 }

@@ -138,8 +138,21 @@ pub(crate) fn rewrite<'a>(
     input: &'a str,
     segmenter: &Segmenter,
 ) -> (Cow<'a, str>, Vec<Substitution>) {
-    let rules = Rules::new(segmenter);
     let mut substitutions = Vec::new();
+    let text = rewrite_with(input, segmenter, &mut |substitution| {
+        substitutions.push(substitution);
+    });
+    (text, substitutions)
+}
+
+/// The text as it will be sent (borrowed when nothing changes), handing each substitution to
+/// `sink` as it is made, so a caller that only counts them keeps no list.
+pub(crate) fn rewrite_with<'a>(
+    input: &'a str,
+    segmenter: &Segmenter,
+    sink: &mut dyn FnMut(Substitution),
+) -> Cow<'a, str> {
+    let rules = Rules::new(segmenter);
     let mut output: Option<String> = None;
     let mut copied_up_to = 0;
     let bytes = input.as_bytes();
@@ -150,7 +163,7 @@ pub(crate) fn rewrite<'a>(
         };
         let out = output.get_or_insert_with(|| String::with_capacity(input.len() + 16));
         out.push_str(&input[copied_up_to..offset]);
-        substitutions.push(Substitution {
+        sink(Substitution {
             input_offset: offset,
             output_offset: out.len(),
             from: ch,
@@ -160,10 +173,10 @@ pub(crate) fn rewrite<'a>(
         copied_up_to = offset + ch.len_utf8();
     }
     match output {
-        None => (Cow::Borrowed(input), substitutions),
+        None => Cow::Borrowed(input),
         Some(mut out) => {
             out.push_str(&input[copied_up_to..]);
-            (Cow::Owned(out), substitutions)
+            Cow::Owned(out)
         }
     }
 }

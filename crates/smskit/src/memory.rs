@@ -177,7 +177,8 @@ impl Store for MemoryStore {
         let mut ordered: Vec<&Contact> = self.contacts.values().collect();
         // Odoo's `_order = 'name, create_date desc'`; ids break the remaining ties the way
         // Odoo's databases do in practice (later rows first).
-        ordered.sort_by(|a, b| {
+        // Every key is distinct (ids break the last ties), so an unstable sort gives the one order.
+        ordered.sort_unstable_by(|a, b| {
             a.name
                 .cmp(&b.name)
                 .then(b.created_at.cmp(&a.created_at))

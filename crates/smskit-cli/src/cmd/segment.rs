@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use smskit::segment::{
     Concatenation, Encoding, EncodingChoice, LanguageSet, LineEndings, Segmentation, Segmenter,
-    SplitPolicy, Transliteration, gsm7_replacement,
+    SplitPolicy, SubstitutionTally, Transliteration, gsm7_replacement,
 };
 
 use crate::failure::Failure;
@@ -162,15 +162,19 @@ pub(crate) fn run(args: SegmentArgs) -> Result<ExitCode, Failure> {
         return run_jsonl(&segmenter);
     }
     let text = text_or_stdin(args.text)?;
-    let split = segmenter
-        .split(&text)
-        .map_err(|error| Failure::with_code(error, 2))?;
     let mut out = output::stdout();
     if args.json {
+        let split = segmenter
+            .split(&text)
+            .map_err(|error| Failure::with_code(error, 2))?;
         serde_json::to_writer(&mut out, &JsonReport::new(&split))?;
         writeln!(out)?;
     } else {
-        write_human_report(&mut out, &text, &split, &segmenter)?;
+        // The human report lists each replaced character once: count them, keep no list.
+        let (split, replaced) = segmenter
+            .split_tallied(&text)
+            .map_err(|error| Failure::with_code(error, 2))?;
+        write_human_report(&mut out, &text, &split, &replaced, &segmenter)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -201,6 +205,7 @@ fn write_human_report(
     out: &mut impl Write,
     input: &str,
     split: &Segmentation<'_>,
+    replaced: &[SubstitutionTally],
     segmenter: &Segmenter,
 ) -> io::Result<()> {
     let encoding = split.encoding;
@@ -239,9 +244,9 @@ fn write_human_report(
             String::new()
         }
     };
-    if !split.substitutions.is_empty() {
+    if !replaced.is_empty() {
         writeln!(out, "Replaced:")?;
-        for substitution in split.substitution_tally() {
+        for substitution in replaced {
             writeln!(
                 out,
                 "  {:?} (U+{:04X}) at byte {}{} -> {:?}",
