@@ -2,6 +2,7 @@
 //! own persistence.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 
@@ -38,6 +39,8 @@ use crate::store::{Outcome, StatusUpdate, Store, StoreError, accepts};
 #[derive(Debug)]
 pub struct MemoryStore {
     links: MemoryLinkStore<StdRng>,
+    /// The contacts in Odoo's order, sorted again only after contacts were added.
+    contact_order: Mutex<ContactOrder>,
     contacts: BTreeMap<ContactId, Contact>,
     lists: BTreeMap<ListId, MailingList>,
     subscriptions: BTreeMap<(ListId, ContactId), Subscription>,
@@ -73,6 +76,7 @@ impl MemoryStore {
         MemoryStore {
             links: MemoryLinkStore::new(StdRng::seed_from_u64(seed)),
             contacts: BTreeMap::new(),
+            contact_order: Mutex::new(ContactOrder::default()),
             lists: BTreeMap::new(),
             subscriptions: BTreeMap::new(),
             blacklist: HashMap::new(),
@@ -124,6 +128,13 @@ impl MemoryStore {
     }
 }
 
+/// Contact ids in Odoo's contact order (once sorted).
+#[derive(Debug, Default)]
+struct ContactOrder {
+    ids: Arc<Vec<ContactId>>,
+    sorted: bool,
+}
+
 impl Default for MemoryStore {
     fn default() -> Self {
         MemoryStore::new()
@@ -155,6 +166,12 @@ impl Store for MemoryStore {
         now: DateTime<Utc>,
     ) -> Result<ContactId, StoreError> {
         let id = ContactId(self.next_id());
+        let order = self
+            .contact_order
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        Arc::make_mut(&mut order.ids).push(id);
+        order.sorted = false;
         self.contacts.insert(
             id,
             Contact {
@@ -174,17 +191,33 @@ impl Store for MemoryStore {
     }
 
     fn contacts(&self, visit: &mut dyn FnMut(&Contact)) -> Result<(), StoreError> {
-        let mut ordered: Vec<&Contact> = self.contacts.values().collect();
-        // Odoo's `_order = 'name, create_date desc'`; ids break the remaining ties the way
-        // Odoo's databases do in practice (later rows first).
-        // Every key is distinct (ids break the last ties), so an unstable sort gives the one order.
-        ordered.sort_unstable_by(|a, b| {
-            a.name
-                .cmp(&b.name)
-                .then(b.created_at.cmp(&a.created_at))
-                .then(b.id.cmp(&a.id))
-        });
-        ordered.into_iter().for_each(visit);
+        let ids = {
+            let mut order = self
+                .contact_order
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if !order.sorted {
+                let contacts = &self.contacts;
+                let key = |id: &ContactId| contacts.get(id);
+                // Odoo's `_order = 'name, create_date desc'`; ids break the remaining ties the
+                // way Odoo's databases do in practice (later rows first). Every key is distinct,
+                // so an unstable sort gives the one order.
+                Arc::make_mut(&mut order.ids).sort_unstable_by(|a, b| match (key(a), key(b)) {
+                    (Some(a), Some(b)) => a
+                        .name
+                        .cmp(&b.name)
+                        .then(b.created_at.cmp(&a.created_at))
+                        .then(b.id.cmp(&a.id)),
+                    _ => a.cmp(b),
+                });
+                order.sorted = true;
+            }
+            // Visited without the lock held: a visitor may read the store again.
+            Arc::clone(&order.ids)
+        };
+        ids.iter()
+            .filter_map(|id| self.contacts.get(id))
+            .for_each(visit);
         Ok(())
     }
 
