@@ -94,6 +94,7 @@ mod engine;
 mod error;
 pub mod exclude;
 mod feedback;
+pub mod lists;
 mod memory;
 pub mod model;
 mod oneoff;
@@ -127,3 +128,15 @@ pub use smskit_phone as phone;
 pub use smskit_provider as provider;
 #[doc(inline)]
 pub use smskit_segment as segment;
+
+/// The names a campaign needs, in one `use smskit::prelude::*;`.
+pub mod prelude {
+    pub use crate::ab::{Choice, NewAbTest};
+    pub use crate::model::{
+        Audience, CampaignId, ContactId, ListId, MailingId, NewCampaign, NewContact, NewMailing,
+        WinnerRule,
+    };
+    pub use crate::optout::OptOutLinks;
+    pub use crate::report::{GroupBy, Scope};
+    pub use crate::{Engine, Error, MemoryStore, Settings, Store};
+}

@@ -1327,3 +1327,82 @@ mod links {
         assert!(engine.store().links().is_empty());
     }
 }
+
+mod upkeep {
+    use super::*;
+    use smskit::lists::ListStats;
+
+    #[test]
+    fn a_blacklist_import_reports_every_line_and_reactivates_archived_numbers() {
+        let mut engine = engine();
+        engine
+            .store_mut()
+            .blacklist_add(number("+32470000001"), Some("old"), now())
+            .unwrap();
+        engine
+            .store_mut()
+            .blacklist_add(number("+32470000002"), None, now())
+            .unwrap();
+        assert!(
+            engine
+                .store_mut()
+                .blacklist_remove(number("+32470000002"))
+                .unwrap()
+        );
+        let file = "\"number\",\"note\"\n+32470000001,x\n\"0470 00 00 02\"\n\n+33612345678\t1\n0470 00 00 02\nabc\n+32 12\n";
+        let import = engine
+            .import_blacklist(file, Some("import"), now())
+            .unwrap();
+        assert_eq!(
+            (
+                import.added,
+                import.reactivated,
+                import.unchanged,
+                import.duplicates
+            ),
+            (1, 1, 1, 1)
+        );
+        let lines: Vec<usize> = import.invalid.iter().map(|(line, _, _)| *line).collect();
+        assert_eq!(lines, vec![7, 8]);
+        for active in ["+32470000001", "+32470000002", "+33612345678"] {
+            assert!(
+                engine
+                    .store()
+                    .blacklist_entry(number(active))
+                    .unwrap()
+                    .unwrap()
+                    .active
+            );
+        }
+    }
+
+    #[test]
+    fn list_stats_count_contacts_opt_outs_blacklisted_and_valid_numbers() {
+        let mut engine = engine();
+        let list = engine.create_list("L", true).unwrap();
+        add(&mut engine, list, "Ana", "0470 00 00 01");
+        let bo = add(&mut engine, list, "Bo", "+32470000002");
+        add(&mut engine, list, "Cy", "nope");
+        engine
+            .store_mut()
+            .set_opt_out(list, bo, true, now())
+            .unwrap();
+        engine
+            .store_mut()
+            .blacklist_add(number("+32470000001"), None, now())
+            .unwrap();
+        assert_eq!(
+            engine.list_stats(list).unwrap(),
+            ListStats {
+                contacts: 3,
+                opted_out: 1,
+                blacklisted: 1,
+                valid_numbers: 2
+            }
+        );
+        assert!(matches!(
+            engine.list_stats(ListId(999)),
+            Err(Error::UnknownList(_))
+        ));
+    }
+}
