@@ -193,11 +193,7 @@ impl<S: Store> Engine<S> {
         let mut rates = Vec::with_capacity(test.versions.len());
         for &mailing in &test.versions {
             let counts = self.counts(mailing)?;
-            let state = self
-                .store
-                .mailing(mailing)?
-                .ok_or(Error::UnknownMailing(mailing))?
-                .state;
+            let state = self.mailing_record(mailing)?.state;
             rates.push(Proportion::new(
                 counts.clicked,
                 counts.sent.max(counts.clicked),
@@ -245,11 +241,7 @@ impl<S: Store> Engine<S> {
         if let Some(done) = test.final_mailing {
             return Err(Error::WrongState {
                 mailing: done,
-                state: self
-                    .store
-                    .mailing(done)?
-                    .ok_or(Error::UnknownMailing(done))?
-                    .state,
+                state: self.mailing_record(done)?.state,
                 action: "choose the winner again (the final mailing exists)",
             });
         }
@@ -289,11 +281,11 @@ impl<S: Store> Engine<S> {
             (Choice::ByRule(_), _) => Selection::ClicksRatio,
         };
         let winner = select_winner(&outcomes, selection)?;
-        let winner = test.versions[winner.version];
-        let template = self
-            .store
-            .mailing(winner)?
-            .ok_or(Error::UnknownMailing(winner))?;
+        let winner = *test
+            .versions
+            .get(winner.version)
+            .ok_or(Error::UnknownAbTest(id))?;
+        let template = self.mailing_record(winner)?;
         let mut final_mailing = NewMailing::new(
             format!("{} (final)", template.name),
             template.body.clone(),

@@ -130,6 +130,14 @@ impl Settings {
         self
     }
 
+    /// `message` from the configured sender, when there is one (else the provider's default).
+    pub(crate) fn sent_by_sender(&self, message: OutboundMessage) -> OutboundMessage {
+        match &self.sender {
+            Some(sender) => message.with_from(sender.clone()),
+            None => message,
+        }
+    }
+
     /// Tracks the links of every message: each URL becomes `<base>/r/<code>/s/<trace>` with
     /// the mailing's UTM values on its target (`utm_campaign` = the campaign's name,
     /// `utm_source` = the mailing's name, `utm_medium` = `sms`), and [`Engine::click`]
@@ -317,10 +325,7 @@ impl<S: Store> Engine<S> {
     /// then moves the mailing to `sending`. Running it again adds traces only for contacts
     /// that have none (a crash in the middle loses nothing and duplicates nothing).
     pub fn prepare(&mut self, mailing: MailingId) -> Result<Prepared, Error> {
-        let record = self
-            .store
-            .mailing(mailing)?
-            .ok_or(Error::UnknownMailing(mailing))?;
+        let record = self.mailing_record(mailing)?;
         if record.audience == Audience::Transactional {
             return Err(Error::WrongState {
                 mailing,
@@ -373,19 +378,11 @@ impl<S: Store> Engine<S> {
         clock: &dyn Clock,
         now: DateTime<Utc>,
     ) -> Result<Sent, Error> {
-        let record = self
-            .store
-            .mailing(mailing)?
-            .ok_or(Error::UnknownMailing(mailing))?;
+        let record = self.mailing_record(mailing)?;
         let template = Template::parse(&record.body)?;
         self.check_credit(mailing)?;
-        let campaign = match record.campaign {
-            Some(id) => self.store.campaign(id)?,
-            None => None,
-        };
-        let tracking = crate::compose::tracking(&record, campaign.as_ref());
-        let dispatcher =
-            Dispatcher::new(provider, clock).with_options(self.settings.dispatch.clone());
+        let tracking = self.tracking_of(&record)?;
+        let dispatcher = self.dispatcher(provider, clock);
         let mut sent = Sent::default();
         loop {
             let claimed = self
@@ -438,11 +435,9 @@ impl<S: Store> Engine<S> {
                         continue;
                     }
                 };
-                let mut message =
-                    OutboundMessage::new(number, body).with_client_ref(trace.id.to_string());
-                if let Some(sender) = &self.settings.sender {
-                    message = message.with_from(sender.clone());
-                }
+                let message = self.settings.sent_by_sender(
+                    OutboundMessage::new(number, body).with_client_ref(trace.id.to_string()),
+                );
                 jobs.push(Job::new(message, segments));
                 kept.push((trace.id, segments));
             }
@@ -461,10 +456,7 @@ impl<S: Store> Engine<S> {
     /// What the messages still to send (`outgoing` traces) of a mailing will cost: each body
     /// rendered and segmented as it will be sent, priced by destination.
     pub fn estimate(&self, mailing: MailingId) -> Result<Estimate, Error> {
-        let record = self
-            .store
-            .mailing(mailing)?
-            .ok_or(Error::UnknownMailing(mailing))?;
+        let record = self.mailing_record(mailing)?;
         let template = Template::parse(&record.body)?;
         // Outgoing traces by contact: the first in one map, the rare others (a transactional
         // mailing sends a contact many messages) in another, so a million traces cost a
@@ -484,11 +476,7 @@ impl<S: Store> Engine<S> {
                 }
             }
         })?;
-        let campaign = match record.campaign {
-            Some(id) => self.store.campaign(id)?,
-            None => None,
-        };
-        let tracking = crate::compose::tracking(&record, campaign.as_ref());
+        let tracking = self.tracking_of(&record)?;
         let mut placeholders = PlaceholderLinks;
         let mut composer = Composer::new(
             &self.settings,
@@ -544,6 +532,32 @@ impl<S: Store> Engine<S> {
             return Err(Error::InsufficientCredit { needed, available });
         }
         Ok(())
+    }
+
+    /// The mailing with this id.
+    pub(crate) fn mailing_record(&self, id: MailingId) -> Result<crate::model::Mailing, Error> {
+        self.store.mailing(id)?.ok_or(Error::UnknownMailing(id))
+    }
+
+    /// The UTM values and mailing of `record`'s links (its campaign's name when it has one).
+    pub(crate) fn tracking_of(
+        &self,
+        record: &crate::model::Mailing,
+    ) -> Result<crate::links::Tracking, Error> {
+        let campaign = match record.campaign {
+            Some(id) => self.store.campaign(id)?,
+            None => None,
+        };
+        Ok(crate::compose::tracking(record, campaign.as_ref()))
+    }
+
+    /// A dispatcher over `provider` with the settings' concurrency, rates and retries.
+    pub(crate) fn dispatcher<'p>(
+        &self,
+        provider: &'p dyn Provider,
+        clock: &'p dyn Clock,
+    ) -> Dispatcher<'p> {
+        Dispatcher::new(provider, clock).with_options(self.settings.dispatch.clone())
     }
 
     /// The parts of `body` as the settings' segmenter counts them (a text it cannot encode
@@ -655,10 +669,7 @@ impl<S: Store> Engine<S> {
         at: Option<DateTime<Utc>>,
         action: &'static str,
     ) -> Result<(), Error> {
-        let record = self
-            .store
-            .mailing(mailing)?
-            .ok_or(Error::UnknownMailing(mailing))?;
+        let record = self.mailing_record(mailing)?;
         if !matches!(record.state, MailingState::Draft | MailingState::InQueue) {
             return Err(Error::WrongState {
                 mailing,
@@ -674,10 +685,7 @@ impl<S: Store> Engine<S> {
     /// Cancels a queued or sending mailing: it returns to `draft` without a schedule, and its
     /// messages not yet sent are canceled. Returns how many were.
     pub fn cancel(&mut self, mailing: MailingId) -> Result<usize, Error> {
-        let record = self
-            .store
-            .mailing(mailing)?
-            .ok_or(Error::UnknownMailing(mailing))?;
+        let record = self.mailing_record(mailing)?;
         if record.state == MailingState::Sent {
             return Err(Error::WrongState {
                 mailing,
@@ -699,9 +707,7 @@ impl<S: Store> Engine<S> {
         mailing: MailingId,
         include_unknown: bool,
     ) -> Result<usize, Error> {
-        self.store
-            .mailing(mailing)?
-            .ok_or(Error::UnknownMailing(mailing))?;
+        self.mailing_record(mailing)?;
         let requeued = self.store.requeue_failed(mailing, include_unknown)?;
         if requeued > 0 {
             self.store

@@ -6,13 +6,13 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 
 use crate::compose::{Composer, PlaceholderLinks};
-use crate::credit::Estimate;
 use crate::engine::{Engine, Sent, outcome_of, render_into};
 use crate::error::Error;
 use crate::exclude::{Decision, Exclusions};
 use crate::model::{Audience, ContactId, MailingId, MailingState, Trace, TraceId};
 use crate::phone::E164;
-use crate::provider::{Clock, Dispatcher, Job, OutboundMessage, Provider, TraceStatus};
+use crate::preview::Tally;
+use crate::provider::{Clock, Job, OutboundMessage, Provider, TraceStatus};
 use crate::store::{Outcome, Store};
 use crate::template::Template;
 
@@ -67,10 +67,7 @@ impl<S: Store> Engine<S> {
         clock: &dyn Clock,
         now: DateTime<Utc>,
     ) -> Result<Trace, Error> {
-        let record = self
-            .store
-            .mailing(mailing)?
-            .ok_or(Error::UnknownMailing(mailing))?;
+        let record = self.mailing_record(mailing)?;
         if record.audience != Audience::Transactional {
             return Err(Error::WrongState {
                 mailing,
@@ -103,36 +100,20 @@ impl<S: Store> Engine<S> {
             trace.id = self.store.insert_trace(&trace)?;
             return Ok(trace);
         };
-        let campaign = match record.campaign {
-            Some(id) => self.store.campaign(id)?,
-            None => None,
-        };
-        let tracking = crate::compose::tracking(&record, campaign.as_ref());
+        let tracking = self.tracking_of(&record)?;
         // Priced before the trace exists, with placeholder links and the longest trace id:
         // the check can only overestimate.
-        let mut priced = String::new();
-        Composer::new(
+        let mut placeholders = PlaceholderLinks;
+        let mut composer = Composer::new(
             &self.settings,
             &record,
             &template,
             &tracking,
-            &mut PlaceholderLinks,
-        )?
-        .compose_into(&person, TraceId(i64::MAX), &mut priced)?;
-        let parts = self.parts(&priced);
-        let mut estimate = Estimate {
-            messages: 1,
-            segments: u64::from(parts),
-            cost: None,
-            unpriced: 0,
-        };
-        if let Some(table) = self.settings.prices.as_deref() {
-            match table.estimate(number.as_str(), parts as usize) {
-                Ok(price) => estimate.cost = Some(price),
-                Err(_) => estimate.unpriced = 1,
-            }
-        }
-        self.check_cost(&estimate)?;
+            &mut placeholders,
+        )?;
+        let mut tally = Tally::new(&self.settings, false);
+        tally.add(&mut composer, &person, TraceId(i64::MAX), Some(number));
+        self.check_cost(&tally.finish()?.0)?;
         if record.state == MailingState::Draft {
             self.store
                 .set_mailing_state(mailing, MailingState::Sending, None)?;
@@ -163,12 +144,10 @@ impl<S: Store> Engine<S> {
             return Ok(trace);
         }
         let segments = self.parts(&body);
-        let mut message = OutboundMessage::new(number, body).with_client_ref(trace.id.to_string());
-        if let Some(sender) = &self.settings.sender {
-            message = message.with_from(sender.clone());
-        }
-        let dispatcher =
-            Dispatcher::new(provider, clock).with_options(self.settings.dispatch.clone());
+        let message = self.settings.sent_by_sender(
+            OutboundMessage::new(number, body).with_client_ref(trace.id.to_string()),
+        );
+        let dispatcher = self.dispatcher(provider, clock);
         let result = dispatcher
             .dispatch(vec![Job::new(message, segments)])
             .pop()
@@ -194,10 +173,7 @@ impl<S: Store> Engine<S> {
         provider: &dyn Provider,
         clock: &dyn Clock,
     ) -> Result<TestSend, Error> {
-        let record = self
-            .store
-            .mailing(mailing)?
-            .ok_or(Error::UnknownMailing(mailing))?;
+        let record = self.mailing_record(mailing)?;
         let template = Template::parse(&record.body)?;
         let mut test = TestSend::default();
         let mut valid = Vec::new();
@@ -219,15 +195,13 @@ impl<S: Store> Engine<S> {
         let jobs = valid
             .iter()
             .map(|number| {
-                let mut message = OutboundMessage::new(*number, test.body.clone());
-                if let Some(sender) = &self.settings.sender {
-                    message = message.with_from(sender.clone());
-                }
+                let message = self
+                    .settings
+                    .sent_by_sender(OutboundMessage::new(*number, test.body.clone()));
                 Job::new(message, segments)
             })
             .collect();
-        let dispatcher =
-            Dispatcher::new(provider, clock).with_options(self.settings.dispatch.clone());
+        let dispatcher = self.dispatcher(provider, clock);
         for (number, dispatched) in valid.into_iter().zip(dispatcher.dispatch(jobs)) {
             test.sent
                 .push((number, dispatched.result.map(|receipt| receipt.message_id)));

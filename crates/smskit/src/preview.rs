@@ -87,16 +87,9 @@ impl<S: Store> Engine<S> {
     /// # Errors
     /// [`Error::UnknownMailing`], the audience's errors, [`Error::Store`].
     pub fn preview(&self, mailing: MailingId) -> Result<Preview, Error> {
-        let record = self
-            .store
-            .mailing(mailing)?
-            .ok_or(Error::UnknownMailing(mailing))?;
+        let record = self.mailing_record(mailing)?;
         let template = Template::parse(&record.body)?;
-        let campaign = match record.campaign {
-            Some(id) => self.store.campaign(id)?,
-            None => None,
-        };
-        let tracking = crate::compose::tracking(&record, campaign.as_ref());
+        let tracking = self.tracking_of(&record)?;
         let mut placeholders = PlaceholderLinks;
         let mut composer = Composer::new(
             &self.settings,

@@ -152,7 +152,7 @@ impl<S: Store> Engine<S> {
     pub fn report(&self, scope: Scope, group_by: GroupBy) -> Result<Vec<(Group, Counts)>, Error> {
         let mailings: Vec<(MailingId, Option<CampaignId>)> = match scope {
             Scope::Mailing(id) => {
-                let mailing = self.store.mailing(id)?.ok_or(Error::UnknownMailing(id))?;
+                let mailing = self.mailing_record(id)?;
                 vec![(id, mailing.campaign)]
             }
             Scope::Campaign(id) => {
