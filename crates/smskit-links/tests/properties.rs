@@ -147,10 +147,14 @@ proptest! {
             expected.insert_str(occurrence.rewritten.end, &suffix);
         }
         prop_assert_eq!(&personal, &expected);
-        // Personalised links are found whole and resolve to their link and trace.
+        // Personalised links are found whole and resolve to their link and trace. A short
+        // link already in the text (left alone) may carry the same suffix: it is not ours.
+        let before: std::collections::HashSet<&str> =
+            find_urls(&text).map(|u| u.as_str()).collect();
         let found: Vec<&str> = find_urls(&personal)
             .map(|u| u.as_str())
             .filter(|u| u.starts_with("https://sho.rt/r/") && u.ends_with(&suffix))
+            .filter(|u| !before.contains(u))
             .collect();
         prop_assert_eq!(found.len(), rewritten.occurrences().len());
         for url in found {
