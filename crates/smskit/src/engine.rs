@@ -41,6 +41,7 @@ pub struct Settings {
     pub(crate) opt_out: Option<OptOutLinks>,
     pub(crate) shortener: Option<crate::links::Shortener>,
     pub(crate) stop_keywords: StopKeywords,
+    pub(crate) claim_lease: chrono::Duration,
 }
 
 impl Default for Settings {
@@ -56,6 +57,7 @@ impl Default for Settings {
             opt_out: None,
             shortener: None,
             stop_keywords: StopKeywords::default(),
+            claim_lease: chrono::Duration::minutes(10),
         }
     }
 }
@@ -148,6 +150,17 @@ impl Settings {
         self
     }
 
+    /// How long a sender may hold claimed messages before [`Engine::send`] decides it died:
+    /// its claims older than the lease are marked `error` / `unknown` (the message may have
+    /// left) and are never resent automatically. Ten minutes by default, long enough for a
+    /// slow batch; a single process that is the only sender of its store (the CLI over
+    /// SQLite) sets zero, so that on restart every claim of the crashed run is resolved at once.
+    #[must_use]
+    pub fn with_claim_lease(mut self, lease: chrono::Duration) -> Self {
+        self.claim_lease = lease.max(chrono::Duration::zero());
+        self
+    }
+
     /// The words that, sent back alone, blacklist the sender (else [`StopKeywords::default`]).
     #[must_use]
     pub fn with_stop_keywords(mut self, keywords: StopKeywords) -> Self {
@@ -180,6 +193,8 @@ pub struct Sent {
     pub unknown: usize,
     /// Segments of the accepted messages.
     pub segments: u64,
+    /// Messages a sender that died had claimed (older than the lease), now marked unknown.
+    pub abandoned: usize,
 }
 
 /// One mailing [`Engine::run_due`] processed, and how its send went.
@@ -368,9 +383,11 @@ impl<S: Store> Engine<S> {
 
     /// Sends a prepared mailing through `provider`, batch by batch: each batch is claimed
     /// (`process`) before its messages leave and its outcomes recorded after, so a crash
-    /// loses at most one batch's outcomes, which [`Store::abandon_claims`] then marks unknown.
-    /// Only retryable errors are retried (by the dispatcher); unknown outcomes are never
-    /// resent. The mailing is `sent` when no trace is left outgoing.
+    /// loses at most one batch's outcomes. A send first marks the claims older than the lease
+    /// ([`Settings::with_claim_lease`]) as unknown ([`Store::abandon_claims`]): those of a
+    /// process that died in the middle. Only retryable errors are retried (by the dispatcher);
+    /// unknown outcomes are never resent. The mailing is `sent` when no trace is left outgoing
+    /// or claimed.
     pub fn send(
         &mut self,
         mailing: MailingId,
@@ -384,6 +401,10 @@ impl<S: Store> Engine<S> {
         let tracking = self.tracking_of(&record)?;
         let dispatcher = self.dispatcher(provider, clock);
         let mut sent = Sent::default();
+        let stale = now
+            .checked_sub_signed(self.settings.claim_lease)
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        sent.abandoned = self.store.abandon_claims(mailing, stale)?;
         loop {
             let claimed = self
                 .store

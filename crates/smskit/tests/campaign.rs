@@ -243,6 +243,65 @@ fn a_crash_after_the_claim_leaves_unknown_traces_that_are_not_resent() {
 }
 
 #[test]
+fn send_resolves_the_claims_of_a_dead_sender_only_after_the_lease() {
+    let mut engine = engine();
+    let list = engine.create_list("A", false).unwrap();
+    for i in 1..=4 {
+        add(
+            &mut engine,
+            list,
+            &format!("C{i}"),
+            &format!("+3247000000{i}"),
+        );
+    }
+    let mailing = mailing_to(&mut engine, "Hi", Audience::Lists(vec![list]));
+    engine.prepare(mailing).unwrap();
+    let claimed = engine
+        .store_mut()
+        .claim_outgoing(mailing, 2, now())
+        .unwrap();
+    let provider = StubProvider::new();
+    let clock = SimulatedClock::new();
+
+    // Within the default lease the claimer may still be alive: its traces are left alone and
+    // the mailing keeps sending.
+    let soon = now() + Duration::minutes(9);
+    let sent = engine.send(mailing, &provider, &clock, soon).unwrap();
+    assert_eq!((sent.accepted, sent.abandoned), (2, 0));
+    assert_eq!(
+        engine.store().trace(claimed[0].id).unwrap().unwrap().status,
+        TraceStatus::Process
+    );
+    let state =
+        |engine: &Engine<MemoryStore>| engine.store().mailing(mailing).unwrap().unwrap().state;
+    assert_eq!(state(&engine), MailingState::Sending);
+
+    // After it, they become unknown, are not sent, and the mailing is done.
+    let late = now() + Duration::minutes(11);
+    let sent = engine.send(mailing, &provider, &clock, late).unwrap();
+    assert_eq!((sent.accepted, sent.abandoned), (0, 2));
+    assert_eq!(provider.messages().len(), 2);
+    for trace in &claimed {
+        let trace = engine.store().trace(trace.id).unwrap().unwrap();
+        assert_eq!(trace.failure_type, Some(FailureType::Unknown));
+    }
+    assert_eq!(state(&engine), MailingState::Sent);
+
+    // A lone sender (the CLI) sets a zero lease: a restart resolves every earlier claim.
+    let mut engine = Engine::new(
+        engine.into_store(),
+        Settings::new().with_claim_lease(Duration::zero()),
+    );
+    let again = mailing_to(&mut engine, "Hi again", Audience::Lists(vec![list]));
+    engine.prepare(again).unwrap();
+    engine.store_mut().claim_outgoing(again, 1, now()).unwrap();
+    let sent = engine
+        .send(again, &provider, &clock, now() + Duration::seconds(1))
+        .unwrap();
+    assert_eq!((sent.accepted, sent.abandoned), (3, 1));
+}
+
+#[test]
 fn delivery_reports_are_monotonic_and_counted() {
     let mut engine = engine();
     let list = engine.create_list("A", false).unwrap();
