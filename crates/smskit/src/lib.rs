@@ -100,6 +100,8 @@ pub mod model;
 mod oneoff;
 pub mod optout;
 pub mod preview;
+#[cfg(feature = "serde")]
+pub mod records;
 pub mod reply;
 pub mod report;
 pub mod stats;
