@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use proptest::prelude::*;
-use smskit::chrono::{DateTime, Utc};
+use smskit::chrono::{DateTime, Duration, Utc};
 use smskit::credit::{Balance, BalanceError};
 use smskit::model::{Audience, ContactId, MailingId, NewContact, NewMailing, Trace};
 use smskit::phone::{E164, Region};
@@ -279,15 +279,15 @@ proptest! {
             Settings::new()
                 .with_default_region(Region::parse("BE").unwrap())
                 .with_batch_size(batch)
-                .with_claim_lease(smskit::chrono::Duration::zero()),
+                .with_claim_lease(Duration::zero()),
         );
-        let later = now() + smskit::chrono::Duration::seconds(1);
+        let later = now() + Duration::seconds(1);
         let sent = engine.send(mailing, &provider, &SimulatedClock::new(), later).unwrap();
         prop_assert_eq!(sent.abandoned, claimed.len());
         // The operator retries the failures, with or without the unknown ones.
         engine.retry_failed(mailing, retry_unknown).unwrap();
         engine
-            .send(mailing, &provider, &SimulatedClock::new(), later + smskit::chrono::Duration::seconds(1))
+            .send(mailing, &provider, &SimulatedClock::new(), later + Duration::seconds(1))
             .unwrap();
 
         let traces = traces(&engine, mailing);
