@@ -84,7 +84,7 @@ impl<'a, L: LinkStore + ?Sized> Composer<'a, L> {
                 .as_ref()
                 .ok_or(Error::NotConfigured("opt-out links"))?;
             out.push('\n');
-            out.push_str(&links.line(self.mailing.id, trace));
+            links.write_line(self.mailing.id, trace, out);
         }
         Ok(())
     }
