@@ -941,26 +941,21 @@ fn failed(trace: &Trace, failure: FailureType, reason: &str) -> Outcome {
 
 /// Appends the body of `template` for `contact` to `out`.
 pub(crate) fn render_into(template: &Template, contact: &Contact, out: &mut String) {
+    template.render_into(out, |path| contact_value(contact, path));
+}
+
+/// The value at `path` of a contact, as templates see it.
+pub(crate) fn contact_value<'c>(contact: &'c Contact, path: &[&str]) -> FieldValue<'c> {
     #[cfg(feature = "serde")]
     if contact.fields.contains_key(crate::records::RECORD_KEY) {
         // A mirrored record keeps every value a template can reach under its dotted path.
-        let mut key = String::new();
-        template.render_into(out, |path| {
-            key.clear();
-            for (index, name) in path.iter().enumerate() {
-                if index > 0 {
-                    key.push('.');
-                }
-                key.push_str(name);
-            }
-            contact
-                .fields
-                .get(&key)
-                .map_or(FieldValue::Null, |value| FieldValue::Str(value))
-        });
-        return;
+        let found = match path {
+            [name] => contact.fields.get(*name),
+            _ => contact.fields.get(&path.join(".")),
+        };
+        return found.map_or(FieldValue::Null, |value| FieldValue::Str(value));
     }
-    template.render_into(out, |path| match path {
+    match path {
         ["name"] => FieldValue::Str(&contact.name),
         ["phone"] => FieldValue::Str(&contact.phone),
         ["country"] => contact.country.map_or(FieldValue::Null, |country| {
@@ -971,5 +966,5 @@ pub(crate) fn render_into(template: &Template, contact: &Contact, out: &mut Stri
             .get(*field)
             .map_or(FieldValue::Null, |value| FieldValue::Str(value)),
         _ => FieldValue::Null,
-    });
+    }
 }

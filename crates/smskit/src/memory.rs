@@ -172,6 +172,13 @@ impl<K: Ord + Copy> PairIndex<K> {
     }
 }
 
+/// A contact's place in Odoo's contact order: name, then the most recent first.
+type ContactOrderKey<'a> = (
+    &'a str,
+    std::cmp::Reverse<DateTime<Utc>>,
+    std::cmp::Reverse<ContactId>,
+);
+
 /// Contact ids in Odoo's contact order (once sorted).
 #[derive(Debug, Default)]
 struct ContactOrder {
@@ -264,11 +271,7 @@ impl Store for MemoryStore {
                 // way Odoo's databases do in practice (later rows first). Every key is distinct,
                 // so an unstable sort gives the one order. The keys are gathered first: a
                 // comparison that looked both contacts up would cost two map searches.
-                let mut keys: Vec<(
-                    &str,
-                    std::cmp::Reverse<DateTime<Utc>>,
-                    std::cmp::Reverse<ContactId>,
-                )> = self
+                let mut keys: Vec<ContactOrderKey<'_>> = self
                     .contacts
                     .values()
                     .map(|contact| {
