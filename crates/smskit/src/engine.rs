@@ -486,24 +486,6 @@ impl<S: Store> Engine<S> {
     pub fn estimate(&self, mailing: MailingId) -> Result<Estimate, Error> {
         let record = self.mailing_record(mailing)?;
         let template = Template::parse(&record.body)?;
-        // Outgoing traces by contact: the first in one map, the rare others (a transactional
-        // mailing sends a contact many messages) in another, so a million traces cost a
-        // million map entries and no per-contact allocation.
-        let mut first: HashMap<ContactId, (TraceId, Option<E164>)> = HashMap::new();
-        let mut more: HashMap<ContactId, Vec<(TraceId, Option<E164>)>> = HashMap::new();
-        self.store.traces(mailing, &mut |trace| {
-            if trace.status == TraceStatus::Outgoing {
-                let entry = (trace.id, trace.number);
-                match first.entry(trace.contact) {
-                    std::collections::hash_map::Entry::Occupied(_) => {
-                        more.entry(trace.contact).or_default().push(entry);
-                    }
-                    std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert(entry);
-                    }
-                }
-            }
-        })?;
         let tracking = self.tracking_of(&record)?;
         let mut placeholders = PlaceholderLinks;
         let mut composer = Composer::new(
@@ -514,15 +496,10 @@ impl<S: Store> Engine<S> {
             &mut placeholders,
         )?;
         let mut tally = Tally::new(&self.settings, false);
-        self.store.contacts(&mut |contact| {
-            let Some(&(trace, number)) = first.get(&contact.id) else {
-                return;
-            };
-            tally.add(&mut composer, contact, trace, number);
-            for &(trace, number) in more.get(&contact.id).into_iter().flatten() {
-                tally.add(&mut composer, contact, trace, number);
-            }
-        })?;
+        self.store
+            .outgoing_with_contacts(mailing, &mut |trace, contact| {
+                tally.add(&mut composer, contact, trace.id, trace.number);
+            })?;
         Ok(tally.finish()?.0)
     }
 

@@ -647,6 +647,23 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn outgoing_with_contacts(
+        &self,
+        mailing: MailingId,
+        visit: &mut dyn FnMut(&Trace, &Contact),
+    ) -> Result<(), StoreError> {
+        // The outgoing queue is the index of exactly these traces; contacts are borrowed, not
+        // cloned.
+        for id in self.outgoing.get(&mailing).into_iter().flatten() {
+            if let Some(trace) = self.traces.get(id)
+                && let Some(contact) = self.contacts.get(&trace.contact)
+            {
+                visit(trace, contact);
+            }
+        }
+        Ok(())
+    }
+
     fn last_trace_to(&self, number: E164) -> Result<Option<Trace>, StoreError> {
         Ok(self
             .by_number
