@@ -152,6 +152,8 @@ impl<K: Ord + Copy> PairIndex<K> {
     fn insert(&mut self, key: K, id: TraceId) {
         self.tail.push((key, id));
         if self.tail.len() >= Self::MIN_TAIL.max(self.sorted.len() / 4) {
+            // Grown exactly: a million pairs would otherwise carry up to a million spare.
+            self.sorted.reserve_exact(self.tail.len());
             self.sorted.append(&mut self.tail);
             // The stable sort keeps the sorted run as a run: it sorts the tail and merges.
             self.sorted.sort();
