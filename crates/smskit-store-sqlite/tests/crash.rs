@@ -224,7 +224,7 @@ fn a_killed_sender_resumes_without_sending_anything_twice() {
         "{} traces in flight",
         in_flight.len()
     );
-    assert!(accepted_before >= KILL_AT - BATCH && accepted_before < KILL_AT);
+    assert!((KILL_AT - BATCH..KILL_AT).contains(&accepted_before));
 
     // Resume in this process: the only sender, so the dead one's claims are resolved at once.
     let mut engine = Engine::new(store, settings().with_claim_lease(TimeDelta::zero()));
