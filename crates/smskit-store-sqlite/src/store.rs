@@ -2,6 +2,7 @@
 //! transaction.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
@@ -29,10 +30,85 @@ const ABANDONED: &str = "the sender stopped before recording the outcome: it may
 impl SqliteStore {
     /// Starts a write transaction that takes the write lock at once: a read-modify-write in it
     /// never fails half-way because another process wrote first.
-    pub(crate) fn write(&mut self, during: &'static str) -> Result<Transaction<'_>, StoreError> {
+    fn write(&mut self, during: &'static str) -> Result<Transaction<'_>, StoreError> {
         self.conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .during(during)
+    }
+
+    /// Creates many contacts in one transaction (an import of a large file): the same rows as
+    /// one [`Store::insert_contact`] each, many times faster. Returns their ids, in order;
+    /// nothing is stored when any fails.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] when the database fails.
+    pub fn insert_contacts(
+        &mut self,
+        contacts: impl IntoIterator<Item = NewContact>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ContactId>, StoreError> {
+        let during = "insert contacts";
+        let tx = self.write(during)?;
+        let mut ids = Vec::new();
+        {
+            let mut statement = tx
+                .prepare_cached(
+                    "INSERT INTO contacts (name, phone, country, fields, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .during(during)?;
+            for contact in contacts {
+                let id = statement
+                    .insert(params![
+                        contact.name,
+                        contact.phone,
+                        contact.country.map(|country| country.as_str()),
+                        contact.fields.to_json(),
+                        micros(now),
+                    ])
+                    .during(during)?;
+                ids.push(ContactId(id));
+            }
+        }
+        tx.commit().during(during)?;
+        Ok(ids)
+    }
+
+    /// Subscribes many contacts to `list` in one transaction, like one [`Store::subscribe`]
+    /// each (a contact subscribed already keeps its subscription).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`] for an unknown list or contact (nothing is stored then).
+    pub fn subscribe_all(
+        &mut self,
+        list: ListId,
+        contacts: &[ContactId],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let during = "subscribe contacts";
+        let tx = self.write(during)?;
+        let known = tx
+            .prepare_cached("SELECT 1 FROM lists WHERE id = ?1")
+            .and_then(|mut statement| statement.exists([list.0]))
+            .during(during)?;
+        if !known {
+            return Err(StoreError::not_found(format_args!("mailing list {list}")));
+        }
+        {
+            // A missing contact fails the foreign key: NotFound, and the transaction rolls back.
+            let mut statement = tx
+                .prepare_cached(
+                    "INSERT INTO subscriptions (list, contact, opt_out, created_at)
+                     VALUES (?1, ?2, 0, ?3) ON CONFLICT (list, contact) DO NOTHING",
+                )
+                .during(during)?;
+            for contact in contacts {
+                statement
+                    .execute(params![list.0, contact.0, micros(now)])
+                    .during(during)?;
+            }
+        }
+        tx.commit().during(during)
     }
 
     /// Visits the traces `sql` selects (the columns of `trace_columns!`) with `params`.
@@ -518,20 +594,22 @@ impl Store for SqliteStore {
         let tx = self.write(during)?;
         let mut stored = 0;
         {
-            // One transaction and one prepared statement for the whole batch; the unique index
-            // on (contact, mailing, dedup = 0) skips a pair that has its trace already.
-            let mut statement = tx
-                .prepare_cached(
-                    "INSERT INTO traces
-                         (mailing, contact, dedup, number, raw_number, status, failure_type,
-                          failure_reason, provider_message_id, sent_at, claimed_at, clicked_at,
-                          replied_at)
-                     VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                     ON CONFLICT DO NOTHING",
-                )
-                .during(during)?;
-            for trace in traces {
-                stored += execute_trace(&mut statement, trace).during(during)?;
+            // One transaction for the whole batch, and statements of many rows each (far less
+            // work per row for SQLite than one statement per row); the unique index on
+            // (contact, mailing, dedup = 0) skips a pair that has its trace already, also one
+            // met earlier in the same statement.
+            let mut chunks = traces.chunks_exact(ROWS_PER_INSERT);
+            let mut many = tx.prepare_cached(&INSERT_MANY).during(during)?;
+            for chunk in &mut chunks {
+                for (row, trace) in chunk.iter().enumerate() {
+                    bind_trace(&mut many, row * TRACE_PARAMS, trace).during(during)?;
+                }
+                stored += many.raw_execute().during(during)?;
+            }
+            let mut one = tx.prepare_cached(&INSERT_ONE).during(during)?;
+            for trace in chunks.remainder() {
+                bind_trace(&mut one, 0, trace).during(during)?;
+                stored += one.raw_execute().during(during)?;
             }
         }
         tx.commit().during(during)?;
@@ -914,6 +992,67 @@ fn parse_state(
         })
         .transpose()?;
     Ok((status, failure))
+}
+
+/// The columns [`bind_trace`] binds, per row.
+const TRACE_PARAMS: usize = 12;
+
+/// Rows per statement of [`Store::insert_traces`] (12 parameters each, far below SQLite's
+/// limit of 32,766).
+const ROWS_PER_INSERT: usize = 100;
+
+/// An insert of `rows` traces of `insert_traces` (dedup 0), skipping the pairs that have one.
+fn insert_traces_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO traces (mailing, contact, dedup, number, raw_number, status, failure_type, \
+         failure_reason, provider_message_id, sent_at, claimed_at, clicked_at, replied_at) VALUES ",
+    );
+    for row in 0..rows {
+        if row > 0 {
+            sql.push(',');
+        }
+        let p = row * TRACE_PARAMS;
+        sql.push_str(&format!(
+            "(?{}, ?{}, 0, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
+            p + 1,
+            p + 2,
+            p + 3,
+            p + 4,
+            p + 5,
+            p + 6,
+            p + 7,
+            p + 8,
+            p + 9,
+            p + 10,
+            p + 11,
+            p + 12
+        ));
+    }
+    sql.push_str(" ON CONFLICT DO NOTHING");
+    sql
+}
+
+static INSERT_MANY: LazyLock<String> = LazyLock::new(|| insert_traces_sql(ROWS_PER_INSERT));
+static INSERT_ONE: LazyLock<String> = LazyLock::new(|| insert_traces_sql(1));
+
+/// Binds the columns of `trace` to the parameters after `offset` (`?offset+1`..`?offset+12`).
+fn bind_trace(
+    statement: &mut rusqlite::Statement<'_>,
+    offset: usize,
+    trace: &Trace,
+) -> rusqlite::Result<()> {
+    statement.raw_bind_parameter(offset + 1, trace.mailing.0)?;
+    statement.raw_bind_parameter(offset + 2, trace.contact.0)?;
+    statement.raw_bind_parameter(offset + 3, trace.number.as_ref().map(E164::as_str))?;
+    statement.raw_bind_parameter(offset + 4, trace.raw_number.as_deref())?;
+    statement.raw_bind_parameter(offset + 5, trace.status.as_str())?;
+    statement.raw_bind_parameter(offset + 6, failure_name(trace.failure_type))?;
+    statement.raw_bind_parameter(offset + 7, trace.failure_reason.as_deref())?;
+    statement.raw_bind_parameter(offset + 8, trace.provider_message_id.as_deref())?;
+    statement.raw_bind_parameter(offset + 9, opt_micros(trace.sent_at))?;
+    statement.raw_bind_parameter(offset + 10, opt_micros(trace.claimed_at))?;
+    statement.raw_bind_parameter(offset + 11, opt_micros(trace.clicked_at))?;
+    statement.raw_bind_parameter(offset + 12, opt_micros(trace.replied_at))
 }
 
 /// Runs a trace insert with the trace's columns as `?1`..`?12` (id and dedup excluded).

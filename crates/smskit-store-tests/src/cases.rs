@@ -580,6 +580,38 @@ pub fn insert_traces_is_idempotent<S: Store>(make: Make<'_, S>) {
     assert_eq!(all_traces(&store, other).len(), 1);
 }
 
+/// Large batches (hundreds of traces, repeats spread through them) store each pair once and
+/// keep every trace's own fields.
+pub fn insert_traces_in_large_batches<S: Store>(make: Make<'_, S>) {
+    let mut store = make();
+    let (mailing, contacts) = mailing_with_contacts(&mut store, 301);
+    // Every third trace repeats an earlier contact: 301 distinct pairs in 451 traces.
+    let batch: Vec<Trace> = (0..451)
+        .map(|i| {
+            let c = if i % 3 == 2 { i / 3 } else { i - i / 3 };
+            outgoing(mailing, contacts[c], c)
+        })
+        .collect();
+    let distinct: HashSet<ContactId> = batch.iter().map(|t| t.contact).collect();
+    assert_eq!(distinct.len(), 301);
+    assert_eq!(store.insert_traces(&batch).unwrap(), 301);
+    assert_eq!(store.insert_traces(&batch).unwrap(), 0);
+    let traces = all_traces(&store, mailing);
+    assert_eq!(traces.len(), 301);
+    for trace in &traces {
+        let c = contacts.iter().position(|&id| id == trace.contact).unwrap();
+        assert_eq!(trace.number, Some(number(c)));
+    }
+    // The first trace of each contact in the batch is the one stored, in batch order.
+    let mut first: Vec<ContactId> = Vec::new();
+    for trace in &batch {
+        if !first.contains(&trace.contact) {
+            first.push(trace.contact);
+        }
+    }
+    assert_eq!(traces.iter().map(|t| t.contact).collect::<Vec<_>>(), first);
+}
+
 /// On random batches with repeats, `insert_traces` stores exactly the distinct pairs, and its
 /// counts add up to them.
 pub fn insert_traces_is_idempotent_on_random_batches<S: Store>(make: Make<'_, S>) {

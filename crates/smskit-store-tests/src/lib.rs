@@ -55,6 +55,7 @@ macro_rules! conformance {
             ab_tests_round_trip,
             mailings_round_trip_and_state,
             insert_traces_is_idempotent,
+            insert_traces_in_large_batches,
             insert_traces_is_idempotent_on_random_batches,
             insert_trace_allows_many_per_contact,
             claim_hands_out_each_trace_once,
