@@ -180,7 +180,7 @@ impl SqliteStore {
         conn.execute_batch(
             "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -32768;",
+             PRAGMA cache_size = -65536;",
         )
         .during("configure the connection")?;
         migrate(&mut conn)?;

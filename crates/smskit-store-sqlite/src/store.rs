@@ -599,16 +599,23 @@ impl Store for SqliteStore {
             // (contact, mailing, dedup = 0) skips a pair that has its trace already, also one
             // met earlier in the same statement.
             let mut chunks = traces.chunks_exact(ROWS_PER_INSERT);
-            let mut many = tx.prepare_cached(&INSERT_MANY).during(during)?;
             for chunk in &mut chunks {
+                // A freshly prepared trace has no send history: its statement binds half the
+                // columns (the others are NULL by default).
+                let (sql, params) = if chunk.iter().all(is_fresh) {
+                    (&*INSERT_MANY_FRESH, FRESH_PARAMS)
+                } else {
+                    (&*INSERT_MANY, TRACE_PARAMS)
+                };
+                let mut many = tx.prepare_cached(sql).during(during)?;
                 for (row, trace) in chunk.iter().enumerate() {
-                    bind_trace(&mut many, row * TRACE_PARAMS, trace).during(during)?;
+                    bind_trace(&mut many, row * params, params, trace).during(during)?;
                 }
                 stored += many.raw_execute().during(during)?;
             }
             let mut one = tx.prepare_cached(&INSERT_ONE).during(during)?;
             for trace in chunks.remainder() {
-                bind_trace(&mut one, 0, trace).during(during)?;
+                bind_trace(&mut one, 0, TRACE_PARAMS, trace).during(during)?;
                 stored += one.raw_execute().during(during)?;
             }
         }
@@ -1001,44 +1008,64 @@ const TRACE_PARAMS: usize = 12;
 /// limit of 32,766).
 const ROWS_PER_INSERT: usize = 100;
 
-/// An insert of `rows` traces of `insert_traces` (dedup 0), skipping the pairs that have one.
-fn insert_traces_sql(rows: usize) -> String {
-    let mut sql = String::from(
-        "INSERT INTO traces (mailing, contact, dedup, number, raw_number, status, failure_type, \
-         failure_reason, provider_message_id, sent_at, claimed_at, clicked_at, replied_at) VALUES ",
-    );
+/// The columns a fresh trace (see [`is_fresh`]) binds, per row.
+const FRESH_PARAMS: usize = 6;
+
+/// The trace columns, in the order [`bind_trace`] binds them.
+const TRACE_INSERT_COLUMNS: [&str; TRACE_PARAMS] = [
+    "mailing",
+    "contact",
+    "number",
+    "raw_number",
+    "status",
+    "failure_type",
+    "failure_reason",
+    "provider_message_id",
+    "sent_at",
+    "claimed_at",
+    "clicked_at",
+    "replied_at",
+];
+
+/// Whether `trace` has nothing but the columns a preparation sets.
+fn is_fresh(trace: &Trace) -> bool {
+    trace.failure_reason.is_none()
+        && trace.provider_message_id.is_none()
+        && trace.sent_at.is_none()
+        && trace.claimed_at.is_none()
+        && trace.clicked_at.is_none()
+        && trace.replied_at.is_none()
+}
+
+/// An insert of `rows` traces of `insert_traces` (dedup 0) binding the first `columns`
+/// columns of each, skipping the pairs that have a trace.
+fn insert_traces_sql(rows: usize, columns: usize) -> String {
+    use std::fmt::Write as _;
+    let names = TRACE_INSERT_COLUMNS[..columns].join(", ");
+    let mut sql = format!("INSERT INTO traces (dedup, {names}) VALUES ");
     for row in 0..rows {
-        if row > 0 {
-            sql.push(',');
+        sql.push_str(if row == 0 { "(0" } else { ", (0" });
+        for column in 1..=columns {
+            let _ = write!(sql, ", ?{}", row * columns + column);
         }
-        let p = row * TRACE_PARAMS;
-        sql.push_str(&format!(
-            "(?{}, ?{}, 0, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
-            p + 1,
-            p + 2,
-            p + 3,
-            p + 4,
-            p + 5,
-            p + 6,
-            p + 7,
-            p + 8,
-            p + 9,
-            p + 10,
-            p + 11,
-            p + 12
-        ));
+        sql.push(')');
     }
     sql.push_str(" ON CONFLICT DO NOTHING");
     sql
 }
 
-static INSERT_MANY: LazyLock<String> = LazyLock::new(|| insert_traces_sql(ROWS_PER_INSERT));
-static INSERT_ONE: LazyLock<String> = LazyLock::new(|| insert_traces_sql(1));
+static INSERT_MANY: LazyLock<String> =
+    LazyLock::new(|| insert_traces_sql(ROWS_PER_INSERT, TRACE_PARAMS));
+static INSERT_MANY_FRESH: LazyLock<String> =
+    LazyLock::new(|| insert_traces_sql(ROWS_PER_INSERT, FRESH_PARAMS));
+static INSERT_ONE: LazyLock<String> = LazyLock::new(|| insert_traces_sql(1, TRACE_PARAMS));
 
-/// Binds the columns of `trace` to the parameters after `offset` (`?offset+1`..`?offset+12`).
+/// Binds the first `columns` columns of `trace` (in the order of [`TRACE_INSERT_COLUMNS`]) to
+/// the parameters after `offset`.
 fn bind_trace(
     statement: &mut rusqlite::Statement<'_>,
     offset: usize,
+    columns: usize,
     trace: &Trace,
 ) -> rusqlite::Result<()> {
     statement.raw_bind_parameter(offset + 1, trace.mailing.0)?;
@@ -1047,6 +1074,9 @@ fn bind_trace(
     statement.raw_bind_parameter(offset + 4, trace.raw_number.as_deref())?;
     statement.raw_bind_parameter(offset + 5, trace.status.as_str())?;
     statement.raw_bind_parameter(offset + 6, failure_name(trace.failure_type))?;
+    if columns == FRESH_PARAMS {
+        return Ok(());
+    }
     statement.raw_bind_parameter(offset + 7, trace.failure_reason.as_deref())?;
     statement.raw_bind_parameter(offset + 8, trace.provider_message_id.as_deref())?;
     statement.raw_bind_parameter(offset + 9, opt_micros(trace.sent_at))?;
