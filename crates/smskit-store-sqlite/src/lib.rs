@@ -177,10 +177,16 @@ impl SqliteStore {
         let _mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
             .during("switch to WAL")?;
+        // NORMAL: in WAL mode a commit survives the process being killed (not a power loss).
+        // A 64 MiB page cache and checkpoints every 8,192 pages (32 MiB of WAL) rather than
+        // 1,000: a bulk preparation rewrites the same index pages in every batch it commits,
+        // and a rarer checkpoint copies each of them to the database once, not once per batch
+        // (store/sqlite/prepare/1m: 5.1 s -> 3.5 s).
         conn.execute_batch(
             "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -65536;",
+             PRAGMA cache_size = -65536;
+             PRAGMA wal_autocheckpoint = 8192;",
         )
         .during("configure the connection")?;
         migrate(&mut conn)?;
