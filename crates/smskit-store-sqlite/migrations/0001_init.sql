@@ -51,7 +51,8 @@ CREATE TABLE mailings (
     id                   INTEGER PRIMARY KEY,
     name                 TEXT    NOT NULL,
     body                 TEXT    NOT NULL,
-    -- 'lists' (audience_lists: JSON array of list ids), 'domain' (audience_domain) or
+    -- 'lists' (audience_lists: JSON array of list ids), 'contacts' (audience_lists: JSON array
+    -- of contact ids), 'domain' (audience_domain) or
     -- 'transactional'
     audience_kind        TEXT    NOT NULL,
     audience_lists       TEXT,

@@ -241,6 +241,11 @@ pub(crate) fn audience_columns(
         }
         Audience::Domain(domain) => ("domain", None, Some(domain.as_str())),
         Audience::Transactional => ("transactional", None, None),
+        // The contact ids share the lists' JSON column: the kind says which they are.
+        Audience::Contacts(contacts) => {
+            let ids: Vec<i64> = contacts.iter().map(|contact| contact.0).collect();
+            ("contacts", Some(ids.to_json()), None)
+        }
         other => {
             return Err(Error::Unsupported {
                 what: format!("the audience {other:?}"),
@@ -255,6 +260,12 @@ pub(crate) fn mailing(row: &Row<'_>) -> rusqlite::Result<Mailing> {
         "lists" => Audience::Lists(json::<Vec<i64>>(row, 4)?.into_iter().map(ListId).collect()),
         "domain" => Audience::Domain(row.get(5)?),
         "transactional" => Audience::Transactional,
+        "contacts" => Audience::Contacts(
+            json::<Vec<i64>>(row, 4)?
+                .into_iter()
+                .map(ContactId)
+                .collect(),
+        ),
         other => return Err(bad(3, Type::Text, format!("audience kind {other:?}"))),
     };
     let state = match text(row, 11)? {

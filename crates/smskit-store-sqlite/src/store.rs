@@ -145,6 +145,29 @@ fn failure_name(failure: Option<FailureType>) -> Option<&'static str> {
 }
 
 impl Store for SqliteStore {
+    fn update_contact(&mut self, id: ContactId, contact: NewContact) -> Result<(), StoreError> {
+        let during = "update a contact";
+        let changed = self
+            .conn
+            .prepare_cached(
+                "UPDATE contacts SET name = ?2, phone = ?3, country = ?4, fields = ?5 WHERE id = ?1",
+            )
+            .and_then(|mut statement| {
+                statement.execute(params![
+                    id.0,
+                    contact.name,
+                    contact.phone,
+                    contact.country.map(|country| country.as_str()),
+                    contact.fields.to_json(),
+                ])
+            })
+            .during(during)?;
+        if changed == 0 {
+            return Err(StoreError::not_found(format_args!("contact {id}")));
+        }
+        Ok(())
+    }
+
     fn insert_contact(
         &mut self,
         contact: NewContact,

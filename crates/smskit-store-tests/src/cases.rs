@@ -1600,3 +1600,119 @@ pub fn engine_resumes_after_a_crash_without_resending<S: Store>(make: Make<'_, S
     let resent: HashSet<E164> = provider.messages().iter().map(|m| m.to).collect();
     assert_eq!(resent, lost_numbers);
 }
+
+/// Updating a contact replaces its name, number, country and fields, keeps its id and
+/// creation time, and moves it in the contact order; an unknown id is `NotFound`.
+pub fn contacts_update<S: Store>(make: Make<'_, S>) {
+    let mut store = make();
+    let ana = store
+        .insert_contact(
+            NewContact::new("Ana", "+32470000001").with_field("city", "Gent"),
+            t(1),
+        )
+        .unwrap();
+    let bo = store
+        .insert_contact(NewContact::new("Bo", "+32470000002"), t(2))
+        .unwrap();
+    let be = Region::parse("BE").unwrap();
+    store
+        .update_contact(
+            ana,
+            NewContact::new("Zed", "0470 99 99 99")
+                .with_country(be)
+                .with_field("tier", "gold"),
+        )
+        .unwrap();
+    let contact = store.contact(ana).unwrap().unwrap();
+    assert_eq!(
+        (
+            contact.name.as_str(),
+            contact.phone.as_str(),
+            contact.country,
+            contact.created_at
+        ),
+        ("Zed", "0470 99 99 99", Some(be), t(1))
+    );
+    assert_eq!(
+        contact.fields,
+        BTreeMap::from([("tier".to_owned(), "gold".to_owned())])
+    );
+    let mut order = Vec::new();
+    store.contacts(&mut |c| order.push(c.id)).unwrap();
+    assert_eq!(order, vec![bo, ana]);
+    assert!(matches!(
+        store.update_contact(ContactId(987_654), NewContact::new("x", "y")),
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+/// `outgoing_with_contacts` visits exactly the outgoing traces, by id, each with its contact.
+pub fn outgoing_with_contacts_visits_the_outgoing_traces<S: Store>(make: Make<'_, S>) {
+    let mut store = make();
+    let (mailing, contacts) = mailing_with_contacts(&mut store, 6);
+    let traces: Vec<Trace> = contacts
+        .iter()
+        .enumerate()
+        .map(|(i, &contact)| {
+            let mut trace = Trace::prepared(
+                mailing,
+                contact,
+                &smskit::exclude::Decision::Send { number: number(i) },
+            );
+            if i == 4 {
+                trace.status = TraceStatus::Cancel;
+                trace.failure_type = Some(FailureType::Duplicate);
+            }
+            trace
+        })
+        .collect();
+    store.insert_traces(&traces).unwrap();
+    let claimed = store.claim_outgoing(mailing, 1, t(1)).unwrap();
+    let mut expected = Vec::new();
+    store
+        .traces(mailing, &mut |trace| {
+            if trace.status == TraceStatus::Outgoing {
+                expected.push((trace.id, trace.contact));
+            }
+        })
+        .unwrap();
+    assert_eq!(expected.len(), 4);
+    assert!(expected.iter().all(|(id, _)| *id != claimed[0].id));
+    let mut visited = Vec::new();
+    store
+        .outgoing_with_contacts(mailing, &mut |trace, contact| {
+            assert_eq!(trace.contact, contact.id);
+            visited.push((trace.id, contact.id));
+        })
+        .unwrap();
+    assert_eq!(visited, expected);
+}
+
+/// A mailing to contacts chosen by the application (`Audience::Contacts`) round-trips and is
+/// prepared for exactly those contacts.
+pub fn contact_audiences_round_trip<S: Store>(make: Make<'_, S>) {
+    let mut store = make();
+    let (_, contacts) = mailing_with_contacts(&mut store, 5);
+    let chosen = vec![contacts[3], contacts[1]];
+    let mut engine = Engine::new(store, Settings::new());
+    let mailing = engine
+        .create_mailing(
+            NewMailing::new("chosen", "Hi", Audience::Contacts(chosen.clone())),
+            t(1),
+        )
+        .unwrap();
+    assert_eq!(
+        engine.store().mailing(mailing).unwrap().unwrap().audience,
+        Audience::Contacts(chosen.clone())
+    );
+    let prepared = engine.prepare(mailing).unwrap();
+    assert_eq!((prepared.traces, prepared.outgoing), (2, 2));
+    let mut targeted = BTreeSet::new();
+    engine
+        .store()
+        .traces(mailing, &mut |trace| {
+            targeted.insert(trace.contact);
+        })
+        .unwrap();
+    assert_eq!(targeted, chosen.into_iter().collect());
+}

@@ -74,6 +74,9 @@ macro_rules! conformance {
             clicks_attribution_and_stats,
             engine_sends_once_per_targeted_contact,
             engine_resumes_after_a_crash_without_resending,
+            contacts_update,
+            outgoing_with_contacts_visits_the_outgoing_traces,
+            contact_audiences_round_trip,
         );
     };
     (@cases $factory:expr; $($case:ident),* $(,)?) => {
