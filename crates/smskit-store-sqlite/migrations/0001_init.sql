@@ -51,10 +51,10 @@ CREATE TABLE mailings (
     id                   INTEGER PRIMARY KEY,
     name                 TEXT    NOT NULL,
     body                 TEXT    NOT NULL,
-    -- 'lists' (audience_lists: JSON array of list ids), 'domain' (audience_domain) or
-    -- 'transactional'
+    -- 'lists' or 'contacts' (audience_ids: JSON array of list or contact ids), 'domain'
+    -- (audience_domain) or 'transactional'
     audience_kind        TEXT    NOT NULL,
-    audience_lists       TEXT,
+    audience_ids         TEXT,
     audience_domain      TEXT,
     include_opt_out_link INTEGER NOT NULL,
     campaign             INTEGER REFERENCES campaigns (id),

@@ -48,6 +48,7 @@ macro_rules! conformance {
         $crate::conformance!(@cases $factory;
             contacts_round_trip,
             contacts_order,
+            update_contact_replaces_fields,
             lists_and_name_conflict,
             subscriptions_and_opt_out,
             blacklist_reactivation,
@@ -70,6 +71,7 @@ macro_rules! conformance {
             replies_and_reply_status,
             last_trace_to_picks_the_latest_send,
             contact_traces_and_traces_by_id,
+            outgoing_with_contacts_visits_waiting_traces,
             links_get_or_create_and_lookup,
             clicks_attribution_and_stats,
             engine_sends_once_per_targeted_contact,
