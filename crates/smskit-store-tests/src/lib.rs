@@ -1,4 +1,4 @@
-//! The one conformance suite every smskit [`Store`] passes: [`MemoryStore`](smskit::MemoryStore),
+//! The one conformance suite every smskit [`Store`](smskit::Store) passes: [`MemoryStore`](smskit::MemoryStore),
 //! the SQLite store, and any store an application writes.
 //!
 //! [`conformance!`] expands to one `#[test]` per case of [`cases`]: every trait method and
