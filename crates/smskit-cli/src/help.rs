@@ -83,3 +83,26 @@ Examples:
     --token 12345 --signature 0/KCTR6DLpKmkAf8muzZqo1nDgQ= \\
     --param CallSid=CA1234567890ABCDE --param Caller=+12349013030 --param Digits=1234 \\
     --param From=+12349013030 --param To=+18005551212";
+
+/// `smskit contacts --help`.
+pub(crate) const CONTACTS: &str = "\
+Examples:
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
+  smskit contacts list
+
+Every campaign command works on the database named by --db (default: smskit.db in the current
+folder, or $SMSKIT_DB), created on first use.";
+
+/// `smskit blacklist --help`.
+pub(crate) const BLACKLIST: &str = "\
+Examples:
+  smskit blacklist add +32470123456 --reason \"replied STOP\"
+  smskit blacklist import crates/smskit-cli/testdata/blacklist.csv --country BE
+  smskit blacklist remove +32470123456";
+
+/// `smskit lists --help`.
+pub(crate) const LISTS: &str = "\
+Examples:
+  smskit lists create Newsletter --public
+  smskit lists show
+  smskit lists optout Newsletter +32470123456";

@@ -7,9 +7,11 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod cmd;
+mod db;
 mod failure;
 mod help;
 mod output;
+mod providers;
 
 use std::borrow::Cow;
 use std::process::ExitCode;
@@ -40,6 +42,12 @@ enum Command {
     Send(cmd::send::SendArgs),
     #[command(subcommand, after_help = help::WEBHOOK)]
     Webhook(cmd::webhook::WebhookCommand),
+    #[command(subcommand, after_help = help::CONTACTS)]
+    Contacts(cmd::contacts::ContactsCommand),
+    #[command(subcommand, after_help = help::BLACKLIST)]
+    Blacklist(cmd::blacklist::BlacklistCommand),
+    #[command(subcommand, after_help = help::LISTS)]
+    Lists(cmd::lists::ListsCommand),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +65,9 @@ fn main() -> ExitCode {
         Command::Phone(command) => cmd::phone::run(command),
         Command::Send(args) => cmd::send::run(args),
         Command::Webhook(command) => cmd::webhook::run(command),
+        Command::Contacts(command) => cmd::contacts::run(command),
+        Command::Blacklist(command) => cmd::blacklist::run(command),
+        Command::Lists(command) => cmd::lists::run(command),
     };
     match outcome {
         Ok(code) => code,

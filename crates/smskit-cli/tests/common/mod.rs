@@ -27,6 +27,8 @@ pub(crate) fn smskit(args: &[&str]) -> Run {
         "VONAGE_API_KEY",
         "VONAGE_API_SECRET",
         "VONAGE_SIGNATURE_SECRET",
+        "SMSKIT_DB",
+        "SMSKIT_OPT_OUT_SECRET",
     ] {
         command.env_remove(name);
     }

@@ -1,0 +1,645 @@
+//! `smskit contacts`: the audience of the campaign commands.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use serde::Serialize;
+use smskit::chrono::{DateTime, Utc};
+use smskit::model::{ContactId, ListId, NewContact};
+use smskit::phone::{self, E164, Region};
+use smskit::{Engine, Settings, Store};
+
+use crate::db::{self, DbArgs};
+use crate::failure::Failure;
+use crate::output;
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --json
+  smskit contacts list --json
+
+The file is CSV with a header line: `name` and `phone` are required, `country` (ISO 3166
+alpha-2, e.g. BE) is optional, and every other column is a free text field that filters and
+templates can use ({{ object.city }}, [('city', '=', 'Gent')]). Fields are separated by
+commas; a quoted field may hold commas, quotes and line breaks. A row whose number cannot be
+read is still imported (its trace will say why nothing was sent to it).
+
+A row whose number (in E.164, read with its country or --country) is already a contact's
+updates that contact instead of creating a second one: it joins --list. Its stored name and
+fields are kept (a warning says when the row differs).
+
+Exit status: 0 every row imported, 1 some rows were malformed (reported by line; the others
+are imported), 2 the file has no usable header.";
+
+const LIST_EXAMPLES: &str = "\
+Examples:
+  smskit contacts list
+  smskit contacts list --json";
+
+/// The audience: contacts with a name, a phone number and free fields.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum ContactsCommand {
+    /// Import contacts from a CSV file, optionally into a mailing list.
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Import(ImportArgs),
+    /// List the contacts, in the order mailings target them (name, then newest first).
+    #[command(after_help = LIST_EXAMPLES)]
+    List(ListArgs),
+}
+
+/// Arguments of `smskit contacts import`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ImportArgs {
+    /// The CSV file (`-` for standard input).
+    #[arg(value_name = "FILE.csv")]
+    file: PathBuf,
+
+    /// The country of national numbers in rows without a `country` (ISO 3166 alpha-2).
+    #[arg(long, short = 'c', value_name = "CC")]
+    country: Option<Region>,
+
+    /// Subscribe every imported contact to this mailing list (created if needed).
+    #[arg(long, value_name = "NAME")]
+    list: Option<String>,
+
+    /// Print the report as JSON: {"created", "updated", "errors": [{"line", "reason"}]}.
+    #[arg(long)]
+    json: bool,
+
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+/// Arguments of `smskit contacts list`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ListArgs {
+    /// Print JSON: an array of {"id", "name", "phone", "country", "fields"}.
+    #[arg(long)]
+    json: bool,
+
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+/// One line of the file that was not imported, or imported with a remark.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct LineNote {
+    /// The line of the file where the row starts (the header is line 1).
+    pub(crate) line: u64,
+    /// What is wrong with it.
+    pub(crate) reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub(crate) struct ImportReport {
+    /// Contacts created.
+    pub(crate) created: usize,
+    /// Rows that matched an existing contact by number (merged into it).
+    pub(crate) updated: usize,
+    /// Malformed rows, not imported.
+    pub(crate) errors: Vec<LineNote>,
+    /// Rows imported with a remark (an existing contact's name or fields kept).
+    pub(crate) warnings: Vec<LineNote>,
+    /// The list the contacts joined, when --list was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) list: Option<i64>,
+}
+
+/// Runs `smskit contacts ...`.
+pub(crate) fn run(command: ContactsCommand) -> Result<ExitCode, Failure> {
+    match command {
+        ContactsCommand::Import(args) => run_import(&args),
+        ContactsCommand::List(args) => run_list(&args),
+    }
+}
+
+fn run_import(args: &ImportArgs) -> Result<ExitCode, Failure> {
+    let path = output::printable_path(&args.file);
+    let input: Box<dyn Read> = if args.file.as_os_str() == "-" {
+        Box::new(io::stdin())
+    } else {
+        let file = std::fs::File::open(&args.file)
+            .map_err(|error| Failure::new(format_args!("cannot read {path}: {error}")))?;
+        Box::new(io::BufReader::new(file))
+    };
+    let mut engine = db::open(&args.db.db, Settings::new())?;
+    let report = import(
+        &mut engine,
+        input,
+        args.country,
+        args.list.as_deref(),
+        db::now(),
+    )
+    .map_err(|failure| failure.prefixed(&path))?;
+    let mut out = output::stdout();
+    if args.json {
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        out.write_all(render(&report).as_bytes())?;
+    }
+    out.flush()?;
+    for warning in &report.warnings {
+        output::warning(format_args!("{path}:{}: {}", warning.line, warning.reason));
+    }
+    Ok(if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn render(report: &ImportReport) -> String {
+    let mut text = format!(
+        "created {}, updated {}, {} malformed row{}\n",
+        report.created,
+        report.updated,
+        report.errors.len(),
+        if report.errors.len() == 1 { "" } else { "s" }
+    );
+    for error in &report.errors {
+        let _ = writeln!(
+            text,
+            "  line {}: {}",
+            error.line,
+            output::printable(&error.reason)
+        );
+    }
+    text
+}
+
+/// Fields of the contact model that a column cannot be (they are not free text).
+const RESERVED: [&str; 3] = ["id", "list_ids", "created_at"];
+
+/// The columns of the header: where `name`, `phone` and `country` are, and the free fields.
+#[derive(Debug)]
+struct Columns {
+    name: usize,
+    phone: usize,
+    country: Option<usize>,
+    free: Vec<(usize, String)>,
+    count: usize,
+}
+
+impl Columns {
+    fn of(header: &csv::ByteRecord) -> Result<Columns, Failure> {
+        let mut names = Vec::with_capacity(header.len());
+        for (index, field) in header.iter().enumerate() {
+            let name = std::str::from_utf8(field)
+                .map_err(|_| header_error(format_args!("column {} is not UTF-8", index + 1)))?
+                .trim()
+                .to_owned();
+            if name.is_empty() {
+                return Err(header_error(format_args!(
+                    "column {} has no name",
+                    index + 1
+                )));
+            }
+            if names
+                .iter()
+                .any(|known: &String| known.eq_ignore_ascii_case(&name))
+            {
+                return Err(header_error(format_args!(
+                    "the column `{}` appears twice",
+                    output::printable(&name)
+                )));
+            }
+            if RESERVED
+                .iter()
+                .any(|reserved| reserved.eq_ignore_ascii_case(&name))
+            {
+                return Err(header_error(format_args!(
+                    "the column `{}` would hide the contact's own `{}`: rename it",
+                    output::printable(&name),
+                    name.to_ascii_lowercase()
+                )));
+            }
+            names.push(name);
+        }
+        let find = |wanted: &str| names.iter().position(|n| n.eq_ignore_ascii_case(wanted));
+        let required = |wanted: &str| {
+            find(wanted).ok_or_else(|| {
+                header_error(format_args!(
+                    "the header has no `{wanted}` column (it has: {})",
+                    output::printable(&names.join(", "))
+                ))
+            })
+        };
+        let name = required("name")?;
+        let phone = required("phone")?;
+        let country = find("country");
+        let free = names
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| ![Some(name), Some(phone), country].contains(&Some(*index)))
+            .map(|(index, field)| (index, field.clone()))
+            .collect();
+        Ok(Columns {
+            name,
+            phone,
+            country,
+            free,
+            count: names.len(),
+        })
+    }
+}
+
+fn header_error(message: impl std::fmt::Display) -> Failure {
+    Failure::with_code(format_args!("invalid header: {message}"), 2)
+}
+
+/// Imports the contacts of a CSV document into the store of `engine` (see the help of
+/// `contacts import` for the rules).
+pub(crate) fn import<S: Store>(
+    engine: &mut Engine<S>,
+    mut input: impl Read,
+    country: Option<Region>,
+    list: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<ImportReport, Failure> {
+    // Read whole: the csv crate counts lines by `\n` only after a `\r\n`-ended file confused
+    // it, so lines are counted here from the byte offsets of the records.
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    let mut lines = LineCounter::new(&bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(bytes.as_slice());
+    let header = reader
+        .byte_headers()
+        .map_err(|error| header_error(error))?
+        .clone();
+    if header.is_empty() || header.iter().all(<[u8]>::is_empty) {
+        return Err(header_error("the file is empty"));
+    }
+    let columns = Columns::of(&header)?;
+    let mut report = ImportReport::default();
+    let list = list
+        .map(|name| list_by_name_or_create(engine, name))
+        .transpose()?;
+    report.list = list.map(|id| id.0);
+    let mut known = known_numbers(engine.store(), country)?;
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let start = reader.position().byte();
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(error) => {
+                let at = error.position().map_or(start, csv::Position::byte);
+                report.errors.push(LineNote {
+                    line: lines.line_at(at),
+                    reason: error.to_string(),
+                });
+                continue;
+            }
+        }
+        let line = lines.line_at(record.position().map_or(start, csv::Position::byte));
+        if record.len() == 1 && record.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
+            // A blank line: nothing to import, nothing wrong.
+            continue;
+        }
+        let row = match Row::read(&record, &columns, country) {
+            Ok(row) => row,
+            Err(reason) => {
+                report.errors.push(LineNote { line, reason });
+                continue;
+            }
+        };
+        let number = phone::parse(&row.contact.phone, row.contact.country).ok();
+        let contact = match number.and_then(|number| known.get(&number).copied()) {
+            Some(existing) => {
+                report.updated += 1;
+                if let Some(stored) = engine
+                    .store()
+                    .contact(existing)
+                    .map_err(db::store_failure)?
+                    && (stored.name != row.contact.name || stored.fields != row.contact.fields)
+                {
+                    report.warnings.push(LineNote {
+                        line,
+                        reason: format!(
+                            "{} is already contact {existing} ({}): its name and fields are kept",
+                            row.contact.phone, stored.name
+                        ),
+                    });
+                }
+                existing
+            }
+            None => {
+                let id = engine.add_contact(row.contact, now).map_err(db::failure)?;
+                if let Some(number) = number {
+                    known.insert(number, id);
+                }
+                report.created += 1;
+                id
+            }
+        };
+        if let Some(list) = list {
+            engine.subscribe(list, contact, now).map_err(db::failure)?;
+        }
+    }
+    Ok(report)
+}
+
+/// Line numbers (from 1) of byte offsets that only move forward.
+#[derive(Debug)]
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        LineCounter {
+            text,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record that starts at byte `offset` (not before the last one asked).
+    /// The reader reports a record as starting where the previous one's content ended, so the
+    /// line breaks (and the blank lines it skips) in between are passed first.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut offset = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .clamp(self.offset, self.text.len());
+        while matches!(self.text.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        let newlines = self.text[self.offset..offset]
+            .iter()
+            .filter(|&&byte| byte == b'\n')
+            .count();
+        self.line += newlines as u64;
+        self.offset = offset;
+        self.line
+    }
+}
+
+/// One row of the file, checked.
+#[derive(Debug)]
+struct Row {
+    contact: NewContact,
+}
+
+impl Row {
+    fn read(
+        record: &csv::ByteRecord,
+        columns: &Columns,
+        default_country: Option<Region>,
+    ) -> Result<Row, String> {
+        if record.len() != columns.count {
+            return Err(format!(
+                "{} field{} where the header has {}",
+                record.len(),
+                if record.len() == 1 { "" } else { "s" },
+                columns.count
+            ));
+        }
+        let field = |index: usize| -> Result<&str, String> {
+            let bytes = record.get(index).unwrap_or_default();
+            std::str::from_utf8(bytes)
+                .map(str::trim)
+                .map_err(|_| format!("field {} is not UTF-8", index + 1))
+        };
+        let name = field(columns.name)?;
+        if name.is_empty() {
+            return Err("the name is empty".to_owned());
+        }
+        let mut contact = NewContact::new(name, field(columns.phone)?);
+        let country = match columns.country.map(field).transpose()? {
+            Some(code) if !code.is_empty() => Some(
+                Region::parse(code)
+                    .map_err(|error| format!("country `{}`: {error}", output::printable(code)))?,
+            ),
+            _ => default_country,
+        };
+        contact.country = country;
+        let mut fields = BTreeMap::new();
+        for (index, name) in &columns.free {
+            let value = field(*index)?;
+            // An empty cell is no value: templates show their default, filters see it unset.
+            if !value.is_empty() {
+                fields.insert(name.clone(), value.to_owned());
+            }
+        }
+        contact.fields = fields;
+        Ok(Row { contact })
+    }
+}
+
+/// The contacts' numbers that can be read, to match the rows of a new import against.
+fn known_numbers<S: Store>(
+    store: &S,
+    default_country: Option<Region>,
+) -> Result<HashMap<E164, ContactId>, Failure> {
+    let mut known = HashMap::new();
+    store
+        .contacts(&mut |contact| {
+            if let Ok(number) = phone::parse(&contact.phone, contact.country.or(default_country)) {
+                // The contact mailings target first for a shared number wins.
+                known.entry(number).or_insert(contact.id);
+            }
+        })
+        .map_err(db::store_failure)?;
+    Ok(known)
+}
+
+/// The list called `name`, created (private) when there is none.
+pub(crate) fn list_by_name_or_create<S: Store>(
+    engine: &mut Engine<S>,
+    name: &str,
+) -> Result<ListId, Failure> {
+    if let Some(list) = engine
+        .store()
+        .list_by_name(name)
+        .map_err(db::store_failure)?
+    {
+        return Ok(list.id);
+    }
+    engine.create_list(name, false).map_err(db::failure)
+}
+
+/// A contact as `contacts list --json` prints it.
+#[derive(Debug, Serialize)]
+struct ContactRow {
+    id: i64,
+    name: String,
+    phone: String,
+    country: Option<String>,
+    fields: BTreeMap<String, String>,
+}
+
+fn run_list(args: &ListArgs) -> Result<ExitCode, Failure> {
+    let engine = db::open(&args.db.db, Settings::new())?;
+    let mut rows = Vec::new();
+    engine
+        .store()
+        .contacts(&mut |contact| {
+            rows.push(ContactRow {
+                id: contact.id.0,
+                name: contact.name.clone(),
+                phone: contact.phone.clone(),
+                country: contact.country.map(|c| c.as_str().to_owned()),
+                fields: contact.fields.clone(),
+            });
+        })
+        .map_err(db::store_failure)?;
+    let mut out = output::stdout();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "{:>6}  {:<24} {:<20} {:<7} fields",
+            "id", "name", "phone", "country"
+        )?;
+        for row in &rows {
+            let fields: Vec<String> = row
+                .fields
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect();
+            writeln!(
+                out,
+                "{:>6}  {:<24} {:<20} {:<7} {}",
+                row.id,
+                output::printable(&row.name),
+                output::printable(&row.phone),
+                row.country.as_deref().unwrap_or("-"),
+                output::printable(&fields.join(" "))
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use smskit::MemoryStore;
+
+    fn engine() -> Engine<MemoryStore> {
+        Engine::new(MemoryStore::new(), Settings::new())
+    }
+
+    fn be() -> Option<Region> {
+        Region::parse("BE").ok()
+    }
+
+    fn contacts(engine: &Engine<MemoryStore>) -> Vec<smskit::model::Contact> {
+        let mut all = Vec::new();
+        engine
+            .store()
+            .contacts(&mut |contact| all.push(contact.clone()))
+            .unwrap();
+        all
+    }
+
+    #[test]
+    fn rows_become_contacts_with_their_country_and_free_fields() {
+        let mut engine = engine();
+        let csv = "Name, Phone ,Country,city\r\n\
+                   \"Peeters, Ana\",0470 12 34 56,,Gent\r\n\
+                   Chloé,06 12 34 56 78,FR,\"Lille \"\"Nord\"\"\"\r\n\
+                   Dries,not a number,,\r\n";
+        let report = import(&mut engine, csv.as_bytes(), be(), Some("News"), now()).unwrap();
+        assert_eq!((report.created, report.updated), (3, 0));
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        let all = contacts(&engine);
+        let ana = all.iter().find(|c| c.name == "Peeters, Ana").unwrap();
+        assert_eq!(ana.country, be());
+        assert_eq!(ana.fields.get("city").map(String::as_str), Some("Gent"));
+        let chloe = all.iter().find(|c| c.name == "Chloé").unwrap();
+        assert_eq!(chloe.country, Region::parse("FR").ok());
+        assert_eq!(chloe.fields["city"], "Lille \"Nord\"");
+        // A number that cannot be read is imported as entered; an empty cell is no field.
+        let dries = all.iter().find(|c| c.name == "Dries").unwrap();
+        assert_eq!(dries.phone, "not a number");
+        assert!(dries.fields.is_empty());
+        // Everyone joined the list, created on the way.
+        let list = engine.store().list_by_name("News").unwrap().unwrap();
+        assert_eq!(report.list, Some(list.id.0));
+        assert_eq!(engine.store().subscriptions(list.id).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_known_number_updates_its_contact_instead_of_duplicating_it() {
+        let mut engine = engine();
+        import(
+            &mut engine,
+            "name,phone\nAna,+32470123456\n".as_bytes(),
+            None,
+            None,
+            now(),
+        )
+        .unwrap();
+        let again = "name,phone\nAna,0470 12 34 56\nAnnie,0032 470 12 34 56\n";
+        let report = import(&mut engine, again.as_bytes(), be(), Some("VIP"), now()).unwrap();
+        assert_eq!((report.created, report.updated), (0, 2));
+        assert_eq!(contacts(&engine).len(), 1);
+        // The contact joined the list; the differing name is kept and said so.
+        let vip = engine.store().list_by_name("VIP").unwrap().unwrap();
+        assert_eq!(engine.store().subscriptions(vip.id).unwrap().len(), 1);
+        assert_eq!(report.warnings.len(), 1);
+        assert_eq!(report.warnings[0].line, 3);
+        assert!(
+            report.warnings[0].reason.contains("Ana"),
+            "{:?}",
+            report.warnings
+        );
+    }
+
+    #[test]
+    fn malformed_rows_are_reported_by_line_and_the_others_imported() {
+        let mut engine = engine();
+        let csv = b"name,phone,country\r\n\
+                   A,+32470000001,\r\n\
+                   \r\n\
+                   B\r\n\
+                   ,+32470000002,\r\n\
+                   \"C\r\nD\",+32470000003,ZZZ\r\n\
+                   E,+32470000004,BE,extra\r\n\
+                   F,+3247\xff,\r\n\
+                   G,+32470000005,\r\n";
+        let report = import(&mut engine, &csv[..], None, None, now()).unwrap();
+        assert_eq!(report.created, 2);
+        let lines: Vec<u64> = report.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [4, 5, 6, 8, 9], "{:?}", report.errors);
+        assert!(report.errors[0].reason.contains("1 field"));
+        assert!(report.errors[1].reason.contains("name is empty"));
+        assert!(report.errors[2].reason.contains("ZZZ"));
+        assert!(report.errors[4].reason.contains("UTF-8"));
+    }
+
+    #[test]
+    fn a_header_without_the_required_columns_is_refused_whole() {
+        for (csv, needle) in [
+            ("name,mobile\nA,+32470000001\n", "no `phone` column"),
+            ("", "empty"),
+            ("name,phone,Name\n", "appears twice"),
+            ("name,phone,list_ids\n", "list_ids"),
+        ] {
+            let mut engine = engine();
+            let failure = import(&mut engine, csv.as_bytes(), None, None, now()).unwrap_err();
+            assert_eq!(failure.exit_code(), 2, "{csv}");
+            assert!(failure.message().contains(needle), "{}", failure.message());
+            assert!(contacts(&engine).is_empty());
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::UNIX_EPOCH
+    }
+}
