@@ -33,8 +33,7 @@ impl Failure {
         self.exit_code
     }
 
-    /// The message (for tests).
-    #[cfg(test)]
+    /// The message.
     pub(crate) fn message(&self) -> &str {
         &self.message
     }

@@ -106,3 +106,19 @@ Examples:
   smskit lists create Newsletter --public
   smskit lists show
   smskit lists optout Newsletter +32470123456";
+
+/// `smskit mailing --help`.
+pub(crate) const MAILING: &str = "\
+Examples:
+  smskit lists create Newsletter
+  ID=$(smskit mailing create --name Spring --list Newsletter --body \"Hi {{ object.name }}!\")
+  smskit mailing send $ID --provider stub
+  smskit mailing stats $ID --json
+  smskit mailing traces $ID";
+
+/// `smskit report --help`.
+pub(crate) const REPORT: &str = "\
+Examples:
+  smskit report twilio --param MessageSid=SM1f0e8ae6ade43cb3c0ce4525424e404f \\
+    --param MessageStatus=delivered
+  smskit report vonage --param messageId=0A0000001234567B --param status=delivered";

@@ -48,6 +48,12 @@ enum Command {
     Blacklist(cmd::blacklist::BlacklistCommand),
     #[command(subcommand, after_help = help::LISTS)]
     Lists(cmd::lists::ListsCommand),
+    #[command(subcommand, after_help = help::MAILING)]
+    Mailing(cmd::mailing::MailingCommand),
+    #[command(subcommand, after_help = help::REPORT)]
+    Report(cmd::report::ReportCommand),
+    /// Send every mailing that is due (scheduled ones whose time has come, interrupted sends).
+    RunDue(cmd::mailing::RunDueArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +74,9 @@ fn main() -> ExitCode {
         Command::Contacts(command) => cmd::contacts::run(command),
         Command::Blacklist(command) => cmd::blacklist::run(command),
         Command::Lists(command) => cmd::lists::run(command),
+        Command::Mailing(command) => cmd::mailing::run(command),
+        Command::RunDue(args) => cmd::mailing::run_due(args),
+        Command::Report(command) => cmd::report::run(command),
     };
     match outcome {
         Ok(code) => code,

@@ -38,11 +38,6 @@ pub(crate) struct ProviderOptions<'a> {
 /// The provider options of the commands that send a mailing.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct SendOptions {
-    /// The provider: `twilio`, `vonage`, `file` (writes each message as JSON into --outbox) or
-    /// `stub` (accepts without sending).
-    #[arg(long, value_enum)]
-    pub(crate) provider: ProviderName,
-
     /// Send to another server than the provider's (a test double, a proxy): an absolute http(s)
     /// URL without query, fragment or credentials.
     #[arg(long, value_name = "URL")]
@@ -66,13 +61,18 @@ pub(crate) struct SendOptions {
     /// request left is an unknown outcome (the message may have been sent, it is not resent).
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_timeout)]
     pub(crate) timeout: Duration,
+
+    /// Messages claimed, sent and recorded together: after a crash, at most this many are
+    /// in doubt (recorded as unknown, not resent).
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) batch_size: u16,
 }
 
 impl SendOptions {
-    /// The options [`build`] takes.
-    pub(crate) fn provider_options(&self) -> ProviderOptions<'_> {
+    /// The options [`build`] takes for the provider `name`.
+    pub(crate) fn provider_options(&self, name: ProviderName) -> ProviderOptions<'_> {
         ProviderOptions {
-            name: self.provider,
+            name,
             from: self.from.as_deref(),
             outbox: self.outbox.as_deref(),
             api_base: self.api_base.as_deref(),
