@@ -25,7 +25,7 @@ use crate::provider::{
 use crate::reply::StopKeywords;
 use crate::segment::{PriceTable, Segmenter};
 use crate::stats::Counts;
-use crate::store::{Outcome, StatusUpdate, Store};
+use crate::store::{Outcome, StatusUpdate, Store, StoreError};
 use crate::template::Template;
 
 /// How the engine prepares and sends.
@@ -329,6 +329,13 @@ impl<S: Store> Engine<S> {
             Audience::Domain(text) => {
                 let domain = crate::filter::parse(text)?;
                 Plan::new(&schema, crate::audience::CONTACT_MODEL, &domain)?;
+            }
+            Audience::Contacts(contacts) => {
+                for contact in contacts {
+                    if self.store.contact(*contact)?.is_none() {
+                        return Err(StoreError::not_found(format_args!("contact {contact}")).into());
+                    }
+                }
             }
             Audience::Transactional => {}
         }
@@ -857,6 +864,7 @@ impl<S: Store> Engine<S> {
                 let matching: HashSet<i64> = plan.filter(&records).into_iter().collect();
                 resolved.members = matching.into_iter().map(ContactId).collect();
             }
+            Audience::Contacts(contacts) => resolved.members = contacts.iter().copied().collect(),
             Audience::Transactional => {}
         }
         Ok(resolved)
@@ -933,6 +941,25 @@ fn failed(trace: &Trace, failure: FailureType, reason: &str) -> Outcome {
 
 /// Appends the body of `template` for `contact` to `out`.
 pub(crate) fn render_into(template: &Template, contact: &Contact, out: &mut String) {
+    #[cfg(feature = "serde")]
+    if contact.fields.contains_key(crate::records::RECORD_KEY) {
+        // A mirrored record keeps every value a template can reach under its dotted path.
+        let mut key = String::new();
+        template.render_into(out, |path| {
+            key.clear();
+            for (index, name) in path.iter().enumerate() {
+                if index > 0 {
+                    key.push('.');
+                }
+                key.push_str(name);
+            }
+            contact
+                .fields
+                .get(&key)
+                .map_or(FieldValue::Null, |value| FieldValue::Str(value))
+        });
+        return;
+    }
     template.render_into(out, |path| match path {
         ["name"] => FieldValue::Str(&contact.name),
         ["phone"] => FieldValue::Str(&contact.phone),

@@ -96,6 +96,16 @@ pub enum Error {
     /// No trace with this id.
     #[error("trace {0} does not exist")]
     UnknownTrace(crate::model::TraceId),
+    /// A record of the application cannot be read as a filter and template record.
+    #[error("record {record}, field {field:?}: {reason}")]
+    InvalidRecord {
+        /// Its position in the input, from 1 (0: not about one record).
+        record: usize,
+        /// The field concerned (empty: the record as a whole).
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

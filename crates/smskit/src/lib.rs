@@ -2,7 +2,9 @@
 //! over a store you choose.
 //!
 //! - **Audiences.** Contacts with a phone number as entered, mailing lists with opt-out, a
-//!   blacklist ([`model`]); or any contacts matching an Odoo-style filter domain.
+//!   blacklist ([`model`]); or any contacts matching an Odoo-style filter domain; or the
+//!   application's own `Serialize` records, filtered and templated with one inferred schema
+//!   ([`records`]).
 //! - **Mailings.** `{{ object.field ||| default }}` templates checked against the contact
 //!   model when the mailing is created ([`template`]); one trace per targeted contact, with the
 //!   exclusions of the mailing spec in its order ([`exclude`]).
@@ -56,6 +58,75 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Example: the whole campaign
+//!
+//! A campaign with a list, a blacklist and a filter; tracked links and an opt-out line; a
+//! side-effect-free preview with the cost; a schedule run by the application's timer; then
+//! the world answering: a delivery report, a click, a STOP reply.
+//!
+//! ```
+//! use smskit::prelude::*;
+//! use smskit::links::Shortener;
+//! use smskit::phone::{E164, Region};
+//! use smskit::provider::{DeliveryReport, SimulatedClock, StubProvider, TraceStatus};
+//! use smskit::reply::InboundSms;
+//! use smskit::segment::PriceTable;
+//! use chrono::{DateTime, Duration};
+//!
+//! let now = DateTime::from_timestamp(1_767_225_600, 0).unwrap(); // the application's clock
+//! let settings = Settings::new()
+//!     .with_default_region(Region::parse("BE")?)
+//!     .with_links(Shortener::new("https://sho.rt")?)
+//!     .with_opt_out_links(OptOutLinks::new("https://shop.example/sms/optout", b"a 32-byte application secret!!!")?)
+//!     .with_prices(PriceTable::from_csv("prefix,price,currency\n32,0.075,EUR\n")?);
+//! let mut engine = Engine::new(MemoryStore::new(), settings);
+//!
+//! let spring = engine.create_campaign(NewCampaign::new("Spring").with_tag("promo"), now)?;
+//! let vip = engine.create_list("VIP", false)?;
+//! for (name, phone, city) in [("Ana", "0470 12 34 56", "Gent"), ("Bo", "0470 11 11 11", "Liège"), ("Cy", "+32470999999", "Gent")] {
+//!     let contact = engine.add_contact(NewContact::new(name, phone).with_field("city", city), now)?;
+//!     engine.subscribe(vip, contact, now)?;
+//! }
+//! engine.store_mut().blacklist_add(E164::parse("+32470999999")?, Some("replied STOP"), now)?;
+//!
+//! let mailing = engine.create_mailing(
+//!     NewMailing::new("Gent", "Hi {{ object.name }}, -20% in Gent: https://shop.example/sale",
+//!         Audience::Domain("[('city', '=', 'Gent'), ('list_ids.name', '=', 'VIP')]".into()))
+//!         .with_campaign(spring)
+//!         .with_opt_out_link(),
+//!     now,
+//! )?;
+//! let preview = engine.preview(mailing)?; // stores nothing
+//! assert_eq!(preview.estimate.cost.unwrap().to_string(), "0.075 EUR"); // one message of one part
+//! engine.schedule(mailing, now + Duration::hours(1), now)?;
+//!
+//! let (provider, clock) = (StubProvider::new(), SimulatedClock::new());
+//! let later = now + Duration::hours(1);
+//! engine.run_due(&provider, &clock, later)?; // prepares and sends: Ana only (Cy is blacklisted)
+//! let sms = &provider.messages()[0];
+//! assert!(sms.body.starts_with("Hi Ana, -20% in Gent: https://sho.rt/r/"));
+//!
+//! let mut ana = None;
+//! engine.store().traces(mailing, &mut |trace| if trace.status == TraceStatus::Pending { ana = Some(trace.clone()) })?;
+//! let ana = ana.unwrap();
+//! let id = ana.provider_message_id.clone().unwrap();
+//! engine.apply_report(&DeliveryReport::new("stub", id, TraceStatus::Sent, "delivered", later))?;
+//! let path = sms.body.split("https://sho.rt").nth(1).unwrap().split_whitespace().next().unwrap();
+//! let redirect = engine.click(path, later, None, None)?; // the application's redirect route
+//! assert!(redirect.target.starts_with("https://shop.example/sale?utm_campaign=Spring"));
+//! let reply = InboundSms { from: ana.number.unwrap(), text: "stop".into(), at: later };
+//! assert!(engine.receive(&reply)?.stop); // Ana is blacklisted now
+//!
+//! let counts = engine.campaign_counts(spring)?;
+//! assert_eq!((counts.expected, counts.canceled, counts.delivered, counts.clicked), (2, 1, 1, 1));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! An A/B test ([`ab`]), a transactional message for one contact
+//! ([`Engine::send_transactional`]), the application's own records as the audience
+//! ([`records`]), statistics by day, country or failure ([`report`]) and a contact's history
+//! ([`Engine::history`]) take a few lines more each.
+//!
 //! # The building blocks
 //!
 //! Each is also a crate of its own, so an application that only needs segment counting can
@@ -74,7 +145,7 @@
 //!
 //! | feature | default | enables |
 //! |---|---|---|
-//! | `serde` | yes | `Serialize`/`Deserialize` on the public data types, the facade's and the building blocks' |
+//! | `serde` | yes | `Serialize`/`Deserialize` on the public data types, the facade's and the building blocks'; the application's own records as an audience ([`records`]) |
 //! | `ureq` | no | the blocking HTTP transport for the HTTP providers (ureq + rustls) |
 
 #![forbid(unsafe_code)]
@@ -100,6 +171,8 @@ pub mod model;
 mod oneoff;
 pub mod optout;
 pub mod preview;
+#[cfg(feature = "serde")]
+pub mod records;
 pub mod reply;
 pub mod report;
 pub mod stats;

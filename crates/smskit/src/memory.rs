@@ -160,6 +160,25 @@ impl LinkStore for MemoryStore {
 }
 
 impl Store for MemoryStore {
+    fn update_contact(&mut self, id: ContactId, contact: NewContact) -> Result<(), StoreError> {
+        let stored = self
+            .contacts
+            .get_mut(&id)
+            .ok_or_else(|| StoreError::not_found(format_args!("contact {id}")))?;
+        // The name decides the contact order.
+        if stored.name != contact.name {
+            self.contact_order
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .sorted = false;
+        }
+        stored.name = contact.name;
+        stored.phone = contact.phone;
+        stored.country = contact.country;
+        stored.fields = contact.fields;
+        Ok(())
+    }
+
     fn insert_contact(
         &mut self,
         contact: NewContact,

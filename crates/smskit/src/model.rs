@@ -200,6 +200,9 @@ pub enum Audience {
     Lists(Vec<ListId>),
     /// The contacts matching this filter domain (`spec/filters.md`) over the contact model.
     Domain(String),
+    /// These contacts, chosen by the application (the records a
+    /// [`RecordSet`](crate::records::RecordSet) filter selected, say).
+    Contacts(Vec<ContactId>),
     /// No audience: a transactional message, sent to one contact at a time by
     /// [`Engine::send_transactional`](crate::Engine::send_transactional) (an order
     /// confirmation, an appointment reminder), never prepared.

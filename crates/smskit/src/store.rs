@@ -138,6 +138,10 @@ pub trait Store: fmt::Debug + LinkStore {
         now: DateTime<Utc>,
     ) -> Result<ContactId, StoreError>;
 
+    /// Replaces the name, phone, country and fields of a contact (its id and creation time
+    /// stay); [`StoreError::NotFound`] when it does not exist.
+    fn update_contact(&mut self, id: ContactId, contact: NewContact) -> Result<(), StoreError>;
+
     /// The contact with this id.
     fn contact(&self, id: ContactId) -> Result<Option<Contact>, StoreError>;
 

@@ -429,6 +429,18 @@ fn is_falsy(value: &FieldValue<'_>) -> bool {
     }
 }
 
+impl Template {
+    /// `value` as a placeholder renders it when it is not falsy (Python's `str()`), or the
+    /// empty text when it is falsy.
+    pub(crate) fn render_value(value: &FieldValue<'_>) -> String {
+        let mut out = String::new();
+        if !is_falsy(value) {
+            write_python_str(&mut out, value);
+        }
+        out
+    }
+}
+
 /// Writes `value` as Python's `str()` would.
 fn write_python_str(out: &mut String, value: &FieldValue<'_>) {
     match *value {

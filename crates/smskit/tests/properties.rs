@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use proptest::prelude::*;
-use smskit::chrono::{DateTime, Utc};
+use smskit::chrono::{DateTime, Duration, Utc};
 use smskit::credit::{Balance, BalanceError};
 use smskit::model::{Audience, ContactId, MailingId, NewContact, NewMailing, Trace};
 use smskit::phone::{E164, Region};
@@ -246,5 +246,71 @@ proptest! {
         }
         prop_assert!(provider.attempts().is_empty());
         prop_assert_eq!(traces(&engine, mailing), before);
+    }
+
+    #[test]
+    fn a_crash_between_claim_and_record_never_sends_twice_across_restarts(
+        contacts in prop::collection::vec(contact(), 1..40),
+        faults in prop::collection::vec(fault(), 12),
+        batch in 1usize..7,
+        left_before_crash in 0usize..7,
+        retry_unknown in any::<bool>(),
+    ) {
+        let mut world = world(&contacts, &[], batch);
+        let mailing = world.mailing;
+        world.engine.prepare(mailing).unwrap();
+        let provider = provider_with(&faults);
+        // The process claims a batch, some of its messages leave, and it dies before recording.
+        let claimed = world
+            .engine
+            .store_mut()
+            .claim_outgoing(mailing, batch, now())
+            .unwrap();
+        let in_flight: Vec<&Trace> = claimed.iter().take(left_before_crash).collect();
+        for trace in &in_flight {
+            use smskit::provider::{OutboundMessage, Provider};
+            let _ = provider.send(&OutboundMessage::new(trace.number.unwrap(), "Hi"));
+        }
+        let lost = provider.messages().len();
+        // It restarts as the only sender of its store: every earlier claim is resolved.
+        let store = std::mem::take(world.engine.store_mut());
+        let mut engine = Engine::new(
+            store,
+            Settings::new()
+                .with_default_region(Region::parse("BE").unwrap())
+                .with_batch_size(batch)
+                .with_claim_lease(Duration::zero()),
+        );
+        let later = now() + Duration::seconds(1);
+        let sent = engine.send(mailing, &provider, &SimulatedClock::new(), later).unwrap();
+        prop_assert_eq!(sent.abandoned, claimed.len());
+        // The operator retries the failures, with or without the unknown ones.
+        engine.retry_failed(mailing, retry_unknown).unwrap();
+        engine
+            .send(mailing, &provider, &SimulatedClock::new(), later + Duration::seconds(1))
+            .unwrap();
+
+        let traces = traces(&engine, mailing);
+        prop_assert!(traces
+            .iter()
+            .all(|t| !matches!(t.status, TraceStatus::Outgoing | TraceStatus::Process)));
+        let accepted: Vec<E164> = provider.messages().iter().map(|m| m.to).collect();
+        let distinct: HashSet<&E164> = accepted.iter().collect();
+        if !retry_unknown {
+            // Without the operator's say-so, nothing that may have left is sent again.
+            prop_assert_eq!(distinct.len(), accepted.len());
+            for trace in &claimed {
+                let trace = traces.iter().find(|t| t.id == trace.id).unwrap();
+                prop_assert_eq!(trace.failure_type, Some(FailureType::Unknown));
+                let to = trace.number.unwrap();
+                let attempts = provider.attempts().iter().filter(|m| m.to == to).count();
+                let left = usize::from(in_flight.iter().any(|t| t.number == Some(to)));
+                prop_assert_eq!(attempts, left);
+            }
+        }
+        // Every trace has one outcome, and each accepted message one pending trace, except
+        // the crashed run's, whose outcome was lost.
+        let pending = traces.iter().filter(|t| t.status == TraceStatus::Pending).count();
+        prop_assert_eq!(accepted.len(), pending + lost);
     }
 }
