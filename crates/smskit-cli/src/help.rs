@@ -103,6 +103,7 @@ Examples:
 /// `smskit lists --help`.
 pub(crate) const LISTS: &str = "\
 Examples:
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Customers
   smskit lists create Newsletter --public
   smskit lists show
   smskit lists optout Newsletter +32470123456";
@@ -110,7 +111,7 @@ Examples:
 /// `smskit mailing --help`.
 pub(crate) const MAILING: &str = "\
 Examples:
-  smskit lists create Newsletter
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
   ID=$(smskit mailing create --name Spring --list Newsletter --body \"Hi {{ object.name }}!\")
   smskit mailing send $ID --provider stub
   smskit mailing stats $ID --json

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 use smskit::chrono::{DateTime, Utc};
-use smskit::model::{ContactId, ListId, NewContact};
+use smskit::model::{Contact, ContactId, ListId, NewContact};
 use smskit::phone::{self, E164, Region};
 use smskit::{Engine, Settings, Store};
 
@@ -28,9 +28,12 @@ templates can use ({{ object.city }}, [('city', '=', 'Gent')]). Fields are separ
 commas; a quoted field may hold commas, quotes and line breaks. A row whose number cannot be
 read is still imported (its trace will say why nothing was sent to it).
 
-A row whose number (in E.164, read with its country or --country) is already a contact's
-updates that contact instead of creating a second one: it joins --list. Its stored name and
-fields are kept (a warning says when the row differs).
+A row is an existing contact when both its number (in E.164, read with its country or
+--country) and its name (ignoring case) are that contact's: the contact is updated (the row's
+name, phone and country replace the stored ones; its non-empty fields are added or replace
+those of the same name, other fields stay) and joins --list. Importing the same file twice
+creates nothing. The same number with another name is another person sharing a phone: a new
+contact (a mailing sends that number one message; the others are traced sms_duplicate).
 
 Exit status: 0 every row imported, 1 some rows were malformed (reported by line; the others
 are imported), 2 the file has no usable header.";
@@ -66,7 +69,8 @@ pub(crate) struct ImportArgs {
     #[arg(long, value_name = "NAME")]
     list: Option<String>,
 
-    /// Print the report as JSON: {"created", "updated", "errors": [{"line", "reason"}]}.
+    /// Print the report as JSON: {"created", "updated", "unchanged", "errors": [{"line",
+    /// "reason"}]}.
     #[arg(long)]
     json: bool,
 
@@ -99,12 +103,12 @@ pub(crate) struct LineNote {
 pub(crate) struct ImportReport {
     /// Contacts created.
     pub(crate) created: usize,
-    /// Rows that matched an existing contact by number (merged into it).
+    /// Existing contacts (same number and name) the rows changed.
     pub(crate) updated: usize,
+    /// Existing contacts (same number and name) the rows did not change.
+    pub(crate) unchanged: usize,
     /// Malformed rows, not imported.
     pub(crate) errors: Vec<LineNote>,
-    /// Rows imported with a remark (an existing contact's name or fields kept).
-    pub(crate) warnings: Vec<LineNote>,
     /// The list the contacts joined, when --list was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) list: Option<i64>,
@@ -144,9 +148,6 @@ fn run_import(args: &ImportArgs) -> Result<ExitCode, Failure> {
         out.write_all(render(&report).as_bytes())?;
     }
     out.flush()?;
-    for warning in &report.warnings {
-        output::warning(format_args!("{path}:{}: {}", warning.line, warning.reason));
-    }
     Ok(if report.errors.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -156,9 +157,10 @@ fn run_import(args: &ImportArgs) -> Result<ExitCode, Failure> {
 
 fn render(report: &ImportReport) -> String {
     let mut text = format!(
-        "created {}, updated {}, {} malformed row{}\n",
+        "created {}, updated {}, unchanged {}, {} malformed row{}\n",
         report.created,
         report.updated,
+        report.unchanged,
         report.errors.len(),
         if report.errors.len() == 1 { "" } else { "s" }
     );
@@ -271,10 +273,7 @@ pub(crate) fn import<S: Store>(
         .flexible(true)
         .has_headers(true)
         .from_reader(bytes.as_slice());
-    let header = reader
-        .byte_headers()
-        .map_err(|error| header_error(error))?
-        .clone();
+    let header = reader.byte_headers().map_err(header_error)?.clone();
     if header.is_empty() || header.iter().all(<[u8]>::is_empty) {
         return Err(header_error("the file is empty"));
     }
@@ -312,30 +311,32 @@ pub(crate) fn import<S: Store>(
                 continue;
             }
         };
-        let number = phone::parse(&row.contact.phone, row.contact.country).ok();
-        let contact = match number.and_then(|number| known.get(&number).copied()) {
+        let key = phone::parse(&row.contact.phone, row.contact.country)
+            .ok()
+            .map(|number| (number, row.contact.name.to_lowercase()));
+        let contact = match key.as_ref().and_then(|key| known.get(key).copied()) {
             Some(existing) => {
-                report.updated += 1;
-                if let Some(stored) = engine
+                let stored = engine
                     .store()
                     .contact(existing)
-                    .map_err(db::store_failure)?
-                    && (stored.name != row.contact.name || stored.fields != row.contact.fields)
-                {
-                    report.warnings.push(LineNote {
-                        line,
-                        reason: format!(
-                            "{} is already contact {existing} ({}): its name and fields are kept",
-                            row.contact.phone, stored.name
-                        ),
-                    });
+                    .map_err(db::store_failure)?;
+                let merged = stored.map(|stored| merge(stored, row.contact));
+                match merged {
+                    Some(Some(contact)) => {
+                        engine
+                            .store_mut()
+                            .update_contact(existing, contact)
+                            .map_err(db::store_failure)?;
+                        report.updated += 1;
+                    }
+                    _ => report.unchanged += 1,
                 }
                 existing
             }
             None => {
                 let id = engine.add_contact(row.contact, now).map_err(db::failure)?;
-                if let Some(number) = number {
-                    known.insert(number, id);
+                if let Some(key) = key {
+                    known.insert(key, id);
                 }
                 report.created += 1;
                 id
@@ -346,6 +347,26 @@ pub(crate) fn import<S: Store>(
         }
     }
     Ok(report)
+}
+
+/// `stored` updated by a row of a new import, or `None` when the row changes nothing: the name,
+/// the phone as written and a country the row gives replace the stored ones; the row's free
+/// fields are added to the stored ones, replacing those of the same name (an empty cell is no
+/// news: the stored value stays).
+fn merge(stored: Contact, row: NewContact) -> Option<NewContact> {
+    let mut fields = stored.fields.clone();
+    fields.extend(row.fields);
+    let updated = NewContact {
+        name: row.name,
+        phone: row.phone,
+        country: row.country.or(stored.country),
+        fields,
+    };
+    let same = updated.name == stored.name
+        && updated.phone == stored.phone
+        && updated.country == stored.country
+        && updated.fields == stored.fields;
+    (!same).then_some(updated)
 }
 
 /// Line numbers (from 1) of byte offsets that only move forward.
@@ -437,17 +458,20 @@ impl Row {
     }
 }
 
-/// The contacts' numbers that can be read, to match the rows of a new import against.
+/// The contacts by number (those that can be read) and name in lower case, to match the rows
+/// of a new import against.
 fn known_numbers<S: Store>(
     store: &S,
     default_country: Option<Region>,
-) -> Result<HashMap<E164, ContactId>, Failure> {
+) -> Result<HashMap<(E164, String), ContactId>, Failure> {
     let mut known = HashMap::new();
     store
         .contacts(&mut |contact| {
             if let Ok(number) = phone::parse(&contact.phone, contact.country.or(default_country)) {
-                // The contact mailings target first for a shared number wins.
-                known.entry(number).or_insert(contact.id);
+                // Of two same contacts (made by hand), the one mailings target first is updated.
+                known
+                    .entry((number, contact.name.to_lowercase()))
+                    .or_insert(contact.id);
             }
         })
         .map_err(db::store_failure)?;
@@ -538,7 +562,7 @@ mod tests {
         Region::parse("BE").ok()
     }
 
-    fn contacts(engine: &Engine<MemoryStore>) -> Vec<smskit::model::Contact> {
+    fn contacts(engine: &Engine<MemoryStore>) -> Vec<Contact> {
         let mut all = Vec::new();
         engine
             .store()
@@ -575,30 +599,38 @@ mod tests {
     }
 
     #[test]
-    fn a_known_number_updates_its_contact_instead_of_duplicating_it() {
+    fn the_same_number_and_name_updates_a_contact_another_name_is_another_contact() {
         let mut engine = engine();
-        import(
-            &mut engine,
-            "name,phone\nAna,+32470123456\n".as_bytes(),
-            None,
-            None,
-            now(),
-        )
-        .unwrap();
-        let again = "name,phone\nAna,0470 12 34 56\nAnnie,0032 470 12 34 56\n";
+        let first = "name,phone\nAna,+32470123456\n";
+        import(&mut engine, first.as_bytes(), be(), None, now()).unwrap();
+        let again = "name,phone,city\n\
+                     Ana,+32470123456,\n\
+                     ANA,0032 470 12 34 56,Gent\n\
+                     Bo,0470 12 34 56,Gent\n";
         let report = import(&mut engine, again.as_bytes(), be(), Some("VIP"), now()).unwrap();
-        assert_eq!((report.created, report.updated), (0, 2));
-        assert_eq!(contacts(&engine).len(), 1);
-        // The contact joined the list; the differing name is kept and said so.
-        let vip = engine.store().list_by_name("VIP").unwrap().unwrap();
-        assert_eq!(engine.store().subscriptions(vip.id).unwrap().len(), 1);
-        assert_eq!(report.warnings.len(), 1);
-        assert_eq!(report.warnings[0].line, 3);
-        assert!(
-            report.warnings[0].reason.contains("Ana"),
-            "{:?}",
-            report.warnings
+        assert_eq!(
+            (report.created, report.updated, report.unchanged),
+            (1, 1, 1)
         );
+        let all = contacts(&engine);
+        assert_eq!(all.len(), 2);
+        // The row's name, phone text and fields replace the stored ones; the country stays.
+        let ana = all.iter().find(|c| c.name == "ANA").unwrap();
+        assert_eq!(ana.phone, "0032 470 12 34 56");
+        assert_eq!(ana.country, be());
+        assert_eq!(ana.fields["city"], "Gent");
+        // Everyone joined the list, once.
+        let vip = engine.store().list_by_name("VIP").unwrap().unwrap();
+        assert_eq!(engine.store().subscriptions(vip.id).unwrap().len(), 2);
+        // An empty cell is no news: the field stays.
+        let third = "name,phone,city\nana,+32470123456,\n";
+        let report = import(&mut engine, third.as_bytes(), be(), None, now()).unwrap();
+        assert_eq!((report.updated, report.unchanged), (1, 0));
+        let ana = contacts(&engine)
+            .into_iter()
+            .find(|c| c.name == "ana")
+            .unwrap();
+        assert_eq!(ana.fields["city"], "Gent");
     }
 
     #[test]

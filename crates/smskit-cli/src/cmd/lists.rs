@@ -27,6 +27,7 @@ Examples:
 
 const OPTOUT_EXAMPLES: &str = "\
 Examples:
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
   smskit lists optout Newsletter +32470123456
   smskit lists optout Newsletter --country BE \"0470 12 34 56\" \"0470 65 43 21\" --json
 

@@ -32,7 +32,7 @@ const LINK_BASE_TAG: &str = "smskit:link-base=";
 
 const CREATE_EXAMPLES: &str = "\
 Examples:
-  smskit lists create Newsletter
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
   smskit mailing create --name \"Spring sale\" --list Newsletter \\
     --body \"Hi {{ object.name ||| there }}, -20% this week!\"
   smskit mailing create --name \"Gent opening\" --domain \"[('city', '=', 'Gent')]\" \\
@@ -52,6 +52,7 @@ send` needs (the same secret the server that handles the opt-out pages checks)."
 
 const SEND_EXAMPLES: &str = "\
 Examples:
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
   ID=$(smskit mailing create --name Hello --list Newsletter --body \"Hello {{ object.name }}\")
   smskit mailing send $ID --provider stub
   smskit mailing send $ID --provider file --outbox ./outbox --json
@@ -73,8 +74,11 @@ Exit status: 0 the mailing was processed, whatever each message got (the summary
 
 const STATS_EXAMPLES: &str = "\
 Examples:
-  smskit mailing stats 1
-  smskit mailing stats 1 --json
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
+  ID=$(smskit mailing create --name Hello --list Newsletter --body \"Hello {{ object.name }}\")
+  smskit mailing send $ID --provider stub
+  smskit mailing stats $ID
+  smskit mailing stats $ID --json
 
 Counts as the spec defines them: expected (traces), canceled (excluded), scheduled (waiting),
 sent (left, whatever happened next), delivered, opened, clicked, replied, bounced, failed;
@@ -84,8 +88,11 @@ and opened and replied over (expected - canceled - bounced - failed), bounced ov
 
 const TRACES_EXAMPLES: &str = "\
 Examples:
-  smskit mailing traces 1
-  smskit mailing traces 1 --json
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
+  ID=$(smskit mailing create --name Hello --list Newsletter --body \"Hello {{ object.name }}\")
+  smskit mailing send $ID --provider stub
+  smskit mailing traces $ID
+  smskit mailing traces $ID --json
 
 Statuses: outgoing, process, pending (accepted by the provider), sent (delivered), open
 (clicked), reply, bounce, error, cancel. Failure types: sms_blacklist, sms_optout,
@@ -100,11 +107,14 @@ Examples:
 
 const SHOW_EXAMPLES: &str = "\
 Examples:
-  smskit mailing show 1
-  smskit mailing show 1 --json";
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
+  ID=$(smskit mailing create --name Hello --list Newsletter --body \"Hello {{ object.name }}\")
+  smskit mailing show $ID
+  smskit mailing show $ID --json";
 
 const SCHEDULE_EXAMPLES: &str = "\
 Examples:
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
   ID=$(smskit mailing create --name Later --list Newsletter --body \"See you soon\")
   smskit mailing schedule $ID --at 2099-05-01T09:00:00Z
   smskit mailing schedule $ID --at 2099-05-01T11:00:00+02:00 --json
@@ -113,6 +123,7 @@ Examples:
 
 const CANCEL_EXAMPLES: &str = "\
 Examples:
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
   ID=$(smskit mailing create --name Oops --list Newsletter --body \"Wrong text\")
   smskit mailing schedule $ID --at 2099-05-01T09:00:00Z
   smskit mailing cancel $ID
@@ -121,8 +132,11 @@ The mailing returns to draft without a schedule; its messages not sent yet are c
 
 const RETRY_EXAMPLES: &str = "\
 Examples:
-  smskit mailing retry 1
-  smskit mailing retry 1 --include-unknown --provider stub --json
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
+  ID=$(smskit mailing create --name Hello --list Newsletter --body \"Hello {{ object.name }}\")
+  smskit mailing send $ID --provider stub
+  smskit mailing retry $ID
+  smskit mailing retry $ID --include-unknown --provider stub --json
 
 Puts the failed messages (status error) back in the queue; those whose outcome is unknown
 (they may have been delivered) only with --include-unknown. With --provider they are sent
