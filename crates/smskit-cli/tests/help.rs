@@ -48,6 +48,13 @@ fn every_command_has_examples_in_its_help() {
         "abtest sample-size",
         "phone normalize",
         "webhook verify twilio",
+        "contacts import",
+        "blacklist import",
+        "lists optout",
+        "mailing send",
+        "mailing retry",
+        "run-due",
+        "report vonage",
     ] {
         assert!(names.contains(&expected), "{expected:?} not in {names:?}");
     }

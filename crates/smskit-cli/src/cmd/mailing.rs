@@ -1167,3 +1167,91 @@ pub(crate) fn run_due(args: RunDueArgs) -> Result<ExitCode, Failure> {
         ExitCode::from(1)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use smskit::phone::E164;
+    use smskit::provider::{Error as ProviderError, ErrorKind, StubProvider};
+
+    fn mailing(tags: &[&str], opt_out: bool) -> Mailing {
+        let mut new = NewMailing::new("m", "Hi https://shop.example", Audience::Lists(vec![]));
+        for tag in tags {
+            new = new.with_tag(*tag);
+        }
+        if opt_out {
+            new = new.with_opt_out_link();
+        }
+        Mailing {
+            id: MailingId(7),
+            name: new.name,
+            body: new.body,
+            audience: new.audience,
+            include_opt_out_link: new.include_opt_out_link,
+            campaign: None,
+            responsible: None,
+            tags: new.tags,
+            ab_test: None,
+            state: MailingState::Draft,
+            scheduled_at: None,
+            created_at: DateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn the_link_base_is_read_back_from_its_tag_and_other_tags_are_ignored() {
+        let tagged = mailing(&["spring", "smskit:link-base=https://sho.rt"], false);
+        assert_eq!(link_base(&tagged), Some("https://sho.rt"));
+        assert_eq!(link_base(&mailing(&["spring"], false)), None);
+    }
+
+    #[test]
+    fn a_bad_stored_link_base_is_an_input_error() {
+        let broken = mailing(&["smskit:link-base=not a url"], false);
+        let failure = settings_for(&broken, None).unwrap_err();
+        assert_eq!(failure.exit_code(), 2);
+        assert!(
+            failure.message().contains("mailing 7"),
+            "{}",
+            failure.message()
+        );
+    }
+
+    /// A provider that refuses every message with an error of one class.
+    #[derive(Debug)]
+    struct Refusing(ErrorKind);
+
+    impl Provider for Refusing {
+        fn name(&self) -> &str {
+            "refusing"
+        }
+
+        fn submit(&self, _: &OutboundMessage) -> smskit::provider::Result<Receipt> {
+            Err(match self.0 {
+                ErrorKind::RateLimited => ProviderError::retryable(self.0, "slow down"),
+                kind => ProviderError::permanent(kind, "no"),
+            })
+        }
+    }
+
+    #[test]
+    fn the_progress_bar_counts_messages_done_not_attempts_to_retry() {
+        let message = OutboundMessage::new(E164::parse("+32470000001").unwrap(), "Hi");
+        let stub = StubProvider::new();
+        let throttled = Refusing(ErrorKind::RateLimited);
+        let refused = Refusing(ErrorKind::InvalidDestination);
+        for (provider, moved) in [
+            (&stub as &dyn Provider, 1),
+            (&throttled as &dyn Provider, 0),
+            (&refused as &dyn Provider, 1),
+        ] {
+            let bar = ProgressBar::hidden();
+            let counting = Counting {
+                inner: provider,
+                bar: bar.clone(),
+            };
+            let _ = counting.send(&message);
+            assert_eq!(bar.position(), moved, "{provider:?}");
+        }
+    }
+}
