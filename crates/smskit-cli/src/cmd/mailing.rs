@@ -12,7 +12,9 @@ use smskit::model::{
     Audience, CampaignId, Mailing, MailingId, MailingState, NewCampaign, NewMailing,
 };
 use smskit::optout::OptOutLinks;
-use smskit::provider::{ErrorClass, OutboundMessage, Provider, Receipt, SystemClock, TraceStatus};
+use smskit::provider::{
+    ErrorClass, FailureType, OutboundMessage, Provider, Receipt, SystemClock, TraceStatus,
+};
 use smskit::stats::Counts;
 use smskit::{Engine, Prepared, Sent, Settings, Store};
 
@@ -61,7 +63,8 @@ Examples:
 
 Prepares the mailing (one trace per targeted contact; blacklisted, opted-out, duplicate,
 missing and invalid numbers are excluded and traced) and sends its messages in batches, each
-claimed before it leaves and recorded after. A progress bar shows on a terminal.
+claimed before it leaves and recorded after. A progress bar shows on a terminal. A number the
+provider refuses because its owner opted out (Twilio's 21610) is blacklisted.
 
 Run again after a crash or a kill, it resumes: the messages of the interrupted batch are
 recorded as unknown (they may have been sent) and never resent automatically (see `mailing
@@ -503,6 +506,8 @@ struct SendSummary {
     state: &'static str,
     prepared: PreparedJson,
     sent: Sent,
+    /// Numbers the provider said opted out (Twilio 21610), blacklisted now.
+    blacklisted: usize,
     stats: StatsJson,
 }
 
@@ -583,6 +588,7 @@ fn prepare_and_send(
         bar.finish_and_clear();
     }
     let sent = sent.map_err(db::failure)?;
+    let blacklisted = blacklist_opted_out(engine, id, now)?;
     let counts = engine.counts(id).map_err(db::failure)?;
     let state = mailing_record(engine, id.0)?.state;
     Ok(SendSummary {
@@ -591,8 +597,58 @@ fn prepare_and_send(
         state: state.as_str(),
         prepared: prepared.into(),
         sent,
+        blacklisted,
         stats: StatsJson::from(counts),
     })
+}
+
+/// Why a number the provider refused as opted out is blacklisted.
+pub(crate) const OPTED_OUT_REASON: &str = "opted out at the provider (replied STOP)";
+
+/// Blacklists the numbers of `mailing` that the provider refused because their owner opted
+/// out (Twilio's 21610: they replied STOP to the sender), so that no later mailing is sent to
+/// them; returns how many were not blacklisted yet.
+fn blacklist_opted_out<S: Store>(
+    engine: &mut Engine<S>,
+    mailing: MailingId,
+    now: DateTime<Utc>,
+) -> Result<usize, Failure> {
+    let mut numbers = Vec::new();
+    engine
+        .store()
+        .traces(mailing, &mut |trace| {
+            if trace.status == TraceStatus::Error
+                && trace.failure_type == Some(FailureType::OptOut)
+                && let Some(number) = trace.number
+            {
+                numbers.push(number);
+            }
+        })
+        .map_err(db::store_failure)?;
+    let mut added = 0;
+    for number in numbers {
+        added += usize::from(blacklist_number(engine, number, now)?);
+    }
+    Ok(added)
+}
+
+/// Blacklists `number` as opted out unless it is already; `true` when it was not.
+pub(crate) fn blacklist_number<S: Store>(
+    engine: &mut Engine<S>,
+    number: smskit::phone::E164,
+    now: DateTime<Utc>,
+) -> Result<bool, Failure> {
+    let store = engine.store_mut();
+    let active = store
+        .blacklist_entry(number)
+        .map_err(db::store_failure)?
+        .is_some_and(|entry| entry.active);
+    if !active {
+        store
+            .blacklist_add(number, Some(OPTED_OUT_REASON), now)
+            .map_err(db::store_failure)?;
+    }
+    Ok(!active)
 }
 
 fn progress_bar(total: u64, name: &str) -> ProgressBar {
@@ -668,6 +724,12 @@ fn render_summary(summary: &SendSummary) -> String {
         "accepted {} ({} segments), failed {}, unknown {}\n",
         sent.accepted, sent.segments, sent.failed, sent.unknown
     ));
+    if summary.blacklisted > 0 {
+        text.push_str(&format!(
+            "blacklisted {} numbers whose owners opted out at the provider\n",
+            summary.blacklisted
+        ));
+    }
     text.push_str(&render_stats(&summary.stats));
     text
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 use smskit::chrono::{DateTime, Utc};
+use smskit::phone::E164;
 use smskit::provider::DeliveryReport;
 use smskit::provider::parse_form;
 use smskit::provider::twilio::parse_status_callback;
@@ -12,6 +13,7 @@ use smskit::provider::vonage::{SignatureMethod, SignatureVerifier, parse_deliver
 use smskit::{Engine, Settings, Store};
 
 use crate::cmd::blacklist::print;
+use crate::cmd::mailing::blacklist_number;
 use crate::db::{self, DbArgs};
 use crate::failure::Failure;
 use crate::output;
@@ -27,7 +29,8 @@ Examples:
 The parameters are those of Twilio's status callback (MessageSid, MessageStatus, ErrorCode,
 ErrorMessage...), trusted as given: no signature is checked (an operator replaying reports
 from a log). A report changes its trace only when it brings news: a late `sent` never
-downgrades a `delivered`.
+downgrades a `delivered`. A report that the recipient opted out (error 21610: they replied
+STOP) also blacklists the number.
 
 Exit status: 0 the report was read (applied, or old news, or about a message the database
 does not know: the output says which), 2 it is not a delivery report.";
@@ -94,6 +97,8 @@ struct Applied {
     failure_type: Option<&'static str>,
     /// The trace it changed, if any.
     trace: Option<i64>,
+    /// The number blacklisted because the report says its owner opted out.
+    blacklisted: Option<E164>,
 }
 
 /// Runs `smskit report ...`.
@@ -119,7 +124,12 @@ pub(crate) fn run(command: ReportCommand) -> Result<ExitCode, Failure> {
     }
     .map_err(|error| Failure::with_code(output::printable(&error.to_string()), 2))?;
     let mut engine = db::open(&args.db.db, Settings::new())?;
-    let applied = apply(&mut engine, &report)?;
+    let applied = apply(&mut engine, &report, now)?;
+    if let Some(number) = applied.blacklisted {
+        output::warning(format_args!(
+            "{number} opted out at the provider: it is blacklisted"
+        ));
+    }
     print(args.json, &applied, || match applied.trace {
         Some(trace) => format!(
             "trace {trace} is now {}{}",
@@ -136,9 +146,33 @@ pub(crate) fn run(command: ReportCommand) -> Result<ExitCode, Failure> {
     })
 }
 
-fn apply<S: Store>(engine: &mut Engine<S>, report: &DeliveryReport) -> Result<Applied, Failure> {
+/// Applies `report`; one that says the recipient opted out (Twilio's 21610) also blacklists
+/// the number (the report's `To`, else the number of the message's trace).
+fn apply<S: Store>(
+    engine: &mut Engine<S>,
+    report: &DeliveryReport,
+    now: DateTime<Utc>,
+) -> Result<Applied, Failure> {
     let trace = engine.apply_report(report).map_err(db::failure)?;
+    let mut blacklisted = None;
+    if report.is_opt_out() {
+        let number = match (report.to, trace) {
+            (Some(to), _) => Some(to),
+            (None, Some(trace)) => engine
+                .store()
+                .trace(trace)
+                .map_err(db::store_failure)?
+                .and_then(|trace| trace.number),
+            (None, None) => None,
+        };
+        if let Some(number) = number
+            && blacklist_number(engine, number, now)?
+        {
+            blacklisted = Some(number);
+        }
+    }
     Ok(Applied {
+        blacklisted,
         provider: report.provider.clone(),
         message_id: report.message_id.clone(),
         status: report.status.as_str(),
