@@ -10,7 +10,10 @@ Examples:
   smskit phone normalize --country BE \"0470 12 34 56\"
   smskit abtest significance --version A:120/2000 --version B:150/2000
   smskit send --provider stub --to +32470123456 --body \"Hello\"
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
 
+A campaign, step by step, over a database (--db, default smskit.db): contacts import,
+blacklist add, lists optout, mailing create, mailing send, report twilio, mailing stats.
 `smskit help <COMMAND>` shows the options and examples of each command.";
 
 /// `smskit filter --help` (the dataset format is in the help of `--data`).

@@ -2,6 +2,8 @@
 //!
 //! Every subcommand is a thin layer over the library crates: it parses arguments, calls the
 //! library, and prints a human-readable report or JSON. Errors go to stderr with a non-zero exit.
+//! The campaign commands (contacts, blacklist, lists, mailing, run-due, report) work on the
+//! database of `--db` (see `db`), each run picking up where the last one left off.
 
 // Every byte printed goes through `output`, whose writes report a closed pipe.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
@@ -19,7 +21,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 /// SMS marketing tools: segments and prices, recipient filters, tracked links, A/B statistics,
-/// phone numbers and sending.
+/// phone numbers and sending; whole campaigns over a database.
 #[derive(Debug, Parser)]
 #[command(name = "smskit", version, propagate_version = true, after_help = help::SMSKIT)]
 struct Cli {
