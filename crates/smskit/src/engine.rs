@@ -486,24 +486,6 @@ impl<S: Store> Engine<S> {
     pub fn estimate(&self, mailing: MailingId) -> Result<Estimate, Error> {
         let record = self.mailing_record(mailing)?;
         let template = Template::parse(&record.body)?;
-        // Outgoing traces by contact: the first in one map, the rare others (a transactional
-        // mailing sends a contact many messages) in another, so a million traces cost a
-        // million map entries and no per-contact allocation.
-        let mut first: HashMap<ContactId, (TraceId, Option<E164>)> = HashMap::new();
-        let mut more: HashMap<ContactId, Vec<(TraceId, Option<E164>)>> = HashMap::new();
-        self.store.traces(mailing, &mut |trace| {
-            if trace.status == TraceStatus::Outgoing {
-                let entry = (trace.id, trace.number);
-                match first.entry(trace.contact) {
-                    std::collections::hash_map::Entry::Occupied(_) => {
-                        more.entry(trace.contact).or_default().push(entry);
-                    }
-                    std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert(entry);
-                    }
-                }
-            }
-        })?;
         let tracking = self.tracking_of(&record)?;
         let mut placeholders = PlaceholderLinks;
         let mut composer = Composer::new(
@@ -514,15 +496,10 @@ impl<S: Store> Engine<S> {
             &mut placeholders,
         )?;
         let mut tally = Tally::new(&self.settings, false);
-        self.store.contacts(&mut |contact| {
-            let Some(&(trace, number)) = first.get(&contact.id) else {
-                return;
-            };
-            tally.add(&mut composer, contact, trace, number);
-            for &(trace, number) in more.get(&contact.id).into_iter().flatten() {
-                tally.add(&mut composer, contact, trace, number);
-            }
-        })?;
+        self.store
+            .outgoing_with_contacts(mailing, &mut |trace, contact| {
+                tally.add(&mut composer, contact, trace.id, trace.number);
+            })?;
         Ok(tally.finish()?.0)
     }
 
@@ -941,26 +918,21 @@ fn failed(trace: &Trace, failure: FailureType, reason: &str) -> Outcome {
 
 /// Appends the body of `template` for `contact` to `out`.
 pub(crate) fn render_into(template: &Template, contact: &Contact, out: &mut String) {
+    template.render_into(out, |path| contact_value(contact, path));
+}
+
+/// The value at `path` of a contact, as templates see it.
+pub(crate) fn contact_value<'c>(contact: &'c Contact, path: &[&str]) -> FieldValue<'c> {
     #[cfg(feature = "serde")]
     if contact.fields.contains_key(crate::records::RECORD_KEY) {
         // A mirrored record keeps every value a template can reach under its dotted path.
-        let mut key = String::new();
-        template.render_into(out, |path| {
-            key.clear();
-            for (index, name) in path.iter().enumerate() {
-                if index > 0 {
-                    key.push('.');
-                }
-                key.push_str(name);
-            }
-            contact
-                .fields
-                .get(&key)
-                .map_or(FieldValue::Null, |value| FieldValue::Str(value))
-        });
-        return;
+        let found = match path {
+            [name] => contact.fields.get(*name),
+            _ => contact.fields.get(&path.join(".")),
+        };
+        return found.map_or(FieldValue::Null, |value| FieldValue::Str(value));
     }
-    template.render_into(out, |path| match path {
+    match path {
         ["name"] => FieldValue::Str(&contact.name),
         ["phone"] => FieldValue::Str(&contact.phone),
         ["country"] => contact.country.map_or(FieldValue::Null, |country| {
@@ -971,5 +943,5 @@ pub(crate) fn render_into(template: &Template, contact: &Contact, out: &mut Stri
             .get(*field)
             .map_or(FieldValue::Null, |value| FieldValue::Str(value)),
         _ => FieldValue::Null,
-    });
+    }
 }

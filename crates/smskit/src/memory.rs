@@ -54,10 +54,9 @@ pub struct MemoryStore {
     /// The outgoing traces of each mailing, in id order, for claiming without a scan.
     outgoing: HashMap<MailingId, BTreeSet<TraceId>>,
     by_provider_id: HashMap<String, TraceId>,
-    /// The traces sent to each number and of each contact, in id order.
-    /// (Sets of pairs rather than maps of vectors: no allocation per number or contact.)
-    by_number: BTreeSet<(E164, TraceId)>,
-    by_contact: BTreeSet<(ContactId, TraceId)>,
+    /// The traces sent to each number and of each contact.
+    by_number: PairIndex<E164>,
+    by_contact: PairIndex<ContactId>,
     by_mailing: BTreeSet<(MailingId, TraceId)>,
     replies: HashMap<E164, Vec<Reply>>,
     next_id: i64,
@@ -87,8 +86,8 @@ impl MemoryStore {
             trace_keys: HashMap::new(),
             outgoing: HashMap::new(),
             by_provider_id: HashMap::new(),
-            by_number: BTreeSet::new(),
-            by_contact: BTreeSet::new(),
+            by_number: PairIndex::default(),
+            by_contact: PairIndex::default(),
             by_mailing: BTreeSet::new(),
             replies: HashMap::new(),
             next_id: 0,
@@ -115,9 +114,9 @@ impl MemoryStore {
             self.by_provider_id.insert(provider_id.clone(), id);
         }
         if let Some(number) = trace.number {
-            self.by_number.insert((number, id));
+            self.by_number.insert(number, id);
         }
-        self.by_contact.insert((trace.contact, id));
+        self.by_contact.insert(trace.contact, id);
         self.by_mailing.insert((trace.mailing, id));
     }
 
@@ -127,6 +126,60 @@ impl MemoryStore {
             .ok_or_else(|| StoreError::not_found(format_args!("trace {id}")))
     }
 }
+
+/// `(key, trace)` pairs looked up by key. A million traces prepared at once land in random
+/// places of a tree (a cache miss each); here they are appended to a tail that is merged into
+/// the sorted run once it holds a quarter as many pairs, so inserting costs a few moves.
+#[derive(Debug)]
+struct PairIndex<K> {
+    sorted: Vec<(K, TraceId)>,
+    tail: Vec<(K, TraceId)>,
+}
+
+impl<K> Default for PairIndex<K> {
+    fn default() -> Self {
+        PairIndex {
+            sorted: Vec::new(),
+            tail: Vec::new(),
+        }
+    }
+}
+
+impl<K: Ord + Copy> PairIndex<K> {
+    /// The tail is merged once it is this long or a quarter of the sorted run.
+    const MIN_TAIL: usize = 4096;
+
+    fn insert(&mut self, key: K, id: TraceId) {
+        self.tail.push((key, id));
+        if self.tail.len() >= Self::MIN_TAIL.max(self.sorted.len() / 4) {
+            // Grown exactly: a million pairs would otherwise carry up to a million spare.
+            self.sorted.reserve_exact(self.tail.len());
+            self.sorted.append(&mut self.tail);
+            // The stable sort keeps the sorted run as a run: it sorts the tail and merges.
+            self.sorted.sort();
+        }
+    }
+
+    /// The traces of `key`, by id.
+    fn ids(&self, key: K) -> Vec<TraceId> {
+        let start = self.sorted.partition_point(|(k, _)| *k < key);
+        let mut ids: Vec<TraceId> = self.sorted[start..]
+            .iter()
+            .take_while(|(k, _)| *k == key)
+            .chain(self.tail.iter().filter(|(k, _)| *k == key))
+            .map(|&(_, id)| id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+}
+
+/// A contact's place in Odoo's contact order: name, then the most recent first.
+type ContactOrderKey<'a> = (
+    &'a str,
+    std::cmp::Reverse<DateTime<Utc>>,
+    std::cmp::Reverse<ContactId>,
+);
 
 /// Contact ids in Odoo's contact order (once sorted).
 #[derive(Debug, Default)]
@@ -216,19 +269,23 @@ impl Store for MemoryStore {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
             if !order.sorted {
-                let contacts = &self.contacts;
-                let key = |id: &ContactId| contacts.get(id);
                 // Odoo's `_order = 'name, create_date desc'`; ids break the remaining ties the
                 // way Odoo's databases do in practice (later rows first). Every key is distinct,
-                // so an unstable sort gives the one order.
-                Arc::make_mut(&mut order.ids).sort_unstable_by(|a, b| match (key(a), key(b)) {
-                    (Some(a), Some(b)) => a
-                        .name
-                        .cmp(&b.name)
-                        .then(b.created_at.cmp(&a.created_at))
-                        .then(b.id.cmp(&a.id)),
-                    _ => a.cmp(b),
-                });
+                // so an unstable sort gives the one order. The keys are gathered first: a
+                // comparison that looked both contacts up would cost two map searches.
+                let mut keys: Vec<ContactOrderKey<'_>> = self
+                    .contacts
+                    .values()
+                    .map(|contact| {
+                        (
+                            contact.name.as_str(),
+                            std::cmp::Reverse(contact.created_at),
+                            std::cmp::Reverse(contact.id),
+                        )
+                    })
+                    .collect();
+                keys.sort_unstable();
+                *Arc::make_mut(&mut order.ids) = keys.into_iter().map(|(_, _, id)| id.0).collect();
                 order.sorted = true;
             }
             // Visited without the lock held: a visitor may read the store again.
@@ -418,13 +475,16 @@ impl Store for MemoryStore {
 
     fn insert_traces(&mut self, traces: &[Trace]) -> Result<usize, StoreError> {
         let mut stored = 0;
+        self.trace_keys.reserve(traces.len());
         for trace in traces {
-            let key = (trace.mailing, trace.contact);
-            if self.trace_keys.contains_key(&key) {
+            let std::collections::hash_map::Entry::Vacant(slot) =
+                self.trace_keys.entry((trace.mailing, trace.contact))
+            else {
                 continue;
-            }
-            let id = TraceId(self.next_id());
-            self.trace_keys.insert(key, id);
+            };
+            self.next_id += 1;
+            let id = TraceId(self.next_id);
+            slot.insert(id);
             self.index_trace(id, trace);
             self.traces.insert(
                 id,
@@ -589,11 +649,29 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn outgoing_with_contacts(
+        &self,
+        mailing: MailingId,
+        visit: &mut dyn FnMut(&Trace, &Contact),
+    ) -> Result<(), StoreError> {
+        // The outgoing queue is the index of exactly these traces; contacts are borrowed, not
+        // cloned.
+        for id in self.outgoing.get(&mailing).into_iter().flatten() {
+            if let Some(trace) = self.traces.get(id)
+                && let Some(contact) = self.contacts.get(&trace.contact)
+            {
+                visit(trace, contact);
+            }
+        }
+        Ok(())
+    }
+
     fn last_trace_to(&self, number: E164) -> Result<Option<Trace>, StoreError> {
         Ok(self
             .by_number
-            .range((number, TraceId(i64::MIN))..=(number, TraceId(i64::MAX)))
-            .filter_map(|(_, id)| self.traces.get(id))
+            .ids(number)
+            .iter()
+            .filter_map(|id| self.traces.get(id))
             .filter(|trace| trace.sent_at.is_some())
             .max_by_key(|trace| (trace.sent_at, trace.id))
             .cloned())
@@ -604,11 +682,8 @@ impl Store for MemoryStore {
         contact: ContactId,
         visit: &mut dyn FnMut(&Trace),
     ) -> Result<(), StoreError> {
-        for (_, id) in self
-            .by_contact
-            .range((contact, TraceId(i64::MIN))..=(contact, TraceId(i64::MAX)))
-        {
-            if let Some(trace) = self.traces.get(id) {
+        for id in self.by_contact.ids(contact) {
+            if let Some(trace) = self.traces.get(&id) {
                 visit(trace);
             }
         }
@@ -702,5 +777,35 @@ impl Store for MemoryStore {
             .ok_or_else(|| StoreError::not_found(format_args!("A/B test {}", test.id)))?;
         *stored = test.clone();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod pair_index_tests {
+    use super::*;
+
+    #[test]
+    fn lookups_see_every_pair_by_id_across_merges() {
+        let mut index = PairIndex::default();
+        let mut model: BTreeSet<(u32, TraceId)> = BTreeSet::new();
+        let mut state = 7u64;
+        for id in 1..=20_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let key = u32::try_from(state >> 54).unwrap();
+            index.insert(key, TraceId(id));
+            model.insert((key, TraceId(id)));
+            if id % 997 == 0 {
+                for probe in [key, key + 1, 0] {
+                    let expected: Vec<TraceId> = model
+                        .range((probe, TraceId(0))..=(probe, TraceId(i64::MAX)))
+                        .map(|p| p.1)
+                        .collect();
+                    assert_eq!(index.ids(probe), expected);
+                }
+            }
+        }
+        assert!(index.sorted.len() > index.tail.len(), "merges happened");
     }
 }

@@ -430,6 +430,51 @@ fn is_falsy(value: &FieldValue<'_>) -> bool {
 }
 
 impl Template {
+    /// The text of each literal piece, in order (the pieces between placeholders).
+    pub(crate) fn literals(&self) -> impl Iterator<Item = &str> + '_ {
+        self.pieces.iter().filter_map(|piece| match piece {
+            Piece::Literal(range) => Some(&self.text[range.clone()]),
+            Piece::Field { .. } => None,
+        })
+    }
+
+    /// Renders like [`Template::render_into`], but writes the literal piece number `i` with
+    /// `literal(i, out)`. Returns whether a placeholder wrote `:` or `/`, the characters
+    /// without which its text cannot be or extend a URL.
+    pub(crate) fn render_with_literals<'v>(
+        &self,
+        out: &mut String,
+        mut value: impl FnMut(&[&str]) -> FieldValue<'v>,
+        mut literal: impl FnMut(usize, &mut String),
+    ) -> bool {
+        let mut names: Vec<&str> = Vec::new();
+        let mut literals = 0;
+        let mut url_characters = false;
+        for piece in &self.pieces {
+            match piece {
+                Piece::Literal(_) => {
+                    literal(literals, out);
+                    literals += 1;
+                }
+                Piece::Field { path, default } => {
+                    names.clear();
+                    names.extend(path.iter().map(|r| &self.text[r.clone()]));
+                    let found = value(&names);
+                    let start = out.len();
+                    if is_falsy(&found) {
+                        out.push_str(&self.text[default.clone()]);
+                    } else {
+                        write_python_str(out, &found);
+                    }
+                    url_characters |= out.as_bytes()[start..]
+                        .iter()
+                        .any(|&b| b == b':' || b == b'/');
+                }
+            }
+        }
+        url_characters
+    }
+
     /// `value` as a placeholder renders it when it is not falsy (Python's `str()`), or the
     /// empty text when it is falsy.
     pub(crate) fn render_value(value: &FieldValue<'_>) -> String {

@@ -1465,3 +1465,39 @@ mod upkeep {
         ));
     }
 }
+
+#[test]
+fn outgoing_with_contacts_visits_exactly_the_outgoing_traces() {
+    let mut engine = engine();
+    let list = engine.create_list("A", false).unwrap();
+    for i in 1..=6 {
+        add(
+            &mut engine,
+            list,
+            &format!("C{i}"),
+            &format!("+3247000000{i}"),
+        );
+    }
+    add(&mut engine, list, "Dup", "+32470000001");
+    let mailing = mailing_to(&mut engine, "Hi", Audience::Lists(vec![list]));
+    engine.prepare(mailing).unwrap();
+    engine
+        .store_mut()
+        .claim_outgoing(mailing, 2, now())
+        .unwrap();
+    let mut visited = Vec::new();
+    engine
+        .store()
+        .outgoing_with_contacts(mailing, &mut |trace, contact| {
+            assert_eq!(trace.contact, contact.id);
+            visited.push(trace.id);
+        })
+        .unwrap();
+    let expected: Vec<_> = traces(&engine, mailing)
+        .into_iter()
+        .filter(|trace| trace.status == TraceStatus::Outgoing)
+        .map(|trace| trace.id)
+        .collect();
+    assert_eq!(visited, expected);
+    assert_eq!(visited.len(), 4); // 7 traces: one duplicate canceled, two claimed
+}
