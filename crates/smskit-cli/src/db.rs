@@ -8,15 +8,15 @@ use std::path::{Path, PathBuf};
 
 use smskit::chrono::{DateTime, Utc};
 use smskit::store::StoreError;
-use smskit::{Engine, Error, MemoryStore, Settings};
+use smskit::{Engine, Error, Settings};
+use smskit_store_sqlite::SqliteStore;
 
 use crate::failure::Failure;
 use crate::output;
 
-/// The store the campaign commands work on.
-// Until the SQLite store lands this is the in-memory store: every command starts from an empty
-// database, which keeps the commands testable in-process (see the unit tests of `cmd`).
-pub(crate) type Db = MemoryStore;
+/// The store the campaign commands work on: SQLite, one file, durable across a crash of the
+/// process (a send killed in the middle resumes).
+pub(crate) type Db = SqliteStore;
 
 /// `--db PATH`, shared by every command that works on a database.
 #[derive(Debug, Clone, clap::Args)]
@@ -33,8 +33,13 @@ pub(crate) struct DbArgs {
 
 /// Opens (creating on first use) the database at `path`.
 pub(crate) fn open_store(path: &Path) -> Result<Db, Failure> {
-    let _ = path;
-    Ok(MemoryStore::new())
+    SqliteStore::open(path).map_err(|error| {
+        Failure::new(format_args!(
+            "cannot open the database {}: {}",
+            output::printable_path(path),
+            output::printable_lines(&error.to_string())
+        ))
+    })
 }
 
 /// An engine over the database at `path`.

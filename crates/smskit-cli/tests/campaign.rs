@@ -34,7 +34,6 @@ Kobe,+32470000011,,Gent
 ";
 
 #[test]
-#[ignore = "needs the durable store behind db::open_store (SQLite, not merged yet)"]
 fn a_whole_campaign_through_twilio_with_every_count_checked() {
     let scratch = Scratch::new("campaign");
     let contacts = scratch.file("contacts.csv", CONTACTS);
@@ -284,7 +283,6 @@ fn a_whole_campaign_through_twilio_with_every_count_checked() {
 
 #[cfg(unix)]
 #[test]
-#[ignore = "needs the durable store behind db::open_store (SQLite, not merged yet)"]
 fn a_send_killed_in_the_middle_resumes_without_sending_any_number_twice() {
     const CONTACTS: usize = 300;
     let scratch = Scratch::new("resume");

@@ -20,7 +20,6 @@ fn newsletter(name: &str) -> Scratch {
 }
 
 #[test]
-#[ignore = "needs the durable store behind db::open_store (SQLite, not merged yet)"]
 fn the_database_is_created_on_first_use_and_found_through_smskit_db() {
     let scratch = Scratch::new("env-db");
     let db = scratch.db();
@@ -33,7 +32,6 @@ fn the_database_is_created_on_first_use_and_found_through_smskit_db() {
 }
 
 #[test]
-#[ignore = "needs the durable store behind db::open_store (SQLite, not merged yet)"]
 fn contacts_import_reports_created_updated_and_malformed_rows() {
     let scratch = newsletter("contacts");
     let file = scratch.file(
@@ -92,7 +90,6 @@ fn contacts_import_reports_created_updated_and_malformed_rows() {
 }
 
 #[test]
-#[ignore = "needs the durable store behind db::open_store (SQLite, not merged yet)"]
 fn blacklist_add_remove_and_import() {
     let scratch = Scratch::new("blacklist");
     let added = scratch
@@ -153,7 +150,6 @@ fn blacklist_add_remove_and_import() {
 }
 
 #[test]
-#[ignore = "needs the durable store behind db::open_store (SQLite, not merged yet)"]
 fn lists_create_show_and_optout() {
     let scratch = newsletter("lists");
     let created = scratch
@@ -201,7 +197,6 @@ fn lists_create_show_and_optout() {
 }
 
 #[test]
-#[ignore = "needs the durable store behind db::open_store (SQLite, not merged yet)"]
 fn mailing_create_prints_the_id_and_refuses_bad_templates_and_domains_with_positions() {
     let scratch = newsletter("create");
     let id = scratch
@@ -310,7 +305,6 @@ fn mailing_create_prints_the_id_and_refuses_bad_templates_and_domains_with_posit
 }
 
 #[test]
-#[ignore = "needs the durable store behind db::open_store (SQLite, not merged yet)"]
 fn mailing_send_stats_traces_show_and_list_through_the_stub() {
     let scratch = newsletter("send");
     let id = scratch
@@ -425,7 +419,6 @@ fn mailing_send_stats_traces_show_and_list_through_the_stub() {
 }
 
 #[test]
-#[ignore = "needs the durable store behind db::open_store (SQLite, not merged yet)"]
 fn tracked_links_and_the_opt_out_line_reach_the_outbox() {
     let scratch = newsletter("links");
     let id = scratch
@@ -490,7 +483,6 @@ fn tracked_links_and_the_opt_out_line_reach_the_outbox() {
 }
 
 #[test]
-#[ignore = "needs the durable store behind db::open_store (SQLite, not merged yet)"]
 fn schedule_run_due_cancel_and_retry() {
     let scratch = newsletter("schedule");
     let create = |name: &str| {
@@ -594,7 +586,6 @@ fn schedule_run_due_cancel_and_retry() {
 }
 
 #[test]
-#[ignore = "needs the durable store behind db::open_store (SQLite, not merged yet)"]
 fn report_applies_twilio_and_vonage_reports() {
     let scratch = newsletter("report");
     let id = scratch
@@ -678,7 +669,6 @@ fn report_applies_twilio_and_vonage_reports() {
 }
 
 #[test]
-#[ignore = "needs the durable store behind db::open_store (SQLite, not merged yet)"]
 fn the_demo_fills_a_database_the_other_commands_read() {
     let scratch = Scratch::new("demo-db");
     let outbox = scratch.path("outbox");

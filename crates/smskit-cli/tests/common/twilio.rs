@@ -139,7 +139,10 @@ fn answer(stream: TcpStream, state: &Mutex<State>, delay: Duration) {
 fn read_form(stream: &TcpStream) -> Option<HashMap<String, String>> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
+    // A connection closed before its request (a client killed after connecting) is none.
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
     let mut length = 0;
     loop {
         let mut header = String::new();
