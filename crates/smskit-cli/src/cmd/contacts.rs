@@ -8,9 +8,11 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 use smskit::chrono::{DateTime, Utc};
-use smskit::model::{Contact, ContactId, ListId, NewContact};
+use smskit::model::{ContactId, ListId, NewContact};
 use smskit::phone::{self, E164, Region};
-use smskit::{Engine, Settings, Store};
+use smskit::store::StoreError;
+use smskit::{Engine, MemoryStore, Settings, Store};
+use smskit_store_sqlite::SqliteStore;
 
 use crate::db::{self, DbArgs};
 use crate::failure::Failure;
@@ -257,7 +259,7 @@ fn header_error(message: impl std::fmt::Display) -> Failure {
 
 /// Imports the contacts of a CSV document into the store of `engine` (see the help of
 /// `contacts import` for the rules).
-pub(crate) fn import<S: Store>(
+pub(crate) fn import<S: BulkContacts>(
     engine: &mut Engine<S>,
     mut input: impl Read,
     country: Option<Region>,
@@ -284,6 +286,7 @@ pub(crate) fn import<S: Store>(
         .transpose()?;
     report.list = list.map(|id| id.0);
     let mut known = known_numbers(engine.store(), country)?;
+    let mut batch = Batch::default();
     let mut record = csv::ByteRecord::new();
     loop {
         let start = reader.position().byte();
@@ -314,46 +317,167 @@ pub(crate) fn import<S: Store>(
         let key = phone::parse(&row.contact.phone, row.contact.country)
             .ok()
             .map(|number| (number, row.contact.name.to_lowercase()));
-        let contact = match key.as_ref().and_then(|key| known.get(key).copied()) {
+        if let Some(&index) = key.as_ref().and_then(|key| batch.pending.get(key)) {
+            // The same contact as a row above, not stored yet.
+            match merge(&batch.contacts[index], row.contact) {
+                Some(merged) => {
+                    batch.contacts[index] = merged;
+                    report.updated += 1;
+                }
+                None => report.unchanged += 1,
+            }
+            continue;
+        }
+        match key.as_ref().and_then(|key| known.get(key).copied()) {
             Some(existing) => {
                 let stored = engine
                     .store()
                     .contact(existing)
-                    .map_err(db::store_failure)?;
-                let merged = stored.map(|stored| merge(stored, row.contact));
-                match merged {
-                    Some(Some(contact)) => {
+                    .map_err(db::store_failure)?
+                    .map(|stored| NewContact {
+                        name: stored.name,
+                        phone: stored.phone,
+                        country: stored.country,
+                        fields: stored.fields,
+                    });
+                match stored.and_then(|stored| merge(&stored, row.contact)) {
+                    Some(contact) => {
                         engine
                             .store_mut()
                             .update_contact(existing, contact)
                             .map_err(db::store_failure)?;
                         report.updated += 1;
                     }
-                    _ => report.unchanged += 1,
+                    None => report.unchanged += 1,
                 }
-                existing
+                batch.existing.push(existing);
             }
             None => {
-                let id = engine.add_contact(row.contact, now).map_err(db::failure)?;
                 if let Some(key) = key {
-                    known.insert(key, id);
+                    batch.pending.insert(key, batch.contacts.len());
                 }
+                batch.contacts.push(row.contact);
                 report.created += 1;
-                id
             }
-        };
-        if let Some(list) = list {
-            engine.subscribe(list, contact, now).map_err(db::failure)?;
+        }
+        if batch.contacts.len() + batch.existing.len() >= IMPORT_BATCH {
+            batch.flush(engine.store_mut(), list, &mut known, now)?;
         }
     }
+    batch.flush(engine.store_mut(), list, &mut known, now)?;
     Ok(report)
+}
+
+/// Rows stored together: one transaction for their contacts and one for their subscriptions
+/// in a SQL store, instead of two per row.
+const IMPORT_BATCH: usize = 5_000;
+
+/// The rows of an import not stored yet.
+#[derive(Debug, Default)]
+struct Batch {
+    /// New contacts, in file order.
+    contacts: Vec<NewContact>,
+    /// Where the new contact of a number and name is in `contacts`.
+    pending: HashMap<(E164, String), usize>,
+    /// Existing contacts the rows named, to subscribe.
+    existing: Vec<ContactId>,
+}
+
+impl Batch {
+    /// Stores the new contacts and subscribes everyone to `list`; the new contacts become
+    /// `known` for the rows after.
+    fn flush<S: BulkContacts>(
+        &mut self,
+        store: &mut S,
+        list: Option<ListId>,
+        known: &mut HashMap<(E164, String), ContactId>,
+        now: DateTime<Utc>,
+    ) -> Result<(), Failure> {
+        let ids = store
+            .insert_contacts(std::mem::take(&mut self.contacts), now)
+            .map_err(db::store_failure)?;
+        for (key, index) in self.pending.drain() {
+            if let Some(&id) = ids.get(index) {
+                known.insert(key, id);
+            }
+        }
+        self.existing.extend(ids);
+        if let Some(list) = list {
+            store
+                .subscribe_all(list, &self.existing, now)
+                .map_err(db::store_failure)?;
+        }
+        self.existing.clear();
+        Ok(())
+    }
+}
+
+/// A store that creates and subscribes many contacts at once (one transaction each in SQLite).
+pub(crate) trait BulkContacts: Store {
+    /// Creates `contacts`; returns their ids in order.
+    fn insert_contacts(
+        &mut self,
+        contacts: Vec<NewContact>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ContactId>, StoreError>;
+
+    /// Subscribes `contacts` to `list` (those subscribed already keep their subscription).
+    fn subscribe_all(
+        &mut self,
+        list: ListId,
+        contacts: &[ContactId],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+}
+
+impl BulkContacts for SqliteStore {
+    fn insert_contacts(
+        &mut self,
+        contacts: Vec<NewContact>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ContactId>, StoreError> {
+        SqliteStore::insert_contacts(self, contacts, now)
+    }
+
+    fn subscribe_all(
+        &mut self,
+        list: ListId,
+        contacts: &[ContactId],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        SqliteStore::subscribe_all(self, list, contacts, now)
+    }
+}
+
+impl BulkContacts for MemoryStore {
+    fn insert_contacts(
+        &mut self,
+        contacts: Vec<NewContact>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ContactId>, StoreError> {
+        contacts
+            .into_iter()
+            .map(|contact| self.insert_contact(contact, now))
+            .collect()
+    }
+
+    fn subscribe_all(
+        &mut self,
+        list: ListId,
+        contacts: &[ContactId],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        contacts
+            .iter()
+            .try_for_each(|&contact| self.subscribe(list, contact, now))
+    }
 }
 
 /// `stored` updated by a row of a new import, or `None` when the row changes nothing: the name,
 /// the phone as written and a country the row gives replace the stored ones; the row's free
 /// fields are added to the stored ones, replacing those of the same name (an empty cell is no
 /// news: the stored value stays).
-fn merge(stored: Contact, row: NewContact) -> Option<NewContact> {
+fn merge(stored: &NewContact, row: NewContact) -> Option<NewContact> {
     let mut fields = stored.fields.clone();
     fields.extend(row.fields);
     let updated = NewContact {
@@ -552,7 +676,7 @@ fn run_list(args: &ListArgs) -> Result<ExitCode, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use smskit::MemoryStore;
+    use smskit::model::Contact;
 
     fn engine() -> Engine<MemoryStore> {
         Engine::new(MemoryStore::new(), Settings::new())
@@ -631,6 +755,30 @@ mod tests {
             .find(|c| c.name == "ana")
             .unwrap();
         assert_eq!(ana.fields["city"], "Gent");
+    }
+
+    #[test]
+    fn a_person_twice_in_one_file_is_one_contact_within_and_across_batches() {
+        let mut engine = engine();
+        let mut csv = String::from("name,phone,tier\nAna,+32470000000,gold\nana,+32470000000,\n");
+        for i in 1..=IMPORT_BATCH {
+            csv.push_str(&format!("C{i},+3247{i:07}\n").replace('\n', ",\n"));
+        }
+        // After the first batch was stored: the same person again, with news.
+        csv.push_str("ANA,+32 470 00 00 00,platinum\n");
+        let report = import(&mut engine, csv.as_bytes(), None, Some("L"), now()).unwrap();
+        assert_eq!(report.created, IMPORT_BATCH + 1);
+        // `ana` changes the spelling (updated), `ANA` the spelling and the tier.
+        assert_eq!((report.updated, report.unchanged), (2, 0));
+        let all = contacts(&engine);
+        assert_eq!(all.len(), IMPORT_BATCH + 1);
+        let ana = all.iter().find(|c| c.name == "ANA").unwrap();
+        assert_eq!(ana.fields["tier"], "platinum");
+        let list = engine.store().list_by_name("L").unwrap().unwrap();
+        assert_eq!(
+            engine.store().subscriptions(list.id).unwrap().len(),
+            IMPORT_BATCH + 1
+        );
     }
 
     #[test]
