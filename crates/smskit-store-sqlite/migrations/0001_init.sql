@@ -51,11 +51,10 @@ CREATE TABLE mailings (
     id                   INTEGER PRIMARY KEY,
     name                 TEXT    NOT NULL,
     body                 TEXT    NOT NULL,
-    -- 'lists' (audience_lists: JSON array of list ids), 'contacts' (audience_lists: JSON array
-    -- of contact ids), 'domain' (audience_domain) or
-    -- 'transactional'
+    -- 'lists' or 'contacts' (audience_ids: JSON array of list or contact ids), 'domain'
+    -- (audience_domain) or 'transactional'
     audience_kind        TEXT    NOT NULL,
-    audience_lists       TEXT,
+    audience_ids         TEXT,
     audience_domain      TEXT,
     include_opt_out_link INTEGER NOT NULL,
     campaign             INTEGER REFERENCES campaigns (id),
@@ -83,9 +82,8 @@ CREATE TABLE ab_tests (
 
 CREATE TABLE traces (
     id                  INTEGER PRIMARY KEY,
-    -- No foreign keys here: checking two parents per row would slow the bulk preparation of a
-    -- mailing (a million rows) by a third; the engine writes traces of its own mailings and
-    -- contacts only.
+    -- No foreign keys here: they would cost two parent lookups per row of a bulk preparation
+    -- (a million rows); the engine writes traces of its own mailings and contacts only.
     mailing             INTEGER NOT NULL,
     contact             INTEGER NOT NULL,
     -- 0 for the one trace of a mailing and contact (insert_traces), NULL for the traces of a

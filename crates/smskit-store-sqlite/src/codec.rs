@@ -178,20 +178,25 @@ pub(crate) use trace_columns;
 
 /// A trace from the columns of [`trace_columns!`].
 pub(crate) fn trace(row: &Row<'_>) -> rusqlite::Result<Trace> {
+    trace_at(row, 0)
+}
+
+/// A trace from the columns of [`trace_columns!`] starting at column `at`.
+pub(crate) fn trace_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Trace> {
     Ok(Trace {
-        id: TraceId(row.get(0)?),
-        mailing: MailingId(row.get(1)?),
-        contact: ContactId(row.get(2)?),
-        number: opt_e164(row, 3)?,
-        raw_number: row.get(4)?,
-        status: parsed::<TraceStatus>(row, 5, "trace status")?,
-        failure_type: opt_parsed::<FailureType>(row, 6, "failure type")?,
-        failure_reason: row.get(7)?,
-        provider_message_id: row.get(8)?,
-        sent_at: opt_time(row, 9)?,
-        claimed_at: opt_time(row, 10)?,
-        clicked_at: opt_time(row, 11)?,
-        replied_at: opt_time(row, 12)?,
+        id: TraceId(row.get(at)?),
+        mailing: MailingId(row.get(at + 1)?),
+        contact: ContactId(row.get(at + 2)?),
+        number: opt_e164(row, at + 3)?,
+        raw_number: row.get(at + 4)?,
+        status: parsed::<TraceStatus>(row, at + 5, "trace status")?,
+        failure_type: opt_parsed::<FailureType>(row, at + 6, "failure type")?,
+        failure_reason: row.get(at + 7)?,
+        provider_message_id: row.get(at + 8)?,
+        sent_at: opt_time(row, at + 9)?,
+        claimed_at: opt_time(row, at + 10)?,
+        clicked_at: opt_time(row, at + 11)?,
+        replied_at: opt_time(row, at + 12)?,
     })
 }
 
@@ -205,32 +210,37 @@ pub(crate) use contact_columns;
 
 /// A contact from the columns of [`contact_columns!`].
 pub(crate) fn contact(row: &Row<'_>) -> rusqlite::Result<Contact> {
-    let country = match opt_text(row, 3)? {
+    contact_at(row, 0)
+}
+
+/// A contact from the columns of [`contact_columns!`] starting at column `at`.
+pub(crate) fn contact_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Contact> {
+    let country = match opt_text(row, at + 3)? {
         None => None,
         Some(code) => {
             Some(Region::parse(code).map_err(|_| bad(3, Type::Text, format!("country {code:?}")))?)
         }
     };
     Ok(Contact {
-        id: ContactId(row.get(0)?),
-        name: row.get(1)?,
-        phone: row.get(2)?,
+        id: ContactId(row.get(at)?),
+        name: row.get(at + 1)?,
+        phone: row.get(at + 2)?,
         country,
-        fields: json::<BTreeMap<String, String>>(row, 4)?,
-        created_at: time(row, 5)?,
+        fields: json::<BTreeMap<String, String>>(row, at + 4)?,
+        created_at: time(row, at + 5)?,
     })
 }
 
 /// The columns of a mailing, in the order [`mailing`] reads them.
 macro_rules! mailing_columns {
     () => {
-        "id, name, body, audience_kind, audience_lists, audience_domain, include_opt_out_link, \
+        "id, name, body, audience_kind, audience_ids, audience_domain, include_opt_out_link, \
          campaign, responsible, tags, ab_test, state, scheduled_at, created_at"
     };
 }
 pub(crate) use mailing_columns;
 
-/// The audience columns `(kind, lists, domain)` of a mailing.
+/// The audience columns `(kind, ids, domain)` of a mailing.
 pub(crate) fn audience_columns(
     audience: &Audience,
 ) -> Result<(&'static str, Option<String>, Option<&str>), Error> {
@@ -239,13 +249,12 @@ pub(crate) fn audience_columns(
             let ids: Vec<i64> = lists.iter().map(|list| list.0).collect();
             ("lists", Some(ids.to_json()), None)
         }
-        Audience::Domain(domain) => ("domain", None, Some(domain.as_str())),
-        Audience::Transactional => ("transactional", None, None),
-        // The contact ids share the lists' JSON column: the kind says which they are.
         Audience::Contacts(contacts) => {
             let ids: Vec<i64> = contacts.iter().map(|contact| contact.0).collect();
             ("contacts", Some(ids.to_json()), None)
         }
+        Audience::Domain(domain) => ("domain", None, Some(domain.as_str())),
+        Audience::Transactional => ("transactional", None, None),
         other => {
             return Err(Error::Unsupported {
                 what: format!("the audience {other:?}"),
@@ -258,14 +267,14 @@ pub(crate) fn audience_columns(
 pub(crate) fn mailing(row: &Row<'_>) -> rusqlite::Result<Mailing> {
     let audience = match text(row, 3)? {
         "lists" => Audience::Lists(json::<Vec<i64>>(row, 4)?.into_iter().map(ListId).collect()),
-        "domain" => Audience::Domain(row.get(5)?),
-        "transactional" => Audience::Transactional,
         "contacts" => Audience::Contacts(
             json::<Vec<i64>>(row, 4)?
                 .into_iter()
                 .map(ContactId)
                 .collect(),
         ),
+        "domain" => Audience::Domain(row.get(5)?),
+        "transactional" => Audience::Transactional,
         other => return Err(bad(3, Type::Text, format!("audience kind {other:?}"))),
     };
     let state = match text(row, 11)? {

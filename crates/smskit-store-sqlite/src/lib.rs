@@ -7,8 +7,10 @@
 //! - **Every state change is one transaction** (`BEGIN IMMEDIATE`, so a read-modify-write such
 //!   as a claim never races another process on the same file).
 //! - **Fast bulk preparation.** Traces are written in large transactions through cached
-//!   prepared statements (`INSERT ... ON CONFLICT DO NOTHING` keeps them one per mailing and
-//!   contact).
+//!   prepared statements of 100 rows each (`INSERT ... ON CONFLICT DO NOTHING` keeps them one
+//!   per mailing and contact): a million traces prepared and persisted in about 3.5 s on a
+//!   2-core machine (`store/sqlite/prepare/1m`). Contacts import in bulk too
+//!   ([`SqliteStore::insert_contacts`], [`SqliteStore::subscribe_all`]).
 //! - **Migrations embedded** and applied on open, by `PRAGMA user_version`.
 //! - **The same behaviour as [`MemoryStore`](smskit::MemoryStore)**: both pass the one shared
 //!   conformance suite (`smskit-store-tests`).
@@ -69,13 +71,20 @@
 //! provider message id, by contact, by number and send time; links by code and target; clicks
 //! by code and trace.
 //!
+//! Short-link codes are drawn from a generator seeded by the operating system (a unique index
+//! guards them); [`SqliteStore::with_link_seed`] makes them reproducible.
+//!
 //! # Durability
 //!
 //! The database runs in WAL mode with `synchronous = NORMAL`: a committed transaction survives
 //! the process being killed at any point (the guarantee the send pipeline needs); the last
 //! transactions before a power loss or an operating-system crash may be rolled back, never
 //! half-applied. A 5 s busy timeout lets several processes share the file (the CLI and a
-//! worker); foreign keys are enforced.
+//! worker); foreign keys are enforced (except on traces, whose bulk writes they would slow).
+//!
+//! A process that is the only sender of its database resumes a crashed send with
+//! [`Settings::with_claim_lease`](smskit::Settings::with_claim_lease)`(Duration::zero())`:
+//! every claim stamped before the resumed send's `now` is then marked unknown at once.
 //!
 //! [`Store`]: smskit::Store
 

@@ -145,29 +145,6 @@ fn failure_name(failure: Option<FailureType>) -> Option<&'static str> {
 }
 
 impl Store for SqliteStore {
-    fn update_contact(&mut self, id: ContactId, contact: NewContact) -> Result<(), StoreError> {
-        let during = "update a contact";
-        let changed = self
-            .conn
-            .prepare_cached(
-                "UPDATE contacts SET name = ?2, phone = ?3, country = ?4, fields = ?5 WHERE id = ?1",
-            )
-            .and_then(|mut statement| {
-                statement.execute(params![
-                    id.0,
-                    contact.name,
-                    contact.phone,
-                    contact.country.map(|country| country.as_str()),
-                    contact.fields.to_json(),
-                ])
-            })
-            .during(during)?;
-        if changed == 0 {
-            return Err(StoreError::not_found(format_args!("contact {id}")));
-        }
-        Ok(())
-    }
-
     fn insert_contact(
         &mut self,
         contact: NewContact,
@@ -190,6 +167,29 @@ impl Store for SqliteStore {
             })
             .during(during)?;
         Ok(ContactId(self.conn.last_insert_rowid()))
+    }
+
+    fn update_contact(&mut self, id: ContactId, contact: NewContact) -> Result<(), StoreError> {
+        let changed = self
+            .conn
+            .prepare_cached(
+                "UPDATE contacts SET name = ?2, phone = ?3, country = ?4, fields = ?5
+                 WHERE id = ?1",
+            )
+            .and_then(|mut statement| {
+                statement.execute(params![
+                    id.0,
+                    contact.name,
+                    contact.phone,
+                    contact.country.map(|country| country.as_str()),
+                    contact.fields.to_json(),
+                ])
+            })
+            .during("update a contact")?;
+        if changed == 0 {
+            return Err(StoreError::not_found(format_args!("contact {id}")));
+        }
+        Ok(())
     }
 
     fn contact(&self, id: ContactId) -> Result<Option<Contact>, StoreError> {
@@ -542,11 +542,11 @@ impl Store for SqliteStore {
         mailing: NewMailing,
         now: DateTime<Utc>,
     ) -> Result<MailingId, StoreError> {
-        let (kind, lists, domain) = codec::audience_columns(&mailing.audience)?;
+        let (kind, ids, domain) = codec::audience_columns(&mailing.audience)?;
         self.conn
             .prepare_cached(
                 "INSERT INTO mailings
-                     (name, body, audience_kind, audience_lists, audience_domain,
+                     (name, body, audience_kind, audience_ids, audience_domain,
                       include_opt_out_link, campaign, responsible, tags, ab_test, state,
                       scheduled_at, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, ?12)",
@@ -556,7 +556,7 @@ impl Store for SqliteStore {
                     mailing.name,
                     mailing.body,
                     kind,
-                    lists,
+                    ids,
                     domain,
                     mailing.include_opt_out_link,
                     mailing.campaign.map(|campaign| campaign.0),
@@ -961,6 +961,35 @@ impl Store for SqliteStore {
                     .collect()
             })
             .during("read the replies from a number")
+    }
+
+    fn outgoing_with_contacts(
+        &self,
+        mailing: MailingId,
+        visit: &mut dyn FnMut(&Trace, &Contact),
+    ) -> Result<(), StoreError> {
+        let during = "read the outgoing traces with their contacts";
+        // One join along the partial index of outgoing traces (by id); an inner join skips a
+        // trace whose contact is gone.
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT t.id, t.mailing, t.contact, t.number, t.raw_number, t.status,
+                        t.failure_type, t.failure_reason, t.provider_message_id, t.sent_at,
+                        t.claimed_at, t.clicked_at, t.replied_at,
+                        c.id, c.name, c.phone, c.country, c.fields, c.created_at
+                 FROM traces AS t JOIN contacts AS c ON c.id = t.contact
+                 WHERE t.mailing = ?1 AND t.status = 'outgoing'
+                 ORDER BY t.id",
+            )
+            .during(during)?;
+        let mut rows = statement.query([mailing.0]).during(during)?;
+        while let Some(row) = rows.next().during(during)? {
+            let trace = codec::trace_at(row, 0).during(during)?;
+            let contact = codec::contact_at(row, 13).during(during)?;
+            visit(&trace, &contact);
+        }
+        Ok(())
     }
 
     fn traces(&self, mailing: MailingId, visit: &mut dyn FnMut(&Trace)) -> Result<(), StoreError> {

@@ -225,6 +225,38 @@ pub fn contacts_order<S: Store>(make: Make<'_, S>) {
     assert_eq!(seen, expected.iter().map(|e| e.2).collect::<Vec<_>>());
 }
 
+/// An update replaces a contact's name, phone, country and fields, keeps its id and creation
+/// time, and moves it in the contact order; an unknown id is an error.
+pub fn update_contact_replaces_fields<S: Store>(make: Make<'_, S>) {
+    let mut store = make();
+    let ana = store
+        .insert_contact(
+            NewContact::new("Ana", "+32470000001")
+                .with_country(Region::parse("BE").unwrap())
+                .with_field("city", "Gent"),
+            t(1),
+        )
+        .unwrap();
+    let bo = store
+        .insert_contact(NewContact::new("Bo", "+32470000002"), t(2))
+        .unwrap();
+    let new = NewContact::new("Zed", "0470 00 00 03").with_field("tier", "gold");
+    store.update_contact(ana, new.clone()).unwrap();
+    let updated = store.contact(ana).unwrap().unwrap();
+    assert_eq!(
+        (updated.id, &updated.name, &updated.phone, updated.country),
+        (ana, &new.name, &new.phone, None)
+    );
+    assert_eq!((&updated.fields, updated.created_at), (&new.fields, t(1)));
+    let mut order = Vec::new();
+    store.contacts(&mut |c| order.push(c.id)).unwrap();
+    assert_eq!(order, vec![bo, ana]);
+    assert!(is_not_found(
+        store.update_contact(ContactId(987_654), NewContact::new("x", "y"))
+    ));
+    assert_eq!(store.contact(bo).unwrap().unwrap().name, "Bo");
+}
+
 /// List names are unique; lists are listed by id and found by exact name.
 pub fn lists_and_name_conflict<S: Store>(make: Make<'_, S>) {
     let mut store = make();
@@ -480,6 +512,11 @@ pub fn mailings_round_trip_and_state<S: Store>(make: Make<'_, S>) {
         Audience::Domain("[('city', '=', 'Gent')]".into()),
     ));
     mailings.push(NewMailing::new("Receipts", "y", Audience::Transactional));
+    mailings.push(NewMailing::new(
+        "Chosen",
+        "w",
+        Audience::Contacts(vec![ContactId(7), ContactId(3), ContactId(7)]),
+    ));
     mailings.push(NewMailing::new("Nobody", "z", Audience::Lists(Vec::new())));
     let mut ids = Vec::new();
     for (i, new) in mailings.iter().enumerate() {
@@ -1290,6 +1327,53 @@ pub fn contact_traces_and_traces_by_id<S: Store>(make: Make<'_, S>) {
     assert_eq!(none, 0);
 }
 
+/// The outgoing traces of a mailing with their contacts, by trace id: nothing claimed, sent
+/// or canceled, nothing of another mailing; a contact with two traces is visited twice.
+pub fn outgoing_with_contacts_visits_waiting_traces<S: Store>(make: Make<'_, S>) {
+    let mut store = make();
+    let (mailing, contacts) = mailing_with_contacts(&mut store, 5);
+    let (other, _) = mailing_with_contacts(&mut store, 0);
+    store
+        .insert_traces(&[
+            outgoing(mailing, contacts[3], 3),
+            outgoing(mailing, contacts[0], 0),
+            Trace {
+                status: TraceStatus::Cancel,
+                failure_type: Some(FailureType::Blacklist),
+                ..outgoing(mailing, contacts[1], 1)
+            },
+            outgoing(mailing, contacts[2], 2),
+            outgoing(other, contacts[4], 4),
+        ])
+        .unwrap();
+    let again = store
+        .insert_trace(&outgoing(mailing, contacts[3], 3))
+        .unwrap();
+    let claimed = store.claim_outgoing(mailing, 1, t(1)).unwrap();
+    assert_eq!(claimed[0].contact, contacts[3]);
+    let mut seen = Vec::new();
+    store
+        .outgoing_with_contacts(mailing, &mut |trace, contact| {
+            assert_eq!(trace.contact, contact.id);
+            assert_eq!(trace.status, TraceStatus::Outgoing);
+            assert_eq!(
+                Some(contact.phone.as_str()),
+                trace.number.as_ref().map(E164::as_str)
+            );
+            seen.push((trace.id, contact.name.clone()));
+        })
+        .unwrap();
+    let names: Vec<&str> = seen.iter().map(|s| s.1.as_str()).collect();
+    assert_eq!(names, vec!["c0000", "c0002", "c0003"]);
+    assert!(seen.windows(2).all(|w| w[0].0 < w[1].0));
+    assert_eq!(seen[2].0, again);
+    let mut none = 0;
+    store
+        .outgoing_with_contacts(MailingId(987_654), &mut |_, _| none += 1)
+        .unwrap();
+    assert_eq!(none, 0);
+}
+
 /// The same URL, UTM values and mailing give the same link; any difference a new code; a link
 /// is found by its code.
 pub fn links_get_or_create_and_lookup<S: Store>(make: Make<'_, S>) {
@@ -1599,93 +1683,6 @@ pub fn engine_resumes_after_a_crash_without_resending<S: Store>(make: Make<'_, S
     assert_eq!(sent.accepted, 2);
     let resent: HashSet<E164> = provider.messages().iter().map(|m| m.to).collect();
     assert_eq!(resent, lost_numbers);
-}
-
-/// Updating a contact replaces its name, number, country and fields, keeps its id and
-/// creation time, and moves it in the contact order; an unknown id is `NotFound`.
-pub fn contacts_update<S: Store>(make: Make<'_, S>) {
-    let mut store = make();
-    let ana = store
-        .insert_contact(
-            NewContact::new("Ana", "+32470000001").with_field("city", "Gent"),
-            t(1),
-        )
-        .unwrap();
-    let bo = store
-        .insert_contact(NewContact::new("Bo", "+32470000002"), t(2))
-        .unwrap();
-    let be = Region::parse("BE").unwrap();
-    store
-        .update_contact(
-            ana,
-            NewContact::new("Zed", "0470 99 99 99")
-                .with_country(be)
-                .with_field("tier", "gold"),
-        )
-        .unwrap();
-    let contact = store.contact(ana).unwrap().unwrap();
-    assert_eq!(
-        (
-            contact.name.as_str(),
-            contact.phone.as_str(),
-            contact.country,
-            contact.created_at
-        ),
-        ("Zed", "0470 99 99 99", Some(be), t(1))
-    );
-    assert_eq!(
-        contact.fields,
-        BTreeMap::from([("tier".to_owned(), "gold".to_owned())])
-    );
-    let mut order = Vec::new();
-    store.contacts(&mut |c| order.push(c.id)).unwrap();
-    assert_eq!(order, vec![bo, ana]);
-    assert!(matches!(
-        store.update_contact(ContactId(987_654), NewContact::new("x", "y")),
-        Err(StoreError::NotFound { .. })
-    ));
-}
-
-/// `outgoing_with_contacts` visits exactly the outgoing traces, by id, each with its contact.
-pub fn outgoing_with_contacts_visits_the_outgoing_traces<S: Store>(make: Make<'_, S>) {
-    let mut store = make();
-    let (mailing, contacts) = mailing_with_contacts(&mut store, 6);
-    let traces: Vec<Trace> = contacts
-        .iter()
-        .enumerate()
-        .map(|(i, &contact)| {
-            let mut trace = Trace::prepared(
-                mailing,
-                contact,
-                &smskit::exclude::Decision::Send { number: number(i) },
-            );
-            if i == 4 {
-                trace.status = TraceStatus::Cancel;
-                trace.failure_type = Some(FailureType::Duplicate);
-            }
-            trace
-        })
-        .collect();
-    store.insert_traces(&traces).unwrap();
-    let claimed = store.claim_outgoing(mailing, 1, t(1)).unwrap();
-    let mut expected = Vec::new();
-    store
-        .traces(mailing, &mut |trace| {
-            if trace.status == TraceStatus::Outgoing {
-                expected.push((trace.id, trace.contact));
-            }
-        })
-        .unwrap();
-    assert_eq!(expected.len(), 4);
-    assert!(expected.iter().all(|(id, _)| *id != claimed[0].id));
-    let mut visited = Vec::new();
-    store
-        .outgoing_with_contacts(mailing, &mut |trace, contact| {
-            assert_eq!(trace.contact, contact.id);
-            visited.push((trace.id, contact.id));
-        })
-        .unwrap();
-    assert_eq!(visited, expected);
 }
 
 /// A mailing to contacts chosen by the application (`Audience::Contacts`) round-trips and is

@@ -1,4 +1,4 @@
-//! The one conformance suite every smskit [`Store`] passes: [`MemoryStore`](smskit::MemoryStore),
+//! The one conformance suite every smskit [`Store`](smskit::Store) passes: [`MemoryStore`](smskit::MemoryStore),
 //! the SQLite store, and any store an application writes.
 //!
 //! [`conformance!`] expands to one `#[test]` per case of [`cases`]: every trait method and
@@ -48,6 +48,7 @@ macro_rules! conformance {
         $crate::conformance!(@cases $factory;
             contacts_round_trip,
             contacts_order,
+            update_contact_replaces_fields,
             lists_and_name_conflict,
             subscriptions_and_opt_out,
             blacklist_reactivation,
@@ -70,12 +71,11 @@ macro_rules! conformance {
             replies_and_reply_status,
             last_trace_to_picks_the_latest_send,
             contact_traces_and_traces_by_id,
+            outgoing_with_contacts_visits_waiting_traces,
             links_get_or_create_and_lookup,
             clicks_attribution_and_stats,
             engine_sends_once_per_targeted_contact,
             engine_resumes_after_a_crash_without_resending,
-            contacts_update,
-            outgoing_with_contacts_visits_the_outgoing_traces,
             contact_audiences_round_trip,
         );
     };
