@@ -918,6 +918,8 @@ struct MailingJson {
     body: String,
     lists: Vec<String>,
     domain: Option<String>,
+    /// The number of contacts of a mailing to chosen contacts (an application's records).
+    contacts: Option<usize>,
     campaign: Option<String>,
     link_base: Option<String>,
     opt_out_link: bool,
@@ -926,6 +928,10 @@ struct MailingJson {
 
 fn mailing_json<S: Store>(engine: &Engine<S>, mailing: Mailing) -> Result<MailingJson, Failure> {
     let stats = StatsJson::from(engine.counts(mailing.id).map_err(db::failure)?);
+    let contacts = match &mailing.audience {
+        Audience::Contacts(ids) => Some(ids.len()),
+        _ => None,
+    };
     let (lists, domain) = match &mailing.audience {
         Audience::Lists(ids) => {
             let all = engine.store().lists().map_err(db::store_failure)?;
@@ -960,6 +966,7 @@ fn mailing_json<S: Store>(engine: &Engine<S>, mailing: Mailing) -> Result<Mailin
         body: mailing.body,
         lists,
         domain,
+        contacts,
         campaign,
         opt_out_link: mailing.include_opt_out_link,
         stats,
@@ -1010,9 +1017,10 @@ fn show(args: &IdArgs) -> Result<ExitCode, Failure> {
     let record = mailing_record(&engine, args.id)?;
     let row = mailing_json(&engine, record)?;
     print(args.json, &row, || {
-        let audience = match &row.domain {
-            Some(domain) => format!("contacts matching {}", output::printable(domain)),
-            None => format!("lists {}", output::printable(&row.lists.join(", "))),
+        let audience = match (&row.domain, row.contacts) {
+            (Some(domain), _) => format!("contacts matching {}", output::printable(domain)),
+            (None, Some(contacts)) => format!("{contacts} chosen contacts"),
+            (None, None) => format!("lists {}", output::printable(&row.lists.join(", "))),
         };
         let mut text = format!(
             "mailing {} \"{}\": {}{}\naudience: {audience}\n",
