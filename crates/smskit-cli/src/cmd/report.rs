@@ -23,7 +23,7 @@ Examples:
   smskit report twilio --param MessageSid=SM1f0e8ae6ade43cb3c0ce4525424e404f \\
     --param MessageStatus=delivered
   smskit report twilio --param MessageSid=SM1f0e8ae6ade43cb3c0ce4525424e404f \\
-    --param MessageStatus=undelivered --param ErrorCode=30003 --json
+    --param MessageStatus=undelivered --param ErrorCode=30003 --at 2026-05-01T09:00:00Z --json
   echo 'MessageSid=SM1f0e8ae6ade43cb3c0ce4525424e404f&MessageStatus=sent' | smskit report twilio --body -
 
 The parameters are those of Twilio's status callback (MessageSid, MessageStatus, ErrorCode,
@@ -73,6 +73,11 @@ pub(crate) struct ReportArgs {
     #[arg(long, value_name = "FORM")]
     body: Option<String>,
 
+    /// When the provider posted the report (RFC 3339), for a report replayed from a log
+    /// (default: now; a Vonage receipt's own message-timestamp wins).
+    #[arg(long, value_name = "TIME", value_parser = db::parse_time)]
+    at: Option<DateTime<Utc>>,
+
     /// Print JSON: {"message_id", "status", "failure_type", "trace"} (trace null when nothing
     /// changed).
     #[arg(long)]
@@ -116,7 +121,7 @@ pub(crate) fn run(command: ReportCommand) -> Result<ExitCode, Failure> {
         }
         params.extend(parse_form(text.trim().as_bytes()));
     }
-    let now = db::now();
+    let now = args.at.unwrap_or_else(db::now);
     let report = if vonage {
         vonage_report(&params, now)
     } else {
