@@ -185,7 +185,8 @@ pub(crate) enum MailingCommand {
     /// Cancel a queued or sending mailing.
     #[command(after_help = CANCEL_EXAMPLES)]
     Cancel(IdArgs),
-    /// Queue a mailing's failed messages again (and send them with --provider).
+    /// Queue a mailing's failed messages again (and send them with --provider); never those to
+    /// numbers that opted out, are blacklisted, duplicates or invalid.
     #[command(after_help = RETRY_EXAMPLES)]
     Retry(RetryArgs),
 }
