@@ -27,6 +27,28 @@ impl Failure {
         }
     }
 
+    /// The exit code (for tests).
+    #[cfg(test)]
+    pub(crate) fn exit_code(&self) -> u8 {
+        self.exit_code
+    }
+
+    /// The message.
+    pub(crate) fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The same failure with `prefix: ` before its message (the file it is about).
+    pub(crate) fn prefixed(self, prefix: &str) -> Self {
+        if self.message.is_empty() {
+            return self;
+        }
+        Self {
+            message: format!("{prefix}: {}", self.message),
+            exit_code: self.exit_code,
+        }
+    }
+
     /// Standard output was closed by its reader (`smskit ... | head`): exit 141 (128 + SIGPIPE,
     /// what a shell reports for a command killed by the signal) without a message.
     pub(crate) fn closed_stdout() -> Self {

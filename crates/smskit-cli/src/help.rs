@@ -10,7 +10,10 @@ Examples:
   smskit phone normalize --country BE \"0470 12 34 56\"
   smskit abtest significance --version A:120/2000 --version B:150/2000
   smskit send --provider stub --to +32470123456 --body \"Hello\"
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
 
+A campaign, step by step, over a database (--db, default smskit.db): contacts import,
+blacklist add, lists optout, mailing create, mailing send, report twilio, mailing stats.
 `smskit help <COMMAND>` shows the options and examples of each command.";
 
 /// `smskit filter --help` (the dataset format is in the help of `--data`).
@@ -83,3 +86,43 @@ Examples:
     --token 12345 --signature 0/KCTR6DLpKmkAf8muzZqo1nDgQ= \\
     --param CallSid=CA1234567890ABCDE --param Caller=+12349013030 --param Digits=1234 \\
     --param From=+12349013030 --param To=+18005551212";
+
+/// `smskit contacts --help`.
+pub(crate) const CONTACTS: &str = "\
+Examples:
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
+  smskit contacts list
+
+Every campaign command works on the database named by --db (default: smskit.db in the current
+folder, or $SMSKIT_DB), created on first use.";
+
+/// `smskit blacklist --help`.
+pub(crate) const BLACKLIST: &str = "\
+Examples:
+  smskit blacklist add +32470123456 --reason \"replied STOP\"
+  smskit blacklist import crates/smskit-cli/testdata/blacklist.csv --country BE
+  smskit blacklist remove +32470123456";
+
+/// `smskit lists --help`.
+pub(crate) const LISTS: &str = "\
+Examples:
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Customers
+  smskit lists create Newsletter --public
+  smskit lists show
+  smskit lists optout Newsletter +32470123456";
+
+/// `smskit mailing --help`.
+pub(crate) const MAILING: &str = "\
+Examples:
+  smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
+  ID=$(smskit mailing create --name Spring --list Newsletter --body \"Hi {{ object.name }}!\")
+  smskit mailing send $ID --provider stub
+  smskit mailing stats $ID --json
+  smskit mailing traces $ID";
+
+/// `smskit report --help`.
+pub(crate) const REPORT: &str = "\
+Examples:
+  smskit report twilio --param MessageSid=SM1f0e8ae6ade43cb3c0ce4525424e404f \\
+    --param MessageStatus=delivered
+  smskit report vonage --param messageId=0A0000001234567B --param status=delivered";

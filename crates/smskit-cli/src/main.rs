@@ -2,14 +2,18 @@
 //!
 //! Every subcommand is a thin layer over the library crates: it parses arguments, calls the
 //! library, and prints a human-readable report or JSON. Errors go to stderr with a non-zero exit.
+//! The campaign commands (contacts, blacklist, lists, mailing, run-due, report) work on the
+//! database of `--db` (see `db`), each run picking up where the last one left off.
 
 // Every byte printed goes through `output`, whose writes report a closed pipe.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod cmd;
+mod db;
 mod failure;
 mod help;
 mod output;
+mod providers;
 
 use std::borrow::Cow;
 use std::process::ExitCode;
@@ -17,7 +21,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 /// SMS marketing tools: segments and prices, recipient filters, tracked links, A/B statistics,
-/// phone numbers and sending.
+/// phone numbers and sending; whole campaigns over a database.
 #[derive(Debug, Parser)]
 #[command(name = "smskit", version, propagate_version = true, after_help = help::SMSKIT)]
 struct Cli {
@@ -40,6 +44,18 @@ enum Command {
     Send(cmd::send::SendArgs),
     #[command(subcommand, after_help = help::WEBHOOK)]
     Webhook(cmd::webhook::WebhookCommand),
+    #[command(subcommand, after_help = help::CONTACTS)]
+    Contacts(cmd::contacts::ContactsCommand),
+    #[command(subcommand, after_help = help::BLACKLIST)]
+    Blacklist(cmd::blacklist::BlacklistCommand),
+    #[command(subcommand, after_help = help::LISTS)]
+    Lists(cmd::lists::ListsCommand),
+    #[command(subcommand, after_help = help::MAILING)]
+    Mailing(cmd::mailing::MailingCommand),
+    #[command(subcommand, after_help = help::REPORT)]
+    Report(cmd::report::ReportCommand),
+    /// Send every mailing that is due (scheduled ones whose time has come, interrupted sends).
+    RunDue(cmd::mailing::RunDueArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +73,12 @@ fn main() -> ExitCode {
         Command::Phone(command) => cmd::phone::run(command),
         Command::Send(args) => cmd::send::run(args),
         Command::Webhook(command) => cmd::webhook::run(command),
+        Command::Contacts(command) => cmd::contacts::run(command),
+        Command::Blacklist(command) => cmd::blacklist::run(command),
+        Command::Lists(command) => cmd::lists::run(command),
+        Command::Mailing(command) => cmd::mailing::run(command),
+        Command::RunDue(args) => cmd::mailing::run_due(args),
+        Command::Report(command) => cmd::report::run(command),
     };
     match outcome {
         Ok(code) => code,

@@ -3,12 +3,12 @@
 use std::path::Path;
 use std::process::Command;
 
-/// The `smskit ...` lines of the README's shell blocks in the section about the command.
-fn readme_commands(readme: &str) -> Vec<&str> {
+/// The `smskit ...` lines of the README's shell blocks in the section titled `title`.
+fn readme_commands<'r>(readme: &'r str, title: &str) -> Vec<&'r str> {
     let section = readme
         .split("\n## ")
-        .find(|section| section.starts_with("The `smskit` command"))
-        .expect("the README has a section about the command");
+        .find(|section| section.starts_with(title))
+        .unwrap_or_else(|| panic!("the README has a section {title:?}"));
     let mut in_shell = false;
     let mut commands = Vec::new();
     for line in section.lines() {
@@ -27,8 +27,28 @@ fn readme_commands(readme: &str) -> Vec<&str> {
 fn the_readme_commands_run_from_the_root_of_the_clone() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let commands = readme_commands(&readme);
+    let commands = readme_commands(&readme, "The `smskit` command");
     assert!(commands.len() >= 9, "{commands:?}");
+    run_from_root(&root, &commands, &[]);
+}
+
+/// The campaign walk-through works as written, on a database of its own.
+#[cfg(unix)]
+#[test]
+fn the_readme_campaign_runs_from_the_root_of_the_clone() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let commands = readme_commands(&readme, "A campaign from the shell");
+    assert!(commands.len() >= 7, "{commands:?}");
+    let db = std::env::temp_dir().join(format!("smskit-readme-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    run_from_root(&root, &commands, &[("SMSKIT_DB", db.to_str().unwrap())]);
+    let _ = std::fs::remove_file(&db);
+}
+
+/// Runs each command with bash from the root of the clone, the binary first on the `PATH`.
+#[cfg(unix)]
+fn run_from_root(root: &Path, commands: &[&str], env: &[(&str, &str)]) {
     let binary = Path::new(env!("CARGO_BIN_EXE_smskit"));
     let path = format!(
         "{}:{}",
@@ -38,8 +58,9 @@ fn the_readme_commands_run_from_the_root_of_the_clone() {
     for command in commands {
         let output = Command::new("bash")
             .args(["-c", command])
-            .current_dir(&root)
+            .current_dir(root)
             .env("PATH", &path)
+            .envs(env.iter().copied())
             .output()
             .unwrap();
         assert!(

@@ -851,13 +851,19 @@ impl Store for PostgresStore {
         mailing: MailingId,
         include_unknown: bool,
     ) -> Result<usize, StoreError> {
+        // Failures a resend cannot fix stay as they are: their names travel as a parameter.
+        let lasting: Vec<&str> = smskit::store::NOT_RESENT
+            .iter()
+            .map(|failure| failure.as_str())
+            .collect();
         let requeued = self.conn_mut().execute(
             "requeue failed traces",
             "UPDATE traces SET status = 'outgoing', failure_type = NULL,
                  failure_reason = NULL, claimed_at = NULL
              WHERE mailing = $1 AND status = 'error'
-               AND ($2 OR failure_type IS DISTINCT FROM 'unknown')",
-            &[&mailing.0, &include_unknown],
+               AND ($2 OR failure_type IS DISTINCT FROM 'unknown')
+               AND (failure_type IS NULL OR failure_type <> ALL ($3::text[]))",
+            &[&mailing.0, &include_unknown, &lasting],
         )?;
         Ok(usize::try_from(requeued).unwrap_or(usize::MAX))
     }

@@ -758,13 +758,21 @@ impl Store for SqliteStore {
     ) -> Result<usize, StoreError> {
         let during = "requeue failed traces";
         let tx = self.write(during)?;
+        // The names are the spec's, fixed at compile time: nothing from the caller is spliced.
+        let lasting: Vec<String> = smskit::store::NOT_RESENT
+            .iter()
+            .map(|failure| format!("'{}'", failure.as_str()))
+            .collect();
+        let sql = format!(
+            "UPDATE traces SET status = 'outgoing', failure_type = NULL,
+                 failure_reason = NULL, claimed_at = NULL
+             WHERE mailing = ?1 AND status = 'error'
+               AND (?2 OR failure_type IS NOT 'unknown')
+               AND (failure_type IS NULL OR failure_type NOT IN ({}))",
+            lasting.join(", ")
+        );
         let requeued = tx
-            .prepare_cached(
-                "UPDATE traces SET status = 'outgoing', failure_type = NULL,
-                     failure_reason = NULL, claimed_at = NULL
-                 WHERE mailing = ?1 AND status = 'error'
-                   AND (?2 OR failure_type IS NOT 'unknown')",
-            )
+            .prepare_cached(&sql)
             .and_then(|mut statement| statement.execute(params![mailing.0, include_unknown]))
             .during(during)?;
         tx.commit().during(during)?;

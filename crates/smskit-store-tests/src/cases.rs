@@ -1007,6 +1007,34 @@ pub fn requeue_failed_with_and_without_unknown<S: Store>(make: Make<'_, S>) {
     assert_eq!(claimed, vec![ids[1], ids[2], ids[3], ids[4]]);
 }
 
+/// Failures a resend cannot fix (`NOT_RESENT`: the recipient opted out, the number is
+/// invalid...) stay failed through `requeue_failed`, with or without the unknown ones.
+pub fn requeue_failed_leaves_lasting_failures<S: Store>(make: Make<'_, S>) {
+    let mut store = make();
+    let kinds = smskit::store::NOT_RESENT;
+    let (mailing, ids) = prepared(&mut store, kinds.len() + 1);
+    store.claim_outgoing(mailing, ids.len(), t(1)).unwrap();
+    let mut outcomes: Vec<Outcome> = kinds
+        .iter()
+        .zip(&ids)
+        .map(|(&failure, &id)| refused(id, failure))
+        .collect();
+    outcomes.push(refused(ids[kinds.len()], FailureType::Credit));
+    store.record_outcomes(&outcomes).unwrap();
+    assert_eq!(store.requeue_failed(mailing, true).unwrap(), 1);
+    for (&failure, &id) in kinds.iter().zip(&ids) {
+        let kept = trace(&store, id);
+        assert_eq!(
+            (kept.status, kept.failure_type),
+            (TraceStatus::Error, Some(failure))
+        );
+    }
+    assert_eq!(
+        trace(&store, ids[kinds.len()]).status,
+        TraceStatus::Outgoing
+    );
+}
+
 /// `cancel_outgoing` cancels the traces waiting, nothing claimed or sent.
 pub fn cancel_outgoing_cancels_only_waiting_traces<S: Store>(make: Make<'_, S>) {
     let mut store = make();
@@ -1624,7 +1652,7 @@ pub fn engine_resumes_after_a_crash_without_resending<S: Store>(make: Make<'_, S
     let provider = StubProvider::failing_for(
         StubProvider::new(),
         number(104),
-        ProviderError::permanent(ErrorKind::InvalidNumber, "no such handset"),
+        ProviderError::permanent(ErrorKind::NoCredit, "top up your account"),
     );
     let early = engine.store_mut().claim_outgoing(mailing, 2, t(1)).unwrap();
     let early_outcomes: Vec<Outcome> = early

@@ -64,6 +64,7 @@ macro_rules! conformance {
             record_outcomes_touches_only_claimed_traces,
             abandon_claims_by_claim_time,
             requeue_failed_with_and_without_unknown,
+            requeue_failed_leaves_lasting_failures,
             cancel_outgoing_cancels_only_waiting_traces,
             apply_status_examples,
             apply_status_folds_accepts,

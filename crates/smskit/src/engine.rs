@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::audience::{ContactRecords, contact_schema};
+use crate::audience::{AnyRecord, ContactRecords, contact_schema};
 use crate::compose::{Composer, PlaceholderLinks};
 use crate::credit::{Balance, Estimate};
 use crate::error::Error;
@@ -819,15 +819,9 @@ impl<S: Store> Engine<S> {
                 resolved.members = ContactSet::new(members);
             }
             Audience::Domain(text) => {
-                let mut contacts = Vec::new();
-                self.store
-                    .contacts(&mut |contact| contacts.push(contact.clone()))?;
-                let schema = contact_schema(
-                    contacts
-                        .iter()
-                        .flat_map(|contact| contact.fields.keys().map(String::as_str))
-                        .collect::<std::collections::BTreeSet<_>>(),
-                );
+                // Streamed: the contacts are read twice (their free field names, then the
+                // test), never copied; only the matching ids are kept.
+                let schema = self.contact_schema()?;
                 let domain = crate::filter::parse(text)?;
                 let plan = Plan::new(&schema, crate::audience::CONTACT_MODEL, &domain)?;
                 let lists = self.store.lists()?;
@@ -842,9 +836,18 @@ impl<S: Store> Engine<S> {
                         }
                     }
                 }
-                let records = ContactRecords::new(&contacts, &memberships, &lists);
-                resolved.members =
-                    ContactSet::new(plan.filter(&records).into_iter().map(ContactId).collect());
+                // Sub-domains only reach mailing lists (contacts have no relation to contacts),
+                // so the plan binds over the lists alone.
+                let records = ContactRecords::new(&[], &memberships, &lists);
+                let bound = plan.bind(&records);
+                let mut matching = Vec::new();
+                self.store.contacts(&mut |contact| {
+                    let lists = memberships.get(&contact.id).map_or(&[][..], Vec::as_slice);
+                    if bound.matches(&AnyRecord::Contact(contact, lists)) {
+                        matching.push(contact.id);
+                    }
+                })?;
+                resolved.members = ContactSet::new(matching);
             }
             Audience::Contacts(contacts) => resolved.members = ContactSet::new(contacts.clone()),
             Audience::Transactional => {}

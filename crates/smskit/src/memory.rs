@@ -578,8 +578,12 @@ impl Store for MemoryStore {
         let mut requeued = 0;
         for trace in self.traces.values_mut() {
             let unknown = trace.failure_type == Some(FailureType::Unknown);
+            let lasting = trace
+                .failure_type
+                .is_some_and(|failure| crate::store::NOT_RESENT.contains(&failure));
             if trace.mailing == mailing
                 && trace.status == TraceStatus::Error
+                && !lasting
                 && (include_unknown || !unknown)
             {
                 trace.status = TraceStatus::Outgoing;

@@ -95,6 +95,19 @@ pub struct StatusUpdate {
     pub at: DateTime<Utc>,
 }
 
+/// Failures a resend cannot fix, since they come from the recipient or the number itself:
+/// [`Store::requeue_failed`] leaves these traces as they are (sending again to someone who
+/// replied STOP, say, would message a person who asked not to be).
+/// (An unreachable handset, `sms_invalid_destination`, is resent: it is often only switched off.)
+pub const NOT_RESENT: [FailureType; 6] = [
+    FailureType::Blacklist,
+    FailureType::OptOut,
+    FailureType::Duplicate,
+    FailureType::NumberMissing,
+    FailureType::NumberFormat,
+    FailureType::NotAllowed,
+];
+
 /// Whether a trace in `current` (with `failure`) takes the news that it reached `next`.
 ///
 /// The provider crate's rule ([`TraceStatus::is_superseded_by`]), plus one case it cannot know:
@@ -274,8 +287,9 @@ pub trait Store: fmt::Debug + LinkStore {
         claimed_before: DateTime<Utc>,
     ) -> Result<usize, StoreError>;
 
-    /// Puts the `error` traces of `mailing` back to `outgoing` to be sent again; those whose
-    /// outcome is unknown (they may have left) only when `include_unknown`. Returns how many.
+    /// Puts the `error` traces of `mailing` back to `outgoing` to be sent again, except those
+    /// whose failure a resend cannot fix ([`NOT_RESENT`]); those whose outcome is unknown (they
+    /// may have left) only when `include_unknown`. Returns how many.
     fn requeue_failed(
         &mut self,
         mailing: MailingId,

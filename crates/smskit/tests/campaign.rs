@@ -58,6 +58,24 @@ fn by_name(engine: &Engine<MemoryStore>, mailing: MailingId) -> HashMap<String, 
         .collect()
 }
 
+/// An engine with contacts `C1..=Cn` (numbers `+3247000000i`) in one list, and a prepared
+/// mailing "Hi" to it.
+fn prepared_to_numbered(n: usize) -> (Engine<MemoryStore>, ListId, MailingId) {
+    let mut engine = engine();
+    let list = engine.create_list("A", false).unwrap();
+    for i in 1..=n {
+        add(
+            &mut engine,
+            list,
+            &format!("C{i}"),
+            &format!("+3247000000{i}"),
+        );
+    }
+    let mailing = mailing_to(&mut engine, "Hi", Audience::Lists(vec![list]));
+    engine.prepare(mailing).unwrap();
+    (engine, list, mailing)
+}
+
 fn mailing_to(engine: &mut Engine<MemoryStore>, body: &str, audience: Audience) -> MailingId {
     engine
         .create_mailing(NewMailing::new("test", body, audience), now())
@@ -202,18 +220,7 @@ fn sending_records_every_outcome_once() {
 
 #[test]
 fn a_crash_after_the_claim_leaves_unknown_traces_that_are_not_resent() {
-    let mut engine = engine();
-    let list = engine.create_list("A", false).unwrap();
-    for i in 1..=5 {
-        add(
-            &mut engine,
-            list,
-            &format!("C{i}"),
-            &format!("+3247000000{i}"),
-        );
-    }
-    let mailing = mailing_to(&mut engine, "Hi", Audience::Lists(vec![list]));
-    engine.prepare(mailing).unwrap();
+    let (mut engine, _, mailing) = prepared_to_numbered(5);
     // A sender claims a batch and dies before recording anything.
     let claimed = engine
         .store_mut()
@@ -244,18 +251,7 @@ fn a_crash_after_the_claim_leaves_unknown_traces_that_are_not_resent() {
 
 #[test]
 fn send_resolves_the_claims_of_a_dead_sender_only_after_the_lease() {
-    let mut engine = engine();
-    let list = engine.create_list("A", false).unwrap();
-    for i in 1..=4 {
-        add(
-            &mut engine,
-            list,
-            &format!("C{i}"),
-            &format!("+3247000000{i}"),
-        );
-    }
-    let mailing = mailing_to(&mut engine, "Hi", Audience::Lists(vec![list]));
-    engine.prepare(mailing).unwrap();
+    let (mut engine, list, mailing) = prepared_to_numbered(4);
     let claimed = engine
         .store_mut()
         .claim_outgoing(mailing, 2, now())

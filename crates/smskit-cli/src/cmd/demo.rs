@@ -32,6 +32,7 @@ Examples:
   smskit demo --outbox ./demo-outbox
   smskit demo --outbox ./demo-outbox --json
   smskit demo --outbox ./demo-outbox --seed 7
+  smskit demo --outbox ./demo-outbox --db demo.db && smskit mailing list --db demo.db
 
 The messages are written as JSON files into the outbox (a new folder ./smskit-demo-outbox-N
 unless --outbox names one); nothing is sent to a phone.";
@@ -57,6 +58,11 @@ pub(crate) struct DemoArgs {
     /// Print the figures as JSON instead of tables.
     #[arg(long)]
     json: bool,
+
+    /// Keep everything in this database (a new one), for the campaign commands to inspect
+    /// (`smskit mailing list --db PATH`); by default the demo keeps nothing.
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
 }
 
 /// The figures of one mailing, as printed.
@@ -90,7 +96,21 @@ pub(crate) fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
         Some(dir) => dir,
         None => fresh_outbox(Path::new("."))?,
     };
-    let report = campaign(&outbox, args.seed)?;
+    let report = match &args.db {
+        Some(path) => {
+            let store = crate::db::open_store(path)?;
+            let used = !store.lists().map_err(demo_failure)?.is_empty()
+                || !store.mailings().map_err(demo_failure)?.is_empty();
+            if used {
+                return Err(Failure::new(format_args!(
+                    "demo: {} already holds lists or mailings: give the demo a new database",
+                    output::printable_path(path)
+                )));
+            }
+            campaign(store, &outbox, args.seed)?
+        }
+        None => campaign(MemoryStore::with_link_seed(args.seed), &outbox, args.seed)?,
+    };
     let mut out = output::stdout();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)
@@ -131,15 +151,15 @@ fn demo_failure(error: impl std::fmt::Display) -> Failure {
     Failure::new(format_args!("demo: {error}"))
 }
 
-/// Runs the campaign and gathers its figures.
-fn campaign(outbox: &Path, seed: u64) -> Result<Report, Failure> {
+/// Runs the campaign on `store` and gathers its figures.
+fn campaign<S: Store>(store: S, outbox: &Path, seed: u64) -> Result<Report, Failure> {
     let start: DateTime<Utc> = DateTime::from_timestamp(1_767_258_000, 0).unwrap_or_default();
     let mut rng = StdRng::seed_from_u64(seed);
     let settings = Settings::new()
         .with_default_region(Region::parse("BE").map_err(demo_failure)?)
-        .with_links(Shortener::new("https://sho.rt").map_err(demo_failure)?)
+        .with_links(Shortener::new(SHORT_BASE).map_err(demo_failure)?)
         .with_opt_out_links(
-            OptOutLinks::new("https://sho.rt", b"demo secret, never use it for real")
+            OptOutLinks::new(SHORT_BASE, b"demo secret, never use it for real")
                 .map_err(demo_failure)?,
         )
         .with_prices(
@@ -148,7 +168,7 @@ fn campaign(outbox: &Path, seed: u64) -> Result<Report, Failure> {
             )
             .map_err(demo_failure)?,
         );
-    let mut engine = Engine::new(MemoryStore::with_link_seed(seed), settings);
+    let mut engine = Engine::new(store, settings);
     let newsletter = engine
         .create_list("Newsletter", true)
         .map_err(demo_failure)?;
@@ -192,7 +212,7 @@ fn campaign(outbox: &Path, seed: u64) -> Result<Report, Failure> {
         .map_err(demo_failure)?;
     // Version B's gift tempts more people than A's discount.
     for (&version, click_rate) in versions.iter().zip([6, 18]) {
-        simulate_feedback(&mut engine, version, click_rate, &mut rng, start)?;
+        simulate_feedback(&mut engine, &provider, version, click_rate, &mut rng, start)?;
     }
 
     // The next day the winner goes to everyone the versions did not reach.
@@ -204,7 +224,14 @@ fn campaign(outbox: &Path, seed: u64) -> Result<Report, Failure> {
     let mut mailings: Vec<(MailingId, &'static str)> =
         versions.iter().map(|&id| (id, "A/B version")).collect();
     if let Some(final_mailing) = test_state.final_mailing {
-        simulate_feedback(&mut engine, final_mailing, 18, &mut rng, next_day)?;
+        simulate_feedback(
+            &mut engine,
+            &provider,
+            final_mailing,
+            18,
+            &mut rng,
+            next_day,
+        )?;
         mailings.push((final_mailing, "winner to the rest"));
     }
 
@@ -225,7 +252,7 @@ fn campaign(outbox: &Path, seed: u64) -> Result<Report, Failure> {
     engine
         .run_due(&provider, &clock, next_day)
         .map_err(demo_failure)?;
-    simulate_feedback(&mut engine, gent, 10, &mut rng, next_day)?;
+    simulate_feedback(&mut engine, &provider, gent, 10, &mut rng, next_day)?;
     mailings.push((gent, "filter: city = Gent"));
 
     let results = engine.ab_results(test).map_err(demo_failure)?;
@@ -282,8 +309,8 @@ fn campaign(outbox: &Path, seed: u64) -> Result<Report, Failure> {
 
 /// Adds 500 contacts: 1 in 25 without a valid number, some sharing a number, a few
 /// blacklisted or opted out; everyone in the newsletter, 1 in 5 also VIP.
-fn add_contacts(
-    engine: &mut Engine<MemoryStore>,
+fn add_contacts<S: Store>(
+    engine: &mut Engine<S>,
     rng: &mut StdRng,
     newsletter: ListId,
     vip: ListId,
@@ -343,9 +370,11 @@ fn add_contacts(
 }
 
 /// Delivery reports for every message of `mailing` (92% delivered, 5% bounced, the rest still
-/// pending) and clicks from `click_rate` percent of the delivered ones.
-fn simulate_feedback(
-    engine: &mut Engine<MemoryStore>,
+/// pending) and clicks from `click_rate` percent of the delivered ones, on the short link of
+/// the message in the outbox.
+fn simulate_feedback<S: Store>(
+    engine: &mut Engine<S>,
+    outbox: &FileProvider,
     mailing: MailingId,
     click_rate: u32,
     rng: &mut StdRng,
@@ -360,21 +389,21 @@ fn simulate_feedback(
             }
         })
         .map_err(demo_failure)?;
-    let code = engine
-        .store()
-        .links()
-        .iter()
-        .find(|link| link.mailing() == Some(mailing.to_string().as_str()))
-        .map(|link| link.code().to_string());
     for (trace, message_id) in sent {
         let roll = rng.random_range(0..100u32);
         let later = at + TimeDelta::minutes(i64::from(roll));
         let report = match roll {
-            0..92 => DeliveryReport::new("file", message_id, TraceStatus::Sent, "delivered", later),
+            0..92 => DeliveryReport::new(
+                "file",
+                message_id.clone(),
+                TraceStatus::Sent,
+                "delivered",
+                later,
+            ),
             92..97 => {
                 let mut report = DeliveryReport::new(
                     "file",
-                    message_id,
+                    message_id.clone(),
                     TraceStatus::Bounce,
                     "undelivered",
                     later,
@@ -387,20 +416,36 @@ fn simulate_feedback(
         engine.apply_report(&report).map_err(demo_failure)?;
         if roll < 92
             && rng.random_range(0..100u32) < click_rate
-            && let Some(code) = &code
+            && let Some(path) = short_link_path(outbox, &message_id, trace)?
         {
             engine
-                .click(
-                    &format!("/r/{code}/s/{trace}"),
-                    later + TimeDelta::minutes(3),
-                    None,
-                    None,
-                )
+                .click(&path, later + TimeDelta::minutes(3), None, None)
                 .map_err(demo_failure)?;
         }
     }
     Ok(())
 }
+
+/// The path of the tracked link (`/r/CODE/s/TRACE`) in the message the outbox holds under
+/// `message_id`, if it has one.
+fn short_link_path(
+    outbox: &FileProvider,
+    message_id: &str,
+    trace: smskit::model::TraceId,
+) -> Result<Option<String>, Failure> {
+    let stored = outbox.read(message_id).map_err(demo_failure)?;
+    let suffix = format!("/s/{trace}");
+    Ok(stored
+        .message
+        .body
+        .split_whitespace()
+        .filter_map(|word| word.strip_prefix(SHORT_BASE))
+        .find(|path| path.starts_with("/r/") && path.ends_with(&suffix))
+        .map(str::to_owned))
+}
+
+/// The base of the demo's short links (and opt-out links).
+const SHORT_BASE: &str = "https://sho.rt";
 
 /// The tables and the verdict, for a person.
 fn render(report: &Report) -> String {

@@ -1,21 +1,15 @@
 //! `smskit send`: send one SMS through a provider and print the receipt.
 
-use std::env;
-use std::fmt::Display;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 use smskit::phone::{self, Region};
-use smskit::provider::twilio::{Twilio, TwilioConfig};
-use smskit::provider::vonage::{Vonage, VonageConfig};
-use smskit::provider::{
-    FileProvider, OutboundMessage, Provider, Sender, StubProvider, UreqTransport,
-};
+use smskit::provider::{OutboundMessage, Provider, Sender};
 
 use crate::failure::Failure;
 use crate::output;
+use crate::providers::{self, ProviderName, ProviderOptions, parse_timeout, usage};
 
 const SEND_EXAMPLES: &str = "\
 Examples:
@@ -83,28 +77,6 @@ pub(crate) struct SendArgs {
     timeout: Duration,
 }
 
-/// The providers `smskit send` knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum ProviderName {
-    Twilio,
-    Vonage,
-    File,
-    Stub,
-}
-
-fn parse_timeout(text: &str) -> Result<Duration, String> {
-    let seconds: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    if !(seconds > 0.0 && seconds <= 3600.0) {
-        return Err(format!(
-            "the timeout must be between 0 and 3600 seconds, not {text}"
-        ));
-    }
-    Duration::try_from_secs_f64(seconds).map_err(|error| error.to_string())
-}
-
 /// Runs `smskit send`.
 pub(crate) fn run(args: SendArgs) -> Result<ExitCode, Failure> {
     let to = phone::parse(&args.to, args.country)
@@ -135,65 +107,11 @@ pub(crate) fn run(args: SendArgs) -> Result<ExitCode, Failure> {
 }
 
 fn provider(args: &SendArgs) -> Result<Box<dyn Provider>, Failure> {
-    let transport = || {
-        let connect = args.timeout.min(Duration::from_secs(10));
-        Arc::new(UreqTransport::with_timeouts(connect, args.timeout))
-    };
-    let needs_from = |name: &str| {
-        if args.from.is_none() {
-            Err(usage(format!(
-                "--provider {name} needs --from (the sender)"
-            )))
-        } else {
-            Ok(())
-        }
-    };
-    match args.provider {
-        ProviderName::Stub => Ok(Box::new(StubProvider::new())),
-        ProviderName::File => {
-            let Some(dir) = &args.outbox else {
-                return Err(usage("--provider file needs --outbox DIR"));
-            };
-            let outbox = FileProvider::new(dir).map_err(|error| Failure::new(error.message()))?;
-            Ok(Box::new(outbox))
-        }
-        ProviderName::Twilio => {
-            needs_from("twilio")?;
-            let sid = credential("TWILIO_ACCOUNT_SID")?;
-            let token = credential("TWILIO_AUTH_TOKEN")?;
-            let mut config =
-                TwilioConfig::new(&sid, &token).map_err(|error| usage(error.message()))?;
-            if let Some(base) = &args.api_base {
-                config = config
-                    .with_api_base(base)
-                    .map_err(|error| usage(error.message()))?;
-            }
-            Ok(Box::new(Twilio::new(config, transport())))
-        }
-        ProviderName::Vonage => {
-            needs_from("vonage")?;
-            let key = credential("VONAGE_API_KEY")?;
-            let secret = credential("VONAGE_API_SECRET")?;
-            let mut config =
-                VonageConfig::new(&key, &secret).map_err(|error| usage(error.message()))?;
-            if let Some(base) = &args.api_base {
-                config = config
-                    .with_api_base(base)
-                    .map_err(|error| usage(error.message()))?;
-            }
-            Ok(Box::new(Vonage::new(config, transport())))
-        }
-    }
-}
-
-fn credential(name: &str) -> Result<String, Failure> {
-    match env::var(name) {
-        Ok(value) if !value.is_empty() => Ok(value),
-        _ => Err(usage(format!("the environment variable {name} is not set"))),
-    }
-}
-
-/// Invalid arguments or missing credentials: exit status 2.
-fn usage(message: impl Display) -> Failure {
-    Failure::with_code(message, 2)
+    providers::build(ProviderOptions {
+        name: args.provider,
+        from: args.from.as_deref(),
+        outbox: args.outbox.as_deref(),
+        api_base: args.api_base.as_deref(),
+        timeout: args.timeout,
+    })
 }

@@ -2,6 +2,8 @@
 //! and the captured output. Each test file uses the parts it needs.
 #![allow(dead_code)]
 
+pub(crate) mod twilio;
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -27,6 +29,8 @@ pub(crate) fn smskit(args: &[&str]) -> Run {
         "VONAGE_API_KEY",
         "VONAGE_API_SECRET",
         "VONAGE_SIGNATURE_SECRET",
+        "SMSKIT_DB",
+        "SMSKIT_OPT_OUT_SECRET",
     ] {
         command.env_remove(name);
     }
@@ -141,4 +145,53 @@ pub(crate) fn code(output: &Output) -> i32 {
         .status
         .code()
         .unwrap_or_else(|| panic!("smskit was killed: {:?}", output.status))
+}
+
+/// A folder of its own under the temporary directory, removed when the test is done: the
+/// database and files of one test.
+#[derive(Debug)]
+pub(crate) struct Scratch {
+    dir: std::path::PathBuf,
+}
+
+impl Scratch {
+    /// A new, empty folder named after the test.
+    pub(crate) fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("smskit-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a scratch folder");
+        Scratch { dir }
+    }
+
+    /// A path in the folder.
+    pub(crate) fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Writes a file in the folder and returns its path as text.
+    pub(crate) fn file(&self, name: &str, contents: &str) -> String {
+        let path = self.path(name);
+        std::fs::write(&path, contents).expect("a scratch file");
+        path.to_str().expect("a UTF-8 path").to_owned()
+    }
+
+    /// The path of the folder's database, as text.
+    pub(crate) fn db(&self) -> String {
+        self.path("smskit.db")
+            .to_str()
+            .expect("a UTF-8 path")
+            .to_owned()
+    }
+
+    /// `smskit ARGS --db <the folder's database>`.
+    pub(crate) fn smskit(&self, args: &[&str]) -> Run {
+        let db = self.db();
+        smskit(&[args, &["--db", &db]].concat())
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
