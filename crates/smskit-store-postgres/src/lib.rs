@@ -225,6 +225,16 @@ impl PostgresStore {
         self.schema.as_deref()
     }
 
+    /// Whether the connection is lost (the server restarted or ended the session): every
+    /// call then fails with [`StoreError::Backend`], and a worker connects again.
+    #[must_use]
+    pub fn is_closed(&self) -> bool {
+        // Inside a visitor the connection is busy streaming, hence open.
+        self.conn
+            .try_borrow()
+            .is_ok_and(|conn| conn.client.is_closed())
+    }
+
     /// The client, for reading the tables with SQL (reports an application builds itself).
     /// Writing through it bypasses the store's rules.
     pub fn client(&mut self) -> &mut Client {

@@ -1,5 +1,6 @@
 //! Several connections claim from one queue at the same time: every trace is claimed exactly
-//! once (`FOR UPDATE SKIP LOCKED`), and every claimer gets a share.
+//! once (`FOR UPDATE SKIP LOCKED`), and every claimer gets a share. Several connections
+//! prepare the same traces at the same time: each is stored once.
 
 mod common;
 
@@ -8,7 +9,7 @@ use std::sync::{Arc, Barrier};
 
 use chrono::{DateTime, Utc};
 use smskit::Store;
-use smskit::model::{Audience, ContactId, NewContact, NewMailing, Trace, TraceId};
+use smskit::model::{Audience, ContactId, MailingId, NewContact, NewMailing, Trace, TraceId};
 use smskit::phone::E164;
 use smskit::provider::TraceStatus;
 use smskit::store::Outcome;
@@ -20,6 +21,29 @@ const WORKERS: usize = 4;
 
 fn now(seconds: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_767_225_600 + seconds, 0).unwrap()
+}
+
+/// One outgoing trace of `mailing` per contact, in order.
+fn outgoing(mailing: MailingId, contacts: &[ContactId]) -> Vec<Trace> {
+    contacts
+        .iter()
+        .enumerate()
+        .map(|(i, &contact)| Trace {
+            id: TraceId(0),
+            mailing,
+            contact,
+            number: Some(E164::parse(&format!("+3247{i:07}")).unwrap()),
+            raw_number: None,
+            status: TraceStatus::Outgoing,
+            failure_type: None,
+            failure_reason: None,
+            provider_message_id: None,
+            sent_at: None,
+            claimed_at: None,
+            clicked_at: None,
+            replied_at: None,
+        })
+        .collect()
 }
 
 #[test]
@@ -39,25 +63,7 @@ fn concurrent_claimers_take_every_trace_exactly_once() {
             now(0),
         )
         .unwrap();
-    let traces: Vec<Trace> = contacts
-        .iter()
-        .enumerate()
-        .map(|(i, &contact): (usize, &ContactId)| Trace {
-            id: TraceId(0),
-            mailing,
-            contact,
-            number: Some(E164::parse(&format!("+3247{i:07}")).unwrap()),
-            raw_number: None,
-            status: TraceStatus::Outgoing,
-            failure_type: None,
-            failure_reason: None,
-            provider_message_id: None,
-            sent_at: None,
-            claimed_at: None,
-            clicked_at: None,
-            replied_at: None,
-        })
-        .collect();
+    let traces = outgoing(mailing, &contacts);
     assert_eq!(store.insert_traces(&traces).unwrap(), TRACES);
 
     // Each worker: its own connection, started together, claiming small batches and recording
@@ -133,4 +139,47 @@ fn concurrent_claimers_take_every_trace_exactly_once() {
         })
         .unwrap();
     assert_eq!(seen, TRACES);
+}
+
+#[test]
+fn concurrent_preparations_store_each_trace_once() {
+    let schemas = common::Schemas::new("prepare");
+    let schema = schemas.name();
+    let mut store = PostgresStore::connect_in_schema(&common::url(), &schema).unwrap();
+    // More than one statement's worth, so the writers overlap inside their transactions.
+    let contacts = store
+        .insert_contacts(
+            (0..25_000).map(|i| NewContact::new(format!("c{i}"), format!("+3247{i:07}"))),
+            now(0),
+        )
+        .unwrap();
+    let mailing = store
+        .insert_mailing(
+            NewMailing::new("m", "Hello", Audience::Contacts(contacts.clone())),
+            now(0),
+        )
+        .unwrap();
+    let traces = Arc::new(outgoing(mailing, &contacts));
+    let start = Arc::new(Barrier::new(WORKERS));
+    let writers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (start, traces, schema) = (Arc::clone(&start), Arc::clone(&traces), schema.clone());
+            std::thread::spawn(move || {
+                let mut store = PostgresStore::connect_in_schema(&common::url(), &schema).unwrap();
+                start.wait();
+                store.insert_traces(&traces).unwrap()
+            })
+        })
+        .collect();
+    let stored: usize = writers.into_iter().map(|w| w.join().unwrap()).sum();
+    assert_eq!(
+        stored,
+        traces.len(),
+        "the calls together stored each trace once"
+    );
+    let mut seen = std::collections::HashSet::new();
+    store
+        .traces(mailing, &mut |trace| assert!(seen.insert(trace.contact)))
+        .unwrap();
+    assert_eq!(seen.len(), traces.len());
 }

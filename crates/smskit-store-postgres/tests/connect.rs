@@ -136,3 +136,22 @@ fn a_read_inside_a_visitor_is_busy_not_a_panic() {
     // Outside the visitor the store works again.
     assert!(store.contact(id).unwrap().is_some());
 }
+
+#[test]
+fn a_lost_connection_is_a_backend_error_and_reported_closed() {
+    let schemas = common::Schemas::new("lost");
+    let mut store = schemas.store();
+    assert!(!store.is_closed());
+    let pid: i32 = store
+        .client()
+        .query_one("SELECT pg_backend_pid()", &[])
+        .unwrap()
+        .get(0);
+    let mut admin = postgres::Client::connect(&common::url(), postgres::NoTls).unwrap();
+    admin
+        .execute("SELECT pg_terminate_backend($1)", &[&pid])
+        .unwrap();
+    let error = store.lists().unwrap_err();
+    assert!(matches!(error, StoreError::Backend(_)), "{error:?}");
+    assert!(store.is_closed());
+}
