@@ -128,7 +128,7 @@ fn a_whole_campaign_through_twilio_with_every_count_checked() {
     );
     assert_eq!(
         summary["sent"],
-        json!({"accepted": 4, "failed": 1, "unknown": 1, "segments": 4, "abandoned": 0})
+        json!({"accepted": 4, "failed": 1, "unknown": 1, "segments": 4, "abandoned": 0, "blacklisted": 1})
     );
     // The recipient who replied STOP to the sender (21610) is blacklisted for what follows.
     assert_eq!(summary["blacklisted"], 1);

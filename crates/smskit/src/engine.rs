@@ -195,6 +195,9 @@ pub struct Sent {
     pub segments: u64,
     /// Messages a sender that died had claimed (older than the lease), now marked unknown.
     pub abandoned: usize,
+    /// Numbers blacklisted because the provider refused them as opted out (their owner
+    /// replied STOP to the sender: Twilio's 21610).
+    pub blacklisted: usize,
 }
 
 /// One mailing [`Engine::run_due`] processed, and how its send went.
@@ -476,6 +479,16 @@ impl<S: Store> Engine<S> {
                 outcomes.push(outcome);
             }
             self.store.record_outcomes(&outcomes)?;
+            for outcome in &outcomes {
+                if outcome.failure_type == Some(FailureType::OptOut)
+                    && let Some(number) = claimed
+                        .iter()
+                        .find(|trace| trace.id == outcome.trace)
+                        .and_then(|trace| trace.number)
+                {
+                    sent.blacklisted += usize::from(self.blacklist_opted_out(number, now)?);
+                }
+            }
         }
         self.finish_if_done(mailing)?;
         Ok(sent)
@@ -758,14 +771,43 @@ impl<S: Store> Engine<S> {
     /// Applies a provider's delivery report to the trace of its message, monotonically;
     /// returns the trace it changed (`None` for an unknown message or a report that brings no
     /// news).
+    ///
+    /// A report that the recipient opted out at the provider (they replied STOP to the
+    /// sender: Twilio's 21610) also blacklists the number, so that no later mailing is sent
+    /// to it.
     pub fn apply_report(&mut self, report: &DeliveryReport) -> Result<Option<TraceId>, Error> {
-        Ok(self.store.apply_status(&StatusUpdate {
+        let changed = self.store.apply_status(&StatusUpdate {
             provider_message_id: report.message_id.clone(),
             status: report.status,
             failure_type: report.failure,
             failure_reason: report.error_message.clone(),
             at: report.at,
-        })?)
+        })?;
+        if report.is_opt_out() {
+            let number = match (report.to, changed) {
+                (Some(to), _) => Some(to),
+                (None, Some(trace)) => self.store.trace(trace)?.and_then(|trace| trace.number),
+                (None, None) => None,
+            };
+            if let Some(number) = number {
+                self.blacklist_opted_out(number, report.at)?;
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Blacklists `number` as opted out at the provider unless it is already; `true` when it
+    /// was not.
+    fn blacklist_opted_out(&mut self, number: E164, at: DateTime<Utc>) -> Result<bool, Error> {
+        let active = self
+            .store
+            .blacklist_entry(number)?
+            .is_some_and(|entry| entry.active);
+        if !active {
+            self.store
+                .blacklist_add(number, Some(crate::reply::PROVIDER_OPT_OUT_REASON), at)?;
+        }
+        Ok(!active)
     }
 
     /// The counts of a mailing's traces (ratios with [`Counts::ratios`]).

@@ -41,7 +41,7 @@ pub struct MemoryStore {
     links: MemoryLinkStore<StdRng>,
     /// The contacts in Odoo's order, sorted again only after contacts were added.
     contact_order: Mutex<ContactOrder>,
-    contacts: BTreeMap<ContactId, Contact>,
+    contacts: HashMap<ContactId, Contact>,
     lists: BTreeMap<ListId, MailingList>,
     subscriptions: BTreeMap<(ListId, ContactId), Subscription>,
     blacklist: HashMap<E164, BlacklistEntry>,
@@ -57,7 +57,8 @@ pub struct MemoryStore {
     /// The traces sent to each number and of each contact.
     by_number: PairIndex<E164>,
     by_contact: PairIndex<ContactId>,
-    by_mailing: BTreeSet<(MailingId, TraceId)>,
+    /// The traces of each mailing, in id order (traces are never deleted, and ids grow).
+    by_mailing: HashMap<MailingId, Vec<TraceId>>,
     replies: HashMap<E164, Vec<Reply>>,
     next_id: i64,
 }
@@ -74,7 +75,7 @@ impl MemoryStore {
     pub fn with_link_seed(seed: u64) -> Self {
         MemoryStore {
             links: MemoryLinkStore::new(StdRng::seed_from_u64(seed)),
-            contacts: BTreeMap::new(),
+            contacts: HashMap::new(),
             contact_order: Mutex::new(ContactOrder::default()),
             lists: BTreeMap::new(),
             subscriptions: BTreeMap::new(),
@@ -88,7 +89,7 @@ impl MemoryStore {
             by_provider_id: HashMap::new(),
             by_number: PairIndex::default(),
             by_contact: PairIndex::default(),
-            by_mailing: BTreeSet::new(),
+            by_mailing: HashMap::new(),
             replies: HashMap::new(),
             next_id: 0,
         }
@@ -117,7 +118,7 @@ impl MemoryStore {
             self.by_number.insert(number, id);
         }
         self.by_contact.insert(trace.contact, id);
-        self.by_mailing.insert((trace.mailing, id));
+        self.by_mailing.entry(trace.mailing).or_default().push(id);
     }
 
     fn trace_mut(&mut self, id: TraceId) -> Result<&mut Trace, StoreError> {
@@ -647,8 +648,10 @@ impl Store for MemoryStore {
 
     fn traces(&self, mailing: MailingId, visit: &mut dyn FnMut(&Trace)) -> Result<(), StoreError> {
         self.by_mailing
-            .range((mailing, TraceId(i64::MIN))..=(mailing, TraceId(i64::MAX)))
-            .filter_map(|(_, id)| self.traces.get(id))
+            .get(&mailing)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.traces.get(id))
             .for_each(visit);
         Ok(())
     }

@@ -8,6 +8,11 @@ use chrono::{DateTime, Utc};
 use crate::model::TraceId;
 use crate::phone::E164;
 
+/// The blacklist reason of a number the provider refused as opted out (its owner replied
+/// STOP to the sender: Twilio's 21610), set by [`Engine::send`](crate::Engine::send) and
+/// [`Engine::apply_report`](crate::Engine::apply_report).
+pub const PROVIDER_OPT_OUT_REASON: &str = "opted out at the provider (replied STOP)";
+
 /// The words that, sent back alone, stop every SMS to the sender. Case and surrounding spaces
 /// are ignored; the default set is the carriers' and Odoo's: STOP, STOPALL, UNSUBSCRIBE,
 /// CANCEL, END, QUIT, ARRET.

@@ -1497,3 +1497,53 @@ fn outgoing_with_contacts_visits_exactly_the_outgoing_traces() {
     assert_eq!(visited, expected);
     assert_eq!(visited.len(), 4); // 7 traces: one duplicate canceled, two claimed
 }
+
+#[test]
+fn a_provider_opt_out_blacklists_the_number_from_a_send_or_a_report() {
+    let (mut engine, _, mailing) = prepared_to_numbered(3);
+    let refused = number("+32470000002");
+    let provider = StubProvider::new().failing_for(
+        refused,
+        ProviderError::permanent(ErrorKind::OptedOut, "21610: unsubscribed recipient"),
+    );
+    let sent = engine
+        .send(mailing, &provider, &SimulatedClock::new(), now())
+        .unwrap();
+    assert_eq!((sent.accepted, sent.failed, sent.blacklisted), (2, 1, 1));
+    let entry = engine.store().blacklist_entry(refused).unwrap().unwrap();
+    assert!(entry.active);
+    assert_eq!(
+        entry.reason.as_deref(),
+        Some(smskit::reply::PROVIDER_OPT_OUT_REASON)
+    );
+
+    // A later report of an accepted message that its recipient opted out does the same.
+    let accepted = traces(&engine, mailing)
+        .into_iter()
+        .find(|trace| trace.number == Some(number("+32470000003")))
+        .unwrap();
+    let mut report = DeliveryReport::new(
+        "stub",
+        accepted.provider_message_id.clone().unwrap(),
+        TraceStatus::Error,
+        "undelivered",
+        now(),
+    );
+    report.failure = Some(FailureType::OptOut);
+    engine.apply_report(&report).unwrap();
+    assert!(
+        engine
+            .store()
+            .blacklist_entry(number("+32470000003"))
+            .unwrap()
+            .is_some_and(|entry| entry.active)
+    );
+    // Nobody else was blacklisted.
+    assert!(
+        engine
+            .store()
+            .blacklist_entry(number("+32470000001"))
+            .unwrap()
+            .is_none()
+    );
+}

@@ -589,7 +589,8 @@ fn prepare_and_send(
         bar.finish_and_clear();
     }
     let sent = sent.map_err(db::failure)?;
-    let blacklisted = blacklist_opted_out(engine, id, now)?;
+    // The engine blacklists what this send learnt; earlier sends' opt-outs are caught up.
+    let blacklisted = sent.blacklisted + blacklist_opted_out(engine, id, now)?;
     let counts = engine.counts(id).map_err(db::failure)?;
     let state = mailing_record(engine, id.0)?.state;
     Ok(SendSummary {
@@ -604,7 +605,7 @@ fn prepare_and_send(
 }
 
 /// Why a number the provider refused as opted out is blacklisted.
-pub(crate) const OPTED_OUT_REASON: &str = "opted out at the provider (replied STOP)";
+pub(crate) const OPTED_OUT_REASON: &str = smskit::reply::PROVIDER_OPT_OUT_REASON;
 
 /// Blacklists the numbers of `mailing` that the provider refused because their owner opted
 /// out (Twilio's 21610: they replied STOP to the sender), so that no later mailing is sent to

@@ -158,9 +158,21 @@ fn apply<S: Store>(
     report: &DeliveryReport,
     now: DateTime<Utc>,
 ) -> Result<Applied, Failure> {
+    let blacklisted_before = |engine: &Engine<S>, number| {
+        engine
+            .store()
+            .blacklist_entry(number)
+            .map(|entry| entry.is_some_and(|entry| entry.active))
+            .map_err(db::store_failure)
+    };
+    let active_before = match report.to {
+        Some(to) if report.is_opt_out() => blacklisted_before(engine, to)?,
+        _ => false,
+    };
+    // The engine blacklists the number of an opt-out report; this only says whether it did.
     let trace = engine.apply_report(report).map_err(db::failure)?;
     let mut blacklisted = None;
-    if report.is_opt_out() {
+    if report.is_opt_out() && !active_before {
         let number = match (report.to, trace) {
             (Some(to), _) => Some(to),
             (None, Some(trace)) => engine
@@ -171,7 +183,7 @@ fn apply<S: Store>(
             (None, None) => None,
         };
         if let Some(number) = number
-            && blacklist_number(engine, number, now)?
+            && (report.to.is_some() || blacklist_number(engine, number, now)?)
         {
             blacklisted = Some(number);
         }
