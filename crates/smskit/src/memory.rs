@@ -41,7 +41,7 @@ pub struct MemoryStore {
     links: MemoryLinkStore<StdRng>,
     /// The contacts in Odoo's order, sorted again only after contacts were added.
     contact_order: Mutex<ContactOrder>,
-    contacts: HashMap<ContactId, Contact>,
+    contacts: BTreeMap<ContactId, Contact>,
     lists: BTreeMap<ListId, MailingList>,
     subscriptions: BTreeMap<(ListId, ContactId), Subscription>,
     blacklist: HashMap<E164, BlacklistEntry>,
@@ -75,7 +75,7 @@ impl MemoryStore {
     pub fn with_link_seed(seed: u64) -> Self {
         MemoryStore {
             links: MemoryLinkStore::new(StdRng::seed_from_u64(seed)),
-            contacts: HashMap::new(),
+            contacts: BTreeMap::new(),
             contact_order: Mutex::new(ContactOrder::default()),
             lists: BTreeMap::new(),
             subscriptions: BTreeMap::new(),
