@@ -48,7 +48,7 @@ pub struct MemoryStore {
     mailings: BTreeMap<MailingId, Mailing>,
     campaigns: BTreeMap<CampaignId, Campaign>,
     ab_tests: BTreeMap<AbTestId, AbTest>,
-    traces: BTreeMap<TraceId, Trace>,
+    traces: TraceTable,
     /// The trace of each mailing and contact: at most one.
     trace_keys: HashMap<(MailingId, ContactId), TraceId>,
     /// The outgoing traces of each mailing, in id order, for claiming without a scan.
@@ -83,7 +83,7 @@ impl MemoryStore {
             mailings: BTreeMap::new(),
             campaigns: BTreeMap::new(),
             ab_tests: BTreeMap::new(),
-            traces: BTreeMap::new(),
+            traces: TraceTable::default(),
             trace_keys: HashMap::new(),
             outgoing: HashMap::new(),
             by_provider_id: HashMap::new(),
@@ -123,8 +123,45 @@ impl MemoryStore {
 
     fn trace_mut(&mut self, id: TraceId) -> Result<&mut Trace, StoreError> {
         self.traces
-            .get_mut(&id)
+            .get_mut(id)
             .ok_or_else(|| StoreError::not_found(format_args!("trace {id}")))
+    }
+}
+
+/// The traces, the one with id `n` at `n - 1`: trace ids have their own counter, so they are
+/// dense, appending is a push and every lookup an index (a million prepared traces in a tree
+/// cost a node search each).
+#[derive(Debug, Default)]
+struct TraceTable {
+    rows: Vec<Trace>,
+}
+
+impl TraceTable {
+    /// The id the next trace gets.
+    fn next_id(&self) -> TraceId {
+        TraceId(i64::try_from(self.rows.len()).unwrap_or(i64::MAX).saturating_add(1))
+    }
+
+    /// Appends `trace`, whose id is [`TraceTable::next_id`].
+    fn push(&mut self, trace: Trace) {
+        debug_assert_eq!(trace.id, self.next_id());
+        self.rows.push(trace);
+    }
+
+    fn index(id: TraceId) -> Option<usize> {
+        usize::try_from(id.0.checked_sub(1)?).ok()
+    }
+
+    fn get(&self, id: TraceId) -> Option<&Trace> {
+        self.rows.get(Self::index(id)?)
+    }
+
+    fn get_mut(&mut self, id: TraceId) -> Option<&mut Trace> {
+        self.rows.get_mut(Self::index(id)?)
+    }
+
+    fn values_mut(&mut self) -> std::slice::IterMut<'_, Trace> {
+        self.rows.iter_mut()
     }
 }
 
@@ -462,15 +499,12 @@ impl Store for MemoryStore {
     }
 
     fn insert_trace(&mut self, trace: &Trace) -> Result<TraceId, StoreError> {
-        let id = TraceId(self.next_id());
+        let id = self.traces.next_id();
         self.index_trace(id, trace);
-        self.traces.insert(
+        self.traces.push(Trace {
             id,
-            Trace {
-                id,
-                ..trace.clone()
-            },
-        );
+            ..trace.clone()
+        });
         Ok(id)
     }
 
@@ -483,17 +517,13 @@ impl Store for MemoryStore {
             else {
                 continue;
             };
-            self.next_id += 1;
-            let id = TraceId(self.next_id);
+            let id = self.traces.next_id();
             slot.insert(id);
             self.index_trace(id, trace);
-            self.traces.insert(
+            self.traces.push(Trace {
                 id,
-                Trace {
-                    id,
-                    ..trace.clone()
-                },
-            );
+                ..trace.clone()
+            });
             stored += 1;
         }
         Ok(stored)
@@ -630,7 +660,7 @@ impl Store for MemoryStore {
     }
 
     fn mark_clicked(&mut self, trace: TraceId, at: DateTime<Utc>) -> Result<bool, StoreError> {
-        let Some(trace) = self.traces.get_mut(&trace) else {
+        let Some(trace) = self.traces.get_mut(trace) else {
             return Ok(false);
         };
         trace.clicked_at = Some(trace.clicked_at.map_or(at, |first| first.min(at)));
@@ -643,7 +673,7 @@ impl Store for MemoryStore {
     }
 
     fn trace(&self, id: TraceId) -> Result<Option<Trace>, StoreError> {
-        Ok(self.traces.get(&id).cloned())
+        Ok(self.traces.get(id).cloned())
     }
 
     fn traces(&self, mailing: MailingId, visit: &mut dyn FnMut(&Trace)) -> Result<(), StoreError> {
@@ -651,7 +681,7 @@ impl Store for MemoryStore {
             .get(&mailing)
             .into_iter()
             .flatten()
-            .filter_map(|id| self.traces.get(id))
+            .filter_map(|id| self.traces.get(*id))
             .for_each(visit);
         Ok(())
     }
@@ -664,7 +694,7 @@ impl Store for MemoryStore {
         // The outgoing queue is the index of exactly these traces; contacts are borrowed, not
         // cloned.
         for id in self.outgoing.get(&mailing).into_iter().flatten() {
-            if let Some(trace) = self.traces.get(id)
+            if let Some(trace) = self.traces.get(*id)
                 && let Some(contact) = self.contacts.get(&trace.contact)
             {
                 visit(trace, contact);
@@ -678,7 +708,7 @@ impl Store for MemoryStore {
             .by_number
             .ids(number)
             .iter()
-            .filter_map(|id| self.traces.get(id))
+            .filter_map(|id| self.traces.get(*id))
             .filter(|trace| trace.sent_at.is_some())
             .max_by_key(|trace| (trace.sent_at, trace.id))
             .cloned())
@@ -690,7 +720,7 @@ impl Store for MemoryStore {
         visit: &mut dyn FnMut(&Trace),
     ) -> Result<(), StoreError> {
         for id in self.by_contact.ids(contact) {
-            if let Some(trace) = self.traces.get(&id) {
+            if let Some(trace) = self.traces.get(id) {
                 visit(trace);
             }
         }
