@@ -139,7 +139,11 @@ struct TraceTable {
 impl TraceTable {
     /// The id the next trace gets.
     fn next_id(&self) -> TraceId {
-        TraceId(i64::try_from(self.rows.len()).unwrap_or(i64::MAX).saturating_add(1))
+        TraceId(
+            i64::try_from(self.rows.len())
+                .unwrap_or(i64::MAX)
+                .saturating_add(1),
+        )
     }
 
     /// Appends `trace`, whose id is [`TraceTable::next_id`].
