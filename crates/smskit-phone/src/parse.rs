@@ -58,27 +58,42 @@ const MAX_SCANNED_DIGITS: usize = 32;
 /// ```
 pub fn parse(raw: &str, default_region: Option<Region>) -> Result<E164, Error> {
     let scanned = scan(raw)?;
-    resolve(scanned.plus, scanned.digits(), default_region).map_err(|failure| match failure {
-        Failure::Impossible(reason) => Error::Impossible {
-            input: excerpt(raw),
-            reason,
-        },
-        Failure::TooLong => Error::Impossible {
-            input: excerpt(raw),
-            reason: ImpossibleReason::TooLong,
-        },
-        Failure::Invalid(e164) => Error::Invalid {
-            input: excerpt(raw),
-            e164,
-        },
-        Failure::MissingRegion => Error::MissingRegion {
-            input: excerpt(raw),
-        },
-        Failure::UnsupportedRegion(region) => Error::UnsupportedRegion {
-            input: excerpt(raw),
-            region,
-        },
-    })
+    resolve(scanned.plus, scanned.digits(), default_region)
+        .and_then(|number| {
+            // A number read in national form must read back as itself in international form:
+            // a national prefix that survives into the number (`8 8108...` in Belarus gives
+            // `+375 8108...`, which reads back as `+375 108...`) makes it ambiguous, and a
+            // number we hand out is one every later reading agrees on.
+            let digits = number.as_str().get(1..).unwrap_or_default();
+            if digits == scanned.digits() {
+                return Ok(number);
+            }
+            match resolve(true, digits, None) {
+                Ok(again) if again == number => Ok(number),
+                _ => Err(Failure::Invalid(number.as_str().to_owned())),
+            }
+        })
+        .map_err(|failure| match failure {
+            Failure::Impossible(reason) => Error::Impossible {
+                input: excerpt(raw),
+                reason,
+            },
+            Failure::TooLong => Error::Impossible {
+                input: excerpt(raw),
+                reason: ImpossibleReason::TooLong,
+            },
+            Failure::Invalid(e164) => Error::Invalid {
+                input: excerpt(raw),
+                e164,
+            },
+            Failure::MissingRegion => Error::MissingRegion {
+                input: excerpt(raw),
+            },
+            Failure::UnsupportedRegion(region) => Error::UnsupportedRegion {
+                input: excerpt(raw),
+                region,
+            },
+        })
 }
 
 /// The sanitized form of a raw number, used to match a blacklist and to spot duplicates:
