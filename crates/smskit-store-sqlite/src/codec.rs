@@ -128,39 +128,23 @@ fn json<T: Json>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
 
 /// The JSON text of the free fields, tags and id lists.
 mod json_text {
-    use std::collections::{BTreeMap, BTreeSet};
+    use serde::Serialize;
+    use serde::de::DeserializeOwned;
 
-    /// A value kept as JSON text.
+    /// A value kept as JSON: one implementation for every serde type the store keeps so.
     pub(crate) trait Json: Sized {
         fn from_json(text: &str) -> Option<Self>;
         fn to_json(&self) -> String;
     }
 
-    impl Json for BTreeMap<String, String> {
+    impl<T: Serialize + DeserializeOwned> Json for T {
         fn from_json(text: &str) -> Option<Self> {
             serde_json::from_str(text).ok()
         }
         fn to_json(&self) -> String {
-            // Maps of strings always serialise; the fallback only satisfies the signature.
-            serde_json::to_string(self).unwrap_or_else(|_| "{}".to_owned())
-        }
-    }
-
-    impl Json for BTreeSet<String> {
-        fn from_json(text: &str) -> Option<Self> {
-            serde_json::from_str(text).ok()
-        }
-        fn to_json(&self) -> String {
-            serde_json::to_string(self).unwrap_or_else(|_| "[]".to_owned())
-        }
-    }
-
-    impl Json for Vec<i64> {
-        fn from_json(text: &str) -> Option<Self> {
-            serde_json::from_str(text).ok()
-        }
-        fn to_json(&self) -> String {
-            serde_json::to_string(self).unwrap_or_else(|_| "[]".to_owned())
+            // Maps, sets and lists of strings and ids always serialise; the fallback only
+            // satisfies the signature (and would read back as an error naming the column).
+            serde_json::to_string(self).unwrap_or_else(|_| "null".to_owned())
         }
     }
 }

@@ -12,9 +12,7 @@ use smskit::model::{
     Audience, CampaignId, Mailing, MailingId, MailingState, NewCampaign, NewMailing,
 };
 use smskit::optout::OptOutLinks;
-use smskit::provider::{
-    ErrorClass, FailureType, OutboundMessage, Provider, Receipt, SystemClock, TraceStatus,
-};
+use smskit::provider::{ErrorClass, OutboundMessage, Provider, Receipt, SystemClock, TraceStatus};
 use smskit::stats::Counts;
 use smskit::{Engine, Prepared, Sent, Settings, Store};
 
@@ -589,8 +587,8 @@ fn prepare_and_send(
         bar.finish_and_clear();
     }
     let sent = sent.map_err(db::failure)?;
-    // The engine blacklists what this send learnt; earlier sends' opt-outs are caught up.
-    let blacklisted = sent.blacklisted + blacklist_opted_out(engine, id, now)?;
+    // The engine blacklists the numbers the provider refused as opted out.
+    let blacklisted = sent.blacklisted;
     let counts = engine.counts(id).map_err(db::failure)?;
     let state = mailing_record(engine, id.0)?.state;
     Ok(SendSummary {
@@ -602,55 +600,6 @@ fn prepare_and_send(
         blacklisted,
         stats: StatsJson::from(counts),
     })
-}
-
-/// Why a number the provider refused as opted out is blacklisted.
-pub(crate) const OPTED_OUT_REASON: &str = smskit::reply::PROVIDER_OPT_OUT_REASON;
-
-/// Blacklists the numbers of `mailing` that the provider refused because their owner opted
-/// out (Twilio's 21610: they replied STOP to the sender), so that no later mailing is sent to
-/// them; returns how many were not blacklisted yet.
-fn blacklist_opted_out<S: Store>(
-    engine: &mut Engine<S>,
-    mailing: MailingId,
-    now: DateTime<Utc>,
-) -> Result<usize, Failure> {
-    let mut numbers = Vec::new();
-    engine
-        .store()
-        .traces(mailing, &mut |trace| {
-            if trace.status == TraceStatus::Error
-                && trace.failure_type == Some(FailureType::OptOut)
-                && let Some(number) = trace.number
-            {
-                numbers.push(number);
-            }
-        })
-        .map_err(db::store_failure)?;
-    let mut added = 0;
-    for number in numbers {
-        added += usize::from(blacklist_number(engine, number, now)?);
-    }
-    Ok(added)
-}
-
-/// Blacklists `number` as opted out unless it is already; `true` when it was not.
-pub(crate) fn blacklist_number<S: Store>(
-    engine: &mut Engine<S>,
-    number: smskit::phone::E164,
-    now: DateTime<Utc>,
-) -> Result<bool, Failure> {
-    let store = engine.store_mut();
-    let active = store
-        .blacklist_entry(number)
-        .map_err(db::store_failure)?
-        .is_some_and(|entry| entry.active);
-    if !active {
-        store
-            .blacklist_add(number, Some(OPTED_OUT_REASON), now)
-            .map_err(db::store_failure)?;
-    }
-    Ok(!active)
 }
 
 fn progress_bar(total: u64, name: &str) -> ProgressBar {

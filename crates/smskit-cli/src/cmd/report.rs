@@ -13,7 +13,6 @@ use smskit::provider::vonage::{SignatureMethod, SignatureVerifier, parse_deliver
 use smskit::{Engine, Settings, Store};
 
 use crate::cmd::blacklist::print;
-use crate::cmd::mailing::blacklist_number;
 use crate::db::{self, DbArgs};
 use crate::failure::Failure;
 use crate::output;
@@ -129,7 +128,7 @@ pub(crate) fn run(command: ReportCommand) -> Result<ExitCode, Failure> {
     }
     .map_err(|error| Failure::with_code(output::printable(&error.to_string()), 2))?;
     let mut engine = db::open(&args.db.db, Settings::new())?;
-    let applied = apply(&mut engine, &report, now)?;
+    let applied = apply(&mut engine, &report)?;
     if let Some(number) = applied.blacklisted {
         output::warning(format_args!(
             "{number} opted out at the provider: it is blacklisted"
@@ -153,11 +152,7 @@ pub(crate) fn run(command: ReportCommand) -> Result<ExitCode, Failure> {
 
 /// Applies `report`; one that says the recipient opted out (Twilio's 21610) also blacklists
 /// the number (the report's `To`, else the number of the message's trace).
-fn apply<S: Store>(
-    engine: &mut Engine<S>,
-    report: &DeliveryReport,
-    now: DateTime<Utc>,
-) -> Result<Applied, Failure> {
+fn apply<S: Store>(engine: &mut Engine<S>, report: &DeliveryReport) -> Result<Applied, Failure> {
     let blacklisted_before = |engine: &Engine<S>, number| {
         engine
             .store()
@@ -165,29 +160,13 @@ fn apply<S: Store>(
             .map(|entry| entry.is_some_and(|entry| entry.active))
             .map_err(db::store_failure)
     };
-    let active_before = match report.to {
-        Some(to) if report.is_opt_out() => blacklisted_before(engine, to)?,
-        _ => false,
+    // The engine blacklists the number of an opt-out report; this only says whether it was
+    // news (known when the report names its recipient).
+    let blacklisted = match report.to {
+        Some(to) if report.is_opt_out() && !blacklisted_before(engine, to)? => Some(to),
+        _ => None,
     };
-    // The engine blacklists the number of an opt-out report; this only says whether it did.
     let trace = engine.apply_report(report).map_err(db::failure)?;
-    let mut blacklisted = None;
-    if report.is_opt_out() && !active_before {
-        let number = match (report.to, trace) {
-            (Some(to), _) => Some(to),
-            (None, Some(trace)) => engine
-                .store()
-                .trace(trace)
-                .map_err(db::store_failure)?
-                .and_then(|trace| trace.number),
-            (None, None) => None,
-        };
-        if let Some(number) = number
-            && (report.to.is_some() || blacklist_number(engine, number, now)?)
-        {
-            blacklisted = Some(number);
-        }
-    }
     Ok(Applied {
         blacklisted,
         provider: report.provider.clone(),
