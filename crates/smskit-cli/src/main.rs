@@ -3,7 +3,8 @@
 //! Every subcommand is a thin layer over the library crates: it parses arguments, calls the
 //! library, and prints a human-readable report or JSON. Errors go to stderr with a non-zero exit.
 //! The campaign commands (contacts, blacklist, lists, mailing, run-due, report) work on the
-//! database of `--db` (see `db`), each run picking up where the last one left off.
+//! database of `--db`, a SQLite file or a PostgreSQL URL (see `db`), each run picking up where
+//! the last one left off.
 
 // Every byte printed goes through `output`, whose writes report a closed pipe.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
