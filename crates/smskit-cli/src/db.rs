@@ -168,6 +168,15 @@ pub(crate) enum Db {
     Postgres(PostgresStore),
 }
 
+impl Db {
+    /// Whether the CLI takes itself for the only sender of this database, so that the claims
+    /// a run finds are those of a run that died: a SQLite file, yes (the CLI is its one
+    /// sender); PostgreSQL, no (workers on other hosts may share it).
+    pub(crate) fn sole_sender(&self) -> bool {
+        matches!(self, Db::Sqlite(_))
+    }
+}
+
 /// Opens the database at `location`: creates a SQLite file on first use, connects to
 /// PostgreSQL; either is migrated to the schema this version writes.
 pub(crate) fn open_store(location: &Location) -> Result<Db, Failure> {

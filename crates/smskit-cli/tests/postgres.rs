@@ -36,7 +36,7 @@ fn a_whole_campaign_through_twilio_with_every_count_checked() {
 #[cfg(unix)]
 #[test]
 fn a_send_killed_in_the_middle_resumes_without_sending_any_number_twice() {
-    campaign::killed_send_resumes(&on_postgres("resume"));
+    campaign::killed_send_resumes(&on_postgres("resume"), true);
 }
 
 #[test]

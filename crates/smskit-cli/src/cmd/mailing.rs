@@ -379,13 +379,24 @@ fn opt_out_secret() -> Option<String> {
         .filter(|secret| !secret.is_empty())
 }
 
-/// The engine settings a mailing is sent with: its link base, its opt-out links, the sender,
-/// the rate, and a claim lease of zero (the CLI is the only sender of its database, so the
-/// claims a run finds are those of a run that died).
-fn settings_for(mailing: &Mailing, send: Option<&SendOptions>) -> Result<Settings, Failure> {
-    let mut settings = Settings::new()
-        .with_claim_lease(smskit::chrono::Duration::zero())
-        .with_batch_size(send.map_or(100, |send| usize::from(send.batch_size)));
+/// The engine settings a mailing is sent with over `db`: its link base, its opt-out links, the
+/// sender, the rate, and the claim lease: `--claim-lease`, else zero when the CLI is the only
+/// sender of its database (SQLite: the claims a run finds are those of a run that died),
+/// else the facade's default (PostgreSQL: other workers' claims are live).
+fn settings_for(
+    mailing: &Mailing,
+    send: Option<&SendOptions>,
+    db: &Db,
+) -> Result<Settings, Failure> {
+    let mut settings =
+        Settings::new().with_batch_size(send.map_or(100, |send| usize::from(send.batch_size)));
+    let lease = match send.and_then(|send| send.claim_lease) {
+        Some(seconds) => Some(smskit::chrono::Duration::seconds(i64::from(seconds))),
+        None => db.sole_sender().then(smskit::chrono::Duration::zero),
+    };
+    if let Some(lease) = lease {
+        settings = settings.with_claim_lease(lease);
+    }
     if let Some(base) = link_base(mailing) {
         settings = settings.with_links(Shortener::new(base).map_err(|error| {
             Failure::with_code(
@@ -536,10 +547,8 @@ fn send(args: &SendArgs) -> Result<ExitCode, Failure> {
     let engine = db::open(&args.db.db, Settings::new())?;
     let record = mailing_record(&engine, args.id)?;
     let provider = providers::build(args.send.provider_options(args.provider))?;
-    let mut engine = Engine::new(
-        engine.into_store(),
-        settings_for(&record, Some(&args.send))?,
-    );
+    let settings = settings_for(&record, Some(&args.send), engine.store())?;
+    let mut engine = Engine::new(engine.into_store(), settings);
     let summary = prepare_and_send(&mut engine, &record, provider.as_ref(), db::now())?;
     print_summary(args.json, &summary)
 }
@@ -1071,10 +1080,12 @@ fn retry(args: &RetryArgs) -> Result<ExitCode, Failure> {
         .provider
         .map(|name| providers::build(args.send.provider_options(name)))
         .transpose()?;
-    let mut engine = Engine::new(
-        engine.into_store(),
-        settings_for(&record, provider.as_ref().map(|_| &args.send))?,
-    );
+    let settings = settings_for(
+        &record,
+        provider.as_ref().map(|_| &args.send),
+        engine.store(),
+    )?;
+    let mut engine = Engine::new(engine.into_store(), settings);
     let requeued = engine
         .retry_failed(record.id, args.include_unknown)
         .map_err(db::failure)?;
@@ -1145,7 +1156,7 @@ pub(crate) fn run_due(args: RunDueArgs) -> Result<ExitCode, Failure> {
     let mut failed = Vec::new();
     for record in due {
         // Each mailing is sent with its own settings (its link base, its opt-out links).
-        let result = match settings_for(&record, Some(&args.send)) {
+        let result = match settings_for(&record, Some(&args.send), &store) {
             Ok(settings) => {
                 let mut engine = Engine::new(store, settings);
                 let result = prepare_and_send(&mut engine, &record, provider.as_ref(), now);
@@ -1229,7 +1240,8 @@ mod tests {
     #[test]
     fn a_bad_stored_link_base_is_an_input_error() {
         let broken = mailing(&["smskit:link-base=not a url"], false);
-        let failure = settings_for(&broken, None).unwrap_err();
+        let db = Db::Sqlite(smskit_store_sqlite::SqliteStore::open_in_memory().unwrap());
+        let failure = settings_for(&broken, None, &db).unwrap_err();
         assert_eq!(failure.exit_code(), 2);
         assert!(
             failure.message().contains("mailing 7"),

@@ -285,8 +285,12 @@ pub(crate) fn whole_campaign(scratch: &Scratch) {
 
 /// Kills (SIGKILL) a send over the database of `scratch` (an empty one) in the middle, runs
 /// it again, and checks that no number was sent twice and every trace has one outcome.
+///
+/// `shared`: the database may have other senders (PostgreSQL), so a plain resume leaves the
+/// killed run's claims alone (they could be another worker's, live); the operator who knows
+/// the run is dead resumes with `--claim-lease 0`.
 #[cfg(unix)]
-pub(crate) fn killed_send_resumes(scratch: &Scratch) {
+pub(crate) fn killed_send_resumes(scratch: &Scratch, shared: bool) {
     const CONTACTS: usize = 300;
     let mut csv = String::from("name,phone\n");
     for i in 0..CONTACTS {
@@ -342,21 +346,39 @@ pub(crate) fn killed_send_resumes(scratch: &Scratch) {
     let before_resume = server.requests().len();
     assert!(before_resume < CONTACTS, "killed too late: {before_resume}");
 
-    let resumed = twilio(scratch.smskit(&[
-        "mailing",
-        "send",
-        id,
-        "--provider",
-        "twilio",
-        "--api-base",
-        &server.base,
-        "--from",
-        "+32460200000",
-        "--batch-size",
-        "10",
-        "--json",
-    ]))
-    .json();
+    let resume = |extra: &[&str]| {
+        let args = [
+            "mailing",
+            "send",
+            id,
+            "--provider",
+            "twilio",
+            "--api-base",
+            &server.base,
+            "--from",
+            "+32460200000",
+            "--batch-size",
+            "10",
+            "--json",
+        ];
+        twilio(scratch.smskit(&[&args[..], extra].concat())).json()
+    };
+    if shared {
+        let resumed = resume(&[]);
+        assert_eq!(resumed["sent"]["abandoned"], 0, "{resumed}");
+        let traces = scratch.smskit(&["mailing", "traces", id, "--json"]).json();
+        let claimed = traces
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|trace| trace["status"] == "process")
+            .count();
+        assert!(claimed <= 10, "{claimed} claimed");
+        if claimed > 0 {
+            assert_eq!(resumed["state"], "sending", "{resumed}");
+        }
+    }
+    let resumed = resume(&["--claim-lease", "0"]);
     assert_eq!(resumed["state"], "sent", "{resumed}");
     let abandoned = resumed["sent"]["abandoned"].as_u64().unwrap();
     // Only the batch in flight is in doubt.
