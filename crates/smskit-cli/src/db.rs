@@ -250,7 +250,10 @@ delegate! {
         fn mailings() -> Result<Vec<Mailing>, StoreError>;
         fn trace(id: TraceId) -> Result<Option<Trace>, StoreError>;
         fn last_trace_to(number: E164) -> Result<Option<Trace>, StoreError>;
-        fn contact_traces(contact: ContactId, visit: &mut dyn FnMut(&Trace)) -> Result<(), StoreError>;
+        fn contact_traces(
+            contact: ContactId,
+            visit: &mut dyn FnMut(&Trace)
+        ) -> Result<(), StoreError>;
         fn replies(number: E164) -> Result<Vec<Reply>, StoreError>;
         fn traces(mailing: MailingId, visit: &mut dyn FnMut(&Trace)) -> Result<(), StoreError>;
         fn outgoing_with_contacts(
@@ -262,7 +265,11 @@ delegate! {
         fn insert_contact(contact: NewContact, now: DateTime<Utc>) -> Result<ContactId, StoreError>;
         fn update_contact(id: ContactId, contact: NewContact) -> Result<(), StoreError>;
         fn insert_list(name: &str, is_public: bool) -> Result<ListId, StoreError>;
-        fn subscribe(list: ListId, contact: ContactId, now: DateTime<Utc>) -> Result<(), StoreError>;
+        fn subscribe(
+            list: ListId,
+            contact: ContactId,
+            now: DateTime<Utc>
+        ) -> Result<(), StoreError>;
         fn set_opt_out(
             list: ListId,
             contact: ContactId,
@@ -275,7 +282,10 @@ delegate! {
             now: DateTime<Utc>
         ) -> Result<(), StoreError>;
         fn blacklist_remove(number: E164) -> Result<bool, StoreError>;
-        fn insert_campaign(campaign: NewCampaign, now: DateTime<Utc>) -> Result<CampaignId, StoreError>;
+        fn insert_campaign(
+            campaign: NewCampaign,
+            now: DateTime<Utc>
+        ) -> Result<CampaignId, StoreError>;
         fn set_campaign_stage(id: CampaignId, stage: &str) -> Result<(), StoreError>;
         fn insert_ab_test(test: AbTest) -> Result<AbTestId, StoreError>;
         fn update_ab_test(test: &AbTest) -> Result<(), StoreError>;
@@ -297,6 +307,19 @@ delegate! {
             mailing: MailingId,
             claimed_before: DateTime<Utc>
         ) -> Result<usize, StoreError>;
+        fn renew_claims(traces: &[TraceId], now: DateTime<Utc>) -> Result<Vec<TraceId>, StoreError>;
+        fn acquire_lease(
+            name: &str,
+            holder: &str,
+            now: DateTime<Utc>,
+            until: DateTime<Utc>
+        ) -> Result<bool, StoreError>;
+        fn release_lease(name: &str, holder: &str) -> Result<(), StoreError>;
+        fn book_send_time(
+            sender: &str,
+            cost: smskit::chrono::Duration,
+            now: DateTime<Utc>
+        ) -> Result<DateTime<Utc>, StoreError>;
         fn requeue_failed(mailing: MailingId, include_unknown: bool) -> Result<usize, StoreError>;
         fn cancel_outgoing(mailing: MailingId) -> Result<usize, StoreError>;
         fn apply_status(update: &StatusUpdate) -> Result<Option<TraceId>, StoreError>;
