@@ -87,6 +87,7 @@ fn a_url_that_cannot_be_connected_to_is_named_without_its_password() {
         &["mailing", "send", "1", "--provider", "stub"],
         &["mailing", "stats", "1", "--json"],
         &["run-due", "--provider", "stub"],
+        &["worker", "--provider", "stub", "--until-idle"],
         &[
             "report",
             "vonage",

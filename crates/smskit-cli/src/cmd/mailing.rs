@@ -365,7 +365,7 @@ pub(crate) fn run(command: MailingCommand) -> Result<ExitCode, Failure> {
 // Settings of a mailing
 
 /// The link base kept in a mailing's tags.
-fn link_base(mailing: &Mailing) -> Option<&str> {
+pub(crate) fn link_base(mailing: &Mailing) -> Option<&str> {
     mailing
         .tags
         .iter()
@@ -373,21 +373,32 @@ fn link_base(mailing: &Mailing) -> Option<&str> {
 }
 
 /// The secret of opt-out links, from the environment.
-fn opt_out_secret() -> Option<String> {
+pub(crate) fn opt_out_secret() -> Option<String> {
     std::env::var(OPT_OUT_SECRET)
         .ok()
         .filter(|secret| !secret.is_empty())
 }
 
-/// The engine settings a mailing is sent with over `db`: its link base, its opt-out links, the
-/// sender, the rate, and the claim lease: `--claim-lease`, else zero when the CLI is the only
-/// sender of its database (SQLite: the claims a run finds are those of a run that died),
-/// else the facade's default (PostgreSQL: other workers' claims are live).
+/// The engine settings a mailing is sent with over `db`: [`send_settings`], with the
+/// mailing's link base and opt-out links ([`link_settings`]).
 fn settings_for(
     mailing: &Mailing,
     send: Option<&SendOptions>,
     db: &Db,
 ) -> Result<Settings, Failure> {
+    link_settings(
+        send_settings(send, db)?,
+        &format!("mailing {}", mailing.id),
+        link_base(mailing),
+        mailing.include_opt_out_link,
+    )
+}
+
+/// The engine settings of a send over `db` with the options `send`: the batch size, the
+/// sender, the rate, and the claim lease: `--claim-lease`, else zero when the CLI is the only
+/// sender of its database (SQLite: the claims a run finds are those of a run that died), else
+/// the facade's default (PostgreSQL: other workers' claims are live).
+pub(crate) fn send_settings(send: Option<&SendOptions>, db: &Db) -> Result<Settings, Failure> {
     let mut settings =
         Settings::new().with_batch_size(send.map_or(100, |send| usize::from(send.batch_size)));
     let lease = match send.and_then(|send| send.claim_lease) {
@@ -397,25 +408,6 @@ fn settings_for(
     if let Some(lease) = lease {
         settings = settings.with_claim_lease(lease);
     }
-    if let Some(base) = link_base(mailing) {
-        settings = settings.with_links(Shortener::new(base).map_err(|error| {
-            Failure::with_code(
-                format_args!("mailing {}: link base: {error}", mailing.id),
-                2,
-            )
-        })?);
-        if mailing.include_opt_out_link {
-            let secret = opt_out_secret().ok_or_else(|| {
-                usage(format_args!(
-                    "mailing {} appends opt-out links: set {OPT_OUT_SECRET} to the secret the opt-out pages check (at least 16 bytes)",
-                    mailing.id
-                ))
-            })?;
-            settings = settings.with_opt_out_links(
-                OptOutLinks::new(base, secret.as_bytes()).map_err(db::failure)?,
-            );
-        }
-    }
     if let Some(send) = send {
         if let Some(sender) = send.sender()? {
             settings = settings.with_sender(sender);
@@ -424,6 +416,34 @@ fn settings_for(
             settings = settings
                 .with_dispatch(smskit::provider::DispatchOptions::default().with_rate(rate));
         }
+    }
+    Ok(settings)
+}
+
+/// `settings` with tracked links under `base` and, when `opt_out_link`, opt-out links under it
+/// too (their secret from `SMSKIT_OPT_OUT_SECRET`). `what` names whose settings these are in
+/// an error (`mailing 7`).
+pub(crate) fn link_settings(
+    settings: Settings,
+    what: &str,
+    base: Option<&str>,
+    opt_out_link: bool,
+) -> Result<Settings, Failure> {
+    let Some(base) = base else {
+        return Ok(settings);
+    };
+    let mut settings = settings.with_links(
+        Shortener::new(base)
+            .map_err(|error| Failure::with_code(format_args!("{what}: link base: {error}"), 2))?,
+    );
+    if opt_out_link {
+        let secret = opt_out_secret().ok_or_else(|| {
+            usage(format_args!(
+                "{what} appends opt-out links: set {OPT_OUT_SECRET} to the secret the opt-out pages check (at least 16 bytes)"
+            ))
+        })?;
+        settings = settings
+            .with_opt_out_links(OptOutLinks::new(base, secret.as_bytes()).map_err(db::failure)?);
     }
     Ok(settings)
 }

@@ -3,6 +3,8 @@
 //!
 //! Included with `#[path]` by the test files that need a server (see `common/mod.rs`).
 
+#![allow(dead_code, reason = "each test file uses a part")]
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The server the tests use: `SMSKIT_TEST_POSTGRES` (a `postgres://` URL), or the local test
