@@ -81,7 +81,7 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Location::Sqlite(path) => f.write_str(&output::printable_path(path)),
-            Location::Postgres(url) => f.write_str(&output::printable_lines(&redacted(url))),
+            Location::Postgres(url) => f.write_str(&output::printable(&redacted(url))),
         }
     }
 }

@@ -68,10 +68,10 @@ pub(crate) struct SendOptions {
     pub(crate) batch_size: u16,
 
     /// How long another run may hold claimed messages before this one takes it for dead and
-    /// records them as unknown (not resent). Default: 0 on SQLite, which the CLI sends from
-    /// alone (a crashed run's claims are resolved at once); 600 on PostgreSQL, where workers
-    /// on other hosts may be sending right now. After a crash on PostgreSQL, 0 resolves the
-    /// dead run's claims without waiting, if no other sender is at work on the mailing.
+    /// records them as unknown (not resent). Default: 600; 0 for mailing send, retry and
+    /// run-due on SQLite, which they take themselves for the only sender of (a crashed run's
+    /// claims are resolved at once). After a crash, 0 resolves the dead run's claims without
+    /// waiting, if no other sender is at work on the mailing.
     #[arg(long, value_name = "SECONDS")]
     pub(crate) claim_lease: Option<u32>,
 }

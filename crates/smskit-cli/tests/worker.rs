@@ -179,16 +179,14 @@ fn sigterm_stops_a_worker_on_postgres_after_the_batch_in_flight() {
     stops_after_the_batch_in_flight(&Scratch::new("worker-term").with_db(&schema.url()), "TERM");
 }
 
-#[cfg(unix)]
-#[test]
-fn three_workers_share_a_postgres_database_and_send_every_number_once() {
+/// Three workers started together on the database of `scratch` send one 300-message mailing
+/// together, each number once.
+fn three_workers_share_the_database(scratch: &Scratch) {
     const CONTACTS: usize = 300;
-    let schema = Schema::new("workers");
-    let scratch = Scratch::new("workers").with_db(&schema.url());
-    let id = queued_mailing(&scratch, CONTACTS);
+    let id = queued_mailing(scratch, CONTACTS);
     let server = FakeTwilio::start(&[], Duration::from_millis(20));
     let workers: Vec<Child> = (0..3)
-        .map(|n| start_worker(&scratch, &server, &["--name", &format!("worker-{n}")]))
+        .map(|n| start_worker(scratch, &server, &["--name", &format!("worker-{n}")]))
         .collect();
     wait_for("every message", || server.requests().len() >= CONTACTS);
     for worker in &workers {
@@ -211,7 +209,20 @@ fn three_workers_share_a_postgres_database_and_send_every_number_once() {
     );
     sent_once_each(&server);
     assert_eq!(server.requests().len(), CONTACTS);
-    assert_eq!(statuses(&scratch, &id)["pending"], CONTACTS);
+    assert_eq!(statuses(scratch, &id)["pending"], CONTACTS);
+}
+
+#[cfg(unix)]
+#[test]
+fn three_workers_share_a_postgres_database_and_send_every_number_once() {
+    let schema = Schema::new("workers");
+    three_workers_share_the_database(&Scratch::new("workers-pg").with_db(&schema.url()));
+}
+
+#[cfg(unix)]
+#[test]
+fn three_workers_share_a_sqlite_database_and_send_every_number_once() {
+    three_workers_share_the_database(&Scratch::new("workers-sqlite"));
 }
 
 #[test]

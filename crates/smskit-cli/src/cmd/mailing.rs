@@ -387,23 +387,23 @@ fn settings_for(
     db: &Db,
 ) -> Result<Settings, Failure> {
     link_settings(
-        send_settings(send, db)?,
+        send_settings(send, db.sole_sender())?,
         &format!("mailing {}", mailing.id),
         link_base(mailing),
         mailing.include_opt_out_link,
     )
 }
 
-/// The engine settings of a send over `db` with the options `send`: the batch size, the
-/// sender, the rate, and the claim lease: `--claim-lease`, else zero when the CLI is the only
-/// sender of its database (SQLite: the claims a run finds are those of a run that died), else
-/// the facade's default (PostgreSQL: other workers' claims are live).
-pub(crate) fn send_settings(send: Option<&SendOptions>, db: &Db) -> Result<Settings, Failure> {
+/// The engine settings of a send with the options `send`: the batch size, the sender, the
+/// rate, and the claim lease: `--claim-lease`, else zero when the run is `alone` (the only
+/// sender of its database, so the claims it finds are those of a run that died), else the
+/// facade's default (other senders' claims are live).
+pub(crate) fn send_settings(send: Option<&SendOptions>, alone: bool) -> Result<Settings, Failure> {
     let mut settings =
         Settings::new().with_batch_size(send.map_or(100, |send| usize::from(send.batch_size)));
     let lease = match send.and_then(|send| send.claim_lease) {
         Some(seconds) => Some(smskit::chrono::Duration::seconds(i64::from(seconds))),
-        None => db.sole_sender().then(smskit::chrono::Duration::zero),
+        None => alone.then(smskit::chrono::Duration::zero),
     };
     if let Some(lease) = lease {
         settings = settings.with_claim_lease(lease);
