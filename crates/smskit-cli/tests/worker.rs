@@ -287,3 +287,23 @@ fn a_worker_refuses_to_send_a_mailing_with_other_link_settings() {
         stderr(&sent)
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_second_signal_stops_a_worker_at_once() {
+    let scratch = Scratch::new("worker-twice");
+    let id = queued_mailing(&scratch, 20);
+    // Each request takes long: the first batch is still in flight when the signals come.
+    let server = FakeTwilio::start(&[], Duration::from_secs(3));
+    let worker = start_worker(&scratch, &server, &[]);
+    wait_for("the first request", || !server.requests().is_empty());
+    signal(&worker, "INT");
+    std::thread::sleep(Duration::from_millis(200));
+    signal(&worker, "INT");
+    let output = worker.wait_with_output().unwrap();
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    // Nothing was recorded: the batch's claims are left for the lease to resolve as unknown.
+    let left = statuses(&scratch, &id);
+    assert_eq!(left["process"], 10, "{left:?}");
+    assert_eq!(left.get("pending"), None, "{left:?}");
+}
