@@ -260,6 +260,11 @@ delegate! {
             mailing: MailingId,
             visit: &mut dyn FnMut(&Trace, &Contact)
         ) -> Result<(), StoreError>;
+        fn contacts_by_id(
+            ids: &[ContactId],
+            visit: &mut dyn FnMut(Contact)
+        ) -> Result<(), StoreError>;
+        fn has_waiting_traces(mailing: MailingId) -> Result<bool, StoreError>;
     }
     writes {
         fn insert_contact(contact: NewContact, now: DateTime<Utc>) -> Result<ContactId, StoreError>;
