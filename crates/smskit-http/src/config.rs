@@ -6,7 +6,6 @@ use std::fmt;
 #[derive(Clone)]
 pub struct HttpConfig {
     pub(crate) public_url: String,
-    #[allow(dead_code, reason = "the dashboard's authorisation reads it")]
     pub(crate) admin_token: String,
     pub(crate) twilio_auth_token: Option<String>,
     pub(crate) vonage_signature_secret: Option<String>,
