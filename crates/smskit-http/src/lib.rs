@@ -31,6 +31,6 @@ pub fn router<S: Store + Send + 'static>(engine: EngineHandle<S>, config: HttpCo
     };
     Router::new()
         .merge(public::routes())
-        .nest("/admin", admin::routes())
+        .merge(admin::routes())
         .with_state(state)
 }

@@ -32,14 +32,17 @@ use self::pages::MailingCounts;
 use crate::handle::EngineGone;
 use crate::state::AppState;
 
-/// The dashboard's routes (nested under `/admin`).
+/// The dashboard's routes, with their `/admin` prefix: merged rather than nested, since a
+/// nested router's `/` answers `/admin` but not `/admin/`, the address people type.
 pub(crate) fn routes<S: Store + Send + 'static>() -> Router<AppState<S>> {
     Router::new()
-        .route("/", get(index::<S>))
-        .route("/campaigns/{id}", get(campaign::<S>))
-        .route("/mailings/{id}", get(mailing::<S>))
-        .route("/ab-tests/{id}", get(ab_test::<S>))
-        .fallback(not_found)
+        .route("/admin", get(index::<S>))
+        .route("/admin/", get(index::<S>))
+        .route("/admin/campaigns/{id}", get(campaign::<S>))
+        .route("/admin/mailings/{id}", get(mailing::<S>))
+        .route("/admin/ab-tests/{id}", get(ab_test::<S>))
+        // Any other page under /admin/ is not found, but only the token holder learns that.
+        .route("/admin/{*rest}", get(not_found))
 }
 
 /// Why a page could not be shown.
