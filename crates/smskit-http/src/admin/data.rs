@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use smskit::ab::AbResults;
-use smskit::model::{AbTest, AbTestId, Campaign, CampaignId, ContactId, Mailing, MailingId, Trace};
+use smskit::model::{
+    AbTest, AbTestId, Audience, Campaign, CampaignId, ContactId, Mailing, MailingId, Trace,
+};
 use smskit::phone::Region;
 use smskit::provider::{FailureType, TraceStatus};
 use smskit::stats::{Counts, TraceFacts};
@@ -283,6 +285,8 @@ pub(crate) struct TraceRow {
 #[derive(Debug)]
 pub(crate) struct MailingView {
     pub(crate) mailing: Mailing,
+    /// The names of the lists a mailing to lists goes to.
+    pub(crate) lists: Vec<String>,
     pub(crate) campaign: Option<Campaign>,
     pub(crate) counts: Counts,
     pub(crate) timeline: Timeline,
@@ -306,6 +310,15 @@ pub(crate) fn mailing<S: Store>(
     let campaign = match mailing.campaign {
         Some(campaign) => store.campaign(campaign)?,
         None => None,
+    };
+    let lists = match &mailing.audience {
+        Audience::Lists(ids) => store
+            .lists()?
+            .into_iter()
+            .filter(|list| ids.contains(&list.id))
+            .map(|list| list.name)
+            .collect(),
+        _ => Vec::new(),
     };
     let mut counts = Counts::default();
     let mut bins = Bins::default();
@@ -374,6 +387,7 @@ pub(crate) fn mailing<S: Store>(
     });
     Ok(MailingView {
         mailing,
+        lists,
         campaign,
         counts,
         timeline: bins.finish(),

@@ -66,7 +66,7 @@ pub(crate) fn maybe_time(at: Option<DateTime<Utc>>) -> String {
 const STYLE: &str = "\
 *{box-sizing:border-box}\
 body{font:16px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0 auto;\
-max-width:72rem;padding:.75rem;color:#1b1f24;background:#fff}\
+max-width:96rem;padding:.75rem;color:#1b1f24;background:#fff}\
 h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.2rem;margin:1.5rem 0 .5rem}\
 nav{font-size:.9rem}nav a{margin-right:.5rem}\
 a{color:#0550ae}\
@@ -82,6 +82,8 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}dt
 figure{margin:1rem 0}figcaption{font-size:.9rem;color:#57606a}\
 svg{max-width:100%;height:auto;display:block}\
 details{margin:.3rem 0}\
+.pair{display:flex;flex-wrap:wrap;gap:0 2rem}.pair>div{flex:1 1 16rem}\
+.pair table{min-width:0;width:100%}\
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0}\
 form.filters label{display:flex;flex-direction:column;font-size:.85rem}\
 input,select,button{font:inherit;padding:.25rem .4rem}\
@@ -138,40 +140,57 @@ pub(crate) fn count_cells(out: &mut String, counts: &Counts) {
     }
 }
 
-/// Every count and ratio of one set of traces, as a two-column table.
+/// Every count and ratio of one set of traces: two small tables side by side (one above the
+/// other on a phone). Each value cell is named by `data-count` (`sent`, `clicks-ratio`).
 pub(crate) fn counts_table(out: &mut String, caption: &str, counts: &Counts) {
     let ratios = counts.ratios();
+    let numbers: [(&str, u64); 10] = [
+        ("Expected", counts.expected),
+        ("Canceled", counts.canceled),
+        ("Scheduled", counts.scheduled),
+        ("Sent", counts.sent),
+        ("Delivered", counts.delivered),
+        ("Opened", counts.opened),
+        ("Clicked", counts.clicked),
+        ("Replied", counts.replied),
+        ("Bounced", counts.bounced),
+        ("Failed", counts.failed),
+    ];
+    let percents = [
+        ("Received", ratios.received),
+        ("Opened", ratios.opened),
+        ("Clicks", ratios.clicks),
+        ("Replied", ratios.replied),
+        ("Bounced", ratios.bounced),
+        ("Failed", ratios.failed),
+    ];
     let _ = write!(
         out,
-        "<div class=\"scroll\"><table class=\"counts\"><caption>{}</caption><tbody>",
+        "<div class=\"pair\"><div class=\"scroll\"><table class=\"counts\"><caption>{}: \
+         counts</caption><tbody>",
         Esc(caption)
     );
-    let rows: [(&str, String); 16] = [
-        ("Expected", counts.expected.to_string()),
-        ("Canceled", counts.canceled.to_string()),
-        ("Scheduled", counts.scheduled.to_string()),
-        ("Sent", counts.sent.to_string()),
-        ("Delivered", counts.delivered.to_string()),
-        ("Opened", counts.opened.to_string()),
-        ("Clicked", counts.clicked.to_string()),
-        ("Replied", counts.replied.to_string()),
-        ("Bounced", counts.bounced.to_string()),
-        ("Failed", counts.failed.to_string()),
-        ("Received %", ratios.received.to_string()),
-        ("Opened %", ratios.opened.to_string()),
-        ("Clicks %", ratios.clicks.to_string()),
-        ("Replied %", ratios.replied.to_string()),
-        ("Bounced %", ratios.bounced.to_string()),
-        ("Failed %", ratios.failed.to_string()),
-    ];
-    for (name, value) in rows {
+    for (name, value) in numbers {
         let _ = write!(
             out,
             "<tr><th scope=\"row\">{name}</th><td class=\"num\" data-count=\"{}\">{value}</td></tr>",
-            name.to_ascii_lowercase().replace(" %", "-ratio")
+            name.to_ascii_lowercase()
         );
     }
-    out.push_str("</tbody></table></div>");
+    let _ = write!(
+        out,
+        "</tbody></table></div><div class=\"scroll\"><table class=\"ratios\"><caption>{}: \
+         ratios (%)</caption><tbody>",
+        Esc(caption)
+    );
+    for (name, value) in percents {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{name}</th><td class=\"num\" data-count=\"{}-ratio\">{value}</td></tr>",
+            name.to_ascii_lowercase()
+        );
+    }
+    out.push_str("</tbody></table></div></div>");
 }
 
 #[cfg(test)]

@@ -622,13 +622,13 @@ fn trace_list(out: &mut String, view: &MailingView, filter: &TraceFilter) {
     for status in TraceStatus::ALL {
         let _ = write!(
             out,
-            "<option{}>{}</option>",
+            "<option value=\"{name}\"{}>{name}</option>",
             if filter.status == Some(status) {
                 " selected"
             } else {
                 ""
             },
-            status.as_str()
+            name = status.as_str()
         );
     }
     out.push_str(
@@ -638,13 +638,13 @@ fn trace_list(out: &mut String, view: &MailingView, filter: &TraceFilter) {
     for failure in FailureType::ALL {
         let _ = write!(
             out,
-            "<option{}>{}</option>",
+            "<option value=\"{name}\"{}>{name}</option>",
             if filter.failure == Some(failure) {
                 " selected"
             } else {
                 ""
             },
-            failure.as_str()
+            name = failure.as_str()
         );
     }
     let _ = write!(
@@ -709,15 +709,16 @@ fn trace_list(out: &mut String, view: &MailingView, filter: &TraceFilter) {
     out.push_str("</nav>");
 }
 
-fn audience_text(audience: &Audience) -> String {
+fn audience_text(audience: &Audience, lists: &[String]) -> String {
     match audience {
-        Audience::Lists(lists) => format!(
-            "mailing lists {}",
-            lists
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+        Audience::Lists(_) => format!(
+            "{} {}",
+            if lists.len() == 1 {
+                "the mailing list"
+            } else {
+                "the mailing lists"
+            },
+            lists.join(", ")
         ),
         Audience::Domain(domain) => format!("contacts matching {domain}"),
         Audience::Contacts(contacts) => format!("{} chosen contacts", contacts.len()),
@@ -735,7 +736,7 @@ pub(crate) fn mailing(view: &MailingView, filter: &TraceFilter) -> String {
         "<dl><dt>State</dt><dd>{}</dd><dt>Audience</dt><dd>{}</dd><dt>Created</dt><dd>{}</dd>\
          <dt>Scheduled</dt><dd>{}</dd><dt>Responsible</dt><dd>{}</dd>",
         state_text(mailing.state),
-        Esc(&audience_text(&mailing.audience)),
+        Esc(&audience_text(&mailing.audience, &view.lists)),
         html::time(mailing.created_at),
         html::maybe_time(mailing.scheduled_at),
         Esc(mailing.responsible.as_deref().unwrap_or("–")),
@@ -752,7 +753,7 @@ pub(crate) fn mailing(view: &MailingView, filter: &TraceFilter) -> String {
         Esc(&mailing.body)
     );
     body.push_str("<section><h2>Counts and ratios</h2>");
-    counts_table(&mut body, "Counts and ratios", &view.counts);
+    counts_table(&mut body, "This mailing", &view.counts);
     body.push_str("</section><section><h2>Charts</h2>");
     timeline_figure(&mut body, &view.timeline);
     breakdown_figures(&mut body, view);

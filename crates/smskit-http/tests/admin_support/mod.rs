@@ -18,32 +18,38 @@ use smskit::provider::{DeliveryReport, FailureType, SimulatedClock, StubProvider
 use smskit::{Engine, Store};
 use smskit_http::{EngineHandle, HttpConfig, router};
 
-pub const TOKEN: &str = "correct horse battery staple";
+pub(crate) const TOKEN: &str = "correct horse battery staple";
 
 /// The router serving on a loopback port, on a runtime of its own.
-pub struct Server<S> {
-    pub url: String,
-    pub engine: EngineHandle<S>,
-    pub runtime: tokio::runtime::Runtime,
+pub(crate) struct Server<S> {
+    pub(crate) url: String,
+    pub(crate) engine: EngineHandle<S>,
+    pub(crate) runtime: tokio::runtime::Runtime,
 }
 
 /// A loopback port bound before the engine is built, so that links can name it.
-pub fn bind() -> (TcpListener, String) {
+pub(crate) fn bind() -> (TcpListener, String) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     (listener, url)
 }
 
 impl<S: Store + Send + 'static> Server<S> {
-    /// Serves [`router`] (merged with `extra`) over `engine` on `listener`.
-    pub fn start(listener: TcpListener, url: &str, engine: Engine<S>, extra: Router) -> Self {
+    /// Serves [`router`] over `engine` on `listener`, merged with the routes `extra` makes
+    /// (over the same engine).
+    pub(crate) fn start(
+        listener: TcpListener,
+        url: &str,
+        engine: Engine<S>,
+        extra: impl FnOnce(EngineHandle<S>) -> Router,
+    ) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
         let engine = EngineHandle::spawn(engine);
-        let app = router(engine.clone(), HttpConfig::new(url, TOKEN)).merge(extra);
+        let app = router(engine.clone(), HttpConfig::new(url, TOKEN)).merge(extra(engine.clone()));
         listener.set_nonblocking(true).unwrap();
         runtime.spawn(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
@@ -57,13 +63,13 @@ impl<S: Store + Send + 'static> Server<S> {
     }
 
     /// Serves `engine` on a fresh port.
-    pub fn new(engine: Engine<S>) -> Self {
+    pub(crate) fn new(engine: Engine<S>) -> Self {
         let (listener, url) = bind();
-        Self::start(listener, &url, engine, Router::new())
+        Self::start(listener, &url, engine, |_| Router::new())
     }
 
     /// Runs `job` on the engine thread and waits for it.
-    pub fn call<R: Send + 'static>(
+    pub(crate) fn call<R: Send + 'static>(
         &self,
         job: impl FnOnce(&mut Engine<S>) -> R + Send + 'static,
     ) -> R {
@@ -71,22 +77,22 @@ impl<S: Store + Send + 'static> Server<S> {
     }
 
     /// `GET path` with the admin token as a Bearer token.
-    pub fn page(&self, path: &str) -> Page {
+    pub(crate) fn page(&self, path: &str) -> Page {
         get(&format!("{}{path}", self.url), Some(&bearer(TOKEN)))
     }
 }
 
 /// A response: status, `WWW-Authenticate` and `Content-Security-Policy` headers, body.
 #[derive(Debug)]
-pub struct Page {
-    pub status: u16,
-    pub challenge: Option<String>,
-    pub policy: Option<String>,
-    pub body: String,
+pub(crate) struct Page {
+    pub(crate) status: u16,
+    pub(crate) challenge: Option<String>,
+    pub(crate) policy: Option<String>,
+    pub(crate) body: String,
 }
 
 /// `GET url` with this `Authorization` header, whatever the status.
-pub fn get(url: &str, authorization: Option<&str>) -> Page {
+pub(crate) fn get(url: &str, authorization: Option<&str>) -> Page {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
@@ -114,18 +120,18 @@ pub fn get(url: &str, authorization: Option<&str>) -> Page {
     }
 }
 
-pub fn bearer(token: &str) -> String {
+pub(crate) fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
 
-pub fn basic(user: &str, password: &str) -> String {
+pub(crate) fn basic(user: &str, password: &str) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
     format!("Basic {encoded}")
 }
 
 /// The numbers in the `td class="num"` cells of the first table row holding `marker`, in
 /// order.
-pub fn row_numbers(html: &str, marker: &str) -> Vec<String> {
+pub(crate) fn row_numbers(html: &str, marker: &str) -> Vec<String> {
     let row = html
         .split("<tr")
         .skip(1)
@@ -139,7 +145,7 @@ pub fn row_numbers(html: &str, marker: &str) -> Vec<String> {
 }
 
 /// The value of the counts table's cell named `name` (`sent`, `clicks-ratio`, ...).
-pub fn count(html: &str, name: &str) -> String {
+pub(crate) fn count(html: &str, name: &str) -> String {
     let marker = format!("data-count=\"{name}\">");
     let at = html
         .find(&marker)
@@ -151,16 +157,16 @@ pub fn count(html: &str, name: &str) -> String {
         .to_owned()
 }
 
-pub fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 1, 10, 0, 0).unwrap()
 }
 
-pub const HOSTILE_CONTACT: &str = "<script>alert(\"pwned\")</script>";
-pub const HOSTILE_MAILING: &str = "<img src=x onerror=alert(1)> promo";
-pub const HOSTILE_CAMPAIGN: &str = "Spring <b>sale</b> & \"friends\"";
-pub const HOSTILE_BODY: &str = "Hi {{ object.name }}! </pre><iframe src=//evil></iframe>";
+pub(crate) const HOSTILE_CONTACT: &str = "<script>alert(\"pwned\")</script>";
+pub(crate) const HOSTILE_MAILING: &str = "<img src=x onerror=alert(1)> promo";
+pub(crate) const HOSTILE_CAMPAIGN: &str = "Spring <b>sale</b> & \"friends\"";
+pub(crate) const HOSTILE_BODY: &str = "Hi {{ object.name }}! </pre><iframe src=//evil></iframe>";
 /// Contacts beyond the five special ones: enough for two pages of traces.
-pub const FILLERS: usize = 60;
+pub(crate) const FILLERS: usize = 60;
 
 /// A campaign with one mailing, prepared, sent and answered.
 ///
@@ -176,14 +182,14 @@ pub const FILLERS: usize = 60;
 ///
 /// So: expected 65, canceled 3, sent 62, delivered 2, clicked 1, failed 1.
 #[derive(Debug, Clone, Copy)]
-pub struct Campaign {
-    pub campaign: CampaignId,
-    pub mailing: MailingId,
-    pub hostile: TraceId,
-    pub bo: TraceId,
+pub(crate) struct Campaign {
+    pub(crate) campaign: CampaignId,
+    pub(crate) mailing: MailingId,
+    pub(crate) hostile: TraceId,
+    pub(crate) bo: TraceId,
 }
 
-pub fn campaign<S: Store>(engine: &mut Engine<S>) -> Campaign {
+pub(crate) fn campaign<S: Store>(engine: &mut Engine<S>) -> Campaign {
     let now = now();
     let campaign = engine
         .create_campaign(NewCampaign::new(HOSTILE_CAMPAIGN), now)
@@ -259,7 +265,7 @@ pub fn campaign<S: Store>(engine: &mut Engine<S>) -> Campaign {
 }
 
 /// Every trace of `mailing`.
-pub fn traces<S: Store>(engine: &Engine<S>, mailing: MailingId) -> Vec<Trace> {
+pub(crate) fn traces<S: Store>(engine: &Engine<S>, mailing: MailingId) -> Vec<Trace> {
     let mut traces = Vec::new();
     engine
         .store()
@@ -270,7 +276,7 @@ pub fn traces<S: Store>(engine: &Engine<S>, mailing: MailingId) -> Vec<Trace> {
 
 /// An A/B test of two versions to 50 % of 40 contacts each, both sent; every recipient of
 /// version B clicked, none of version A.
-pub fn ab_test<S: Store>(engine: &mut Engine<S>) -> (AbTestId, Vec<MailingId>) {
+pub(crate) fn ab_test<S: Store>(engine: &mut Engine<S>) -> (AbTestId, Vec<MailingId>) {
     let now = now();
     let campaign = engine
         .create_campaign(NewCampaign::new("Tested"), now)
