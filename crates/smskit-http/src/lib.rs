@@ -3,6 +3,30 @@
 //! metrics, and a statistics dashboard behind an admin token.
 //!
 //! (Work in progress: see the crate's modules.)
+//!
+//! # The dashboard
+//!
+//! Under `/admin/`, for whoever holds the admin token of [`HttpConfig::new`]: scripts send
+//! `Authorization: Bearer TOKEN`; a browser logs in through its HTTP Basic prompt with any user
+//! name and the token as password. Anything else gets `401` with a Basic challenge, and an
+//! empty token keeps the dashboard closed to everyone. The token is compared in constant time.
+//!
+//! | page | shows |
+//! |---|---|
+//! | `/admin/` | every campaign (the totals of its mailings) and mailing with its counts and ratios, and the A/B tests |
+//! | `/admin/campaigns/{id}` | a campaign's totals, its mailings and A/B tests |
+//! | `/admin/mailings/{id}` | a mailing's counts and ratios; charts of messages sent, delivered and clicked over time (hourly or daily bins), of failure types and of countries; its traces, filtered by status, failure type and number (`?status=error&failure=sms_server&q=+3247&page=2`), 50 a page |
+//! | `/admin/ab-tests/{id}` | the versions side by side (counts, clicks ratio with its 95 % interval, chance to be best) and whether the leader's lead is significant |
+//!
+//! The pages are plain server-rendered HTML that work on a phone, with no JavaScript at all
+//! (their `Content-Security-Policy` allows none); the charts are inline SVG with a title, a
+//! description, text labels and their values in a table beside them. Everything that comes
+//! from the store (names, message bodies, numbers as entered, failure reasons) is escaped.
+//!
+//! Every read goes through the engine thread. A mailing's page reads its traces in one
+//! streaming pass that keeps only the page of traces shown, and pages listing many mailings
+//! read each mailing's counts in a call of its own, so clicks and webhooks are served between
+//! them.
 
 #![forbid(unsafe_code)]
 
