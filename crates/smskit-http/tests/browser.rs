@@ -135,6 +135,27 @@ async fn screenshot(client: &Client, width: u32, directory: &Path, name: &str) -
     path
 }
 
+/// Waits until the browser left the page `element` was on and loaded the next one (a click
+/// may return before the navigation it starts).
+async fn left(client: &Client, element: &fantoccini::elements::Element) {
+    for _ in 0..300 {
+        if element.tag_name().await.is_err() {
+            let state = client
+                .execute("return document.readyState", Vec::new())
+                .await
+                .unwrap();
+            if state.as_str() == Some("complete") {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the browser stayed on {}",
+        client.current_url().await.unwrap()
+    );
+}
+
 async fn body_text(client: &Client) -> String {
     client
         .find(Locator::Css("body"))
@@ -278,6 +299,16 @@ fn the_dashboard_and_the_opt_out_page_work_in_chromium() {
             format!("/admin/mailings/{}", campaign.mailing)
         );
         shots.push(screenshot(&client, 1280, directory.path(), "dashboard-mailing.png").await);
+        // On a phone the page keeps its width: wide tables scroll inside their box.
+        shots.push(screenshot(&client, 390, directory.path(), "dashboard-phone.png").await);
+        let overflow = client
+            .execute(
+                "return document.documentElement.scrollWidth - window.innerWidth",
+                Vec::new(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(overflow.as_i64(), Some(0), "the page is wider than a phone");
 
         // The filter form, submitted like a person would.
         let select = client
@@ -324,6 +355,7 @@ fn the_dashboard_and_the_opt_out_page_work_in_chromium() {
             .await
             .unwrap_or_else(|_| panic!("no button on the opt-out page: {page}"));
         button.click().await.unwrap();
+        left(&client, &button).await;
         let done = body_text(&client).await;
         assert!(
             opted_out(&server.engine, news).await,

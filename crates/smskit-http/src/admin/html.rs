@@ -81,6 +81,7 @@ pre{white-space:pre-wrap;word-break:break-word;background:#f6f8fa;padding:.5rem;
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}dt{font-weight:600}dd{margin:0}\
 figure{margin:1rem 0}figcaption{font-size:.9rem;color:#57606a}\
 svg{max-width:100%;height:auto;display:block}\
+figure.chart{overflow-x:auto}figure.chart svg{min-width:540px}\
 details{margin:.3rem 0}\
 .pair{display:flex;flex-wrap:wrap;gap:0 2rem}.pair>div{flex:1 1 16rem}\
 .pair table{min-width:0;width:100%}\

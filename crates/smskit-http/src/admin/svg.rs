@@ -56,8 +56,9 @@ fn open(out: &mut String, id: &str, height: f64, title: &str, desc: &str) {
     );
 }
 
-/// A line chart of `series` over `labels` (bins of time, oldest first), with a legend, four
-/// y grid lines and at most eight x labels. With no label at all it says so in text.
+/// A chart of `series` over `labels` (bins of time, oldest first), with a legend, four y grid
+/// lines and at most eight x labels: bars side by side for up to [`MAX_BAR_BINS`] bins, lines
+/// past that. With no label at all it says so in text.
 pub(crate) fn line_chart(
     out: &mut String,
     id: &str,
@@ -136,6 +137,11 @@ pub(crate) fn line_chart(
         );
         legend_x += 40.0 + 7.5 * line.name.chars().count() as f64;
     }
+    if labels.len() <= MAX_BAR_BINS {
+        grouped_bars(out, labels, series, plot_width / bins, &x_of, &y_of);
+        out.push_str("</svg>");
+        return;
+    }
     // The lines, then a point with its value per bin.
     for line in series {
         let _ = write!(
@@ -165,6 +171,52 @@ pub(crate) fn line_chart(
         out.push_str("</g>");
     }
     out.push_str("</svg>");
+}
+
+/// Up to this many bins, a time chart draws bars side by side per bin (a few bins read better
+/// as bars than as a line between three points); past it, lines.
+const MAX_BAR_BINS: usize = 16;
+
+/// Up to this many bins, each bar has its value written above it.
+const MAX_VALUE_BINS: usize = 8;
+
+/// The bars of [`line_chart`] with few bins: one group per bin, one bar per series.
+fn grouped_bars(
+    out: &mut String,
+    labels: &[String],
+    series: &[Series<'_>],
+    bin_width: f64,
+    x_of: &dyn Fn(usize) -> f64,
+    y_of: &dyn Fn(u64) -> f64,
+) {
+    let bar = bin_width * 0.8 / series.len().max(1) as f64;
+    let baseline = y_of(0);
+    for (position, line) in series.iter().enumerate() {
+        let _ = write!(out, "<g aria-label=\"{}\">", Esc(line.name));
+        for (index, (value, label)) in line.values.iter().zip(labels).enumerate() {
+            let x = x_of(index) - bin_width * 0.4 + bar * position as f64;
+            let top = y_of(*value);
+            let _ = write!(
+                out,
+                "<rect x=\"{x:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\">\
+                 <title>{}, {}: {value}</title></rect>",
+                (bar - 1.0).max(1.0),
+                baseline - top,
+                line.color,
+                Esc(line.name),
+                Esc(label)
+            );
+            if labels.len() <= MAX_VALUE_BINS {
+                let _ = write!(
+                    out,
+                    "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\">{value}</text>",
+                    x + bar / 2.0,
+                    top - 4.0
+                );
+            }
+        }
+        out.push_str("</g>");
+    }
 }
 
 /// Longest label shown in full beside a bar (the `<title>` keeps all of it).
@@ -281,7 +333,34 @@ mod tests {
         assert!(out.contains("<desc id=\"t-desc\">desc &amp; more</desc>"));
         assert!(out.contains("<title>Sent, 12-07 &lt;14h&gt;: 3</title>"));
         assert!(!out.contains("<14h>"));
-        assert_eq!(out.matches("<circle").count(), 2);
+        // Two bins: bars, with their values written above them.
+        assert_eq!(out.matches("<rect").count(), 2);
+        assert!(out.contains(">3</text>") && out.contains(">1</text>"));
+    }
+
+    #[test]
+    fn many_bins_are_drawn_as_lines() {
+        let mut out = String::new();
+        let labels: Vec<String> = (0..20).map(|hour| format!("{hour:02}:00")).collect();
+        let values: Vec<u64> = (0..20).collect();
+        line_chart(
+            &mut out,
+            "t",
+            "T",
+            "D",
+            &labels,
+            &[Series {
+                name: "Sent",
+                values: &values,
+                color: "#000",
+                dash: "",
+            }],
+        );
+        assert_eq!(out.matches("<polyline").count(), 1);
+        assert_eq!(out.matches("<circle").count(), 20);
+        assert!(out.contains("<title>Sent, 19:00: 19</title>"));
+        // Eight x labels at most: every third bin, and the last.
+        assert_eq!(out.matches(":00</text>").count(), 8);
     }
 
     #[test]
