@@ -98,11 +98,11 @@ fn assert_pages_show_the_counts<S: Store + Send + 'static>(
     );
 
     // The index: the mailing's row and the campaign's row (its only mailing), with the
-    // columns Expected, Canceled, Sent, Delivered, Clicked, Replied, Failed, ratios.
+    // columns Expected, Canceled, Sent, Delivered, Clicked, Replied, Bounced, Failed, ratios.
     let index = server.page("/admin/");
     assert_eq!(index.status, 200);
     let expected_row = [
-        "65", "3", "62", "2", "1", "0", "1", // 2 / 62, 1 / (62 - 1), 1 / 62
+        "65", "3", "62", "2", "1", "0", "0", "1", // 2 / 62, 1 / (62 - 1), 1 / 62
         "3.23", "1.64", "1.61",
     ];
     assert_eq!(

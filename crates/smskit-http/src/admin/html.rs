@@ -118,7 +118,8 @@ pub(crate) fn page(title: &str, trail: &[(&str, &str)], body: &str) -> String {
 pub(crate) const COUNT_HEADERS: &str = "<th class=\"num\" scope=\"col\">Expected</th>\
 <th class=\"num\" scope=\"col\">Canceled</th><th class=\"num\" scope=\"col\">Sent</th>\
 <th class=\"num\" scope=\"col\">Delivered</th><th class=\"num\" scope=\"col\">Clicked</th>\
-<th class=\"num\" scope=\"col\">Replied</th><th class=\"num\" scope=\"col\">Failed</th>\
+<th class=\"num\" scope=\"col\">Replied</th><th class=\"num\" scope=\"col\">Bounced</th>\
+<th class=\"num\" scope=\"col\">Failed</th>\
 <th class=\"num\" scope=\"col\">Received %</th><th class=\"num\" scope=\"col\">Clicks %</th>\
 <th class=\"num\" scope=\"col\">Failed %</th>";
 
@@ -132,7 +133,8 @@ pub(crate) fn count_cells(out: &mut String, counts: &Counts) {
         counts.delivered,
         counts.clicked,
         counts.replied,
-        counts.failed + counts.bounced,
+        counts.bounced,
+        counts.failed,
     ] {
         let _ = write!(out, "<td class=\"num\">{value}</td>");
     }

@@ -346,13 +346,14 @@ pub(crate) fn ab_test(view: &AbView) -> String {
     }
     body.push_str("</tr>");
     type Row = (&'static str, fn(&Counts) -> u64);
-    let rows: [Row; 6] = [
+    let rows: [Row; 7] = [
         ("Expected", |c| c.expected),
         ("Sent", |c| c.sent),
         ("Delivered", |c| c.delivered),
         ("Clicked", |c| c.clicked),
         ("Replied", |c| c.replied),
-        ("Failed", |c| c.failed + c.bounced),
+        ("Bounced", |c| c.bounced),
+        ("Failed", |c| c.failed),
     ];
     for (name, value) in rows {
         let _ = write!(body, "<tr><th scope=\"row\">{name}</th>");
