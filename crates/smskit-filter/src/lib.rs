@@ -113,6 +113,7 @@ mod py;
 mod schema;
 #[cfg(feature = "serde")]
 mod serde_impls;
+pub mod sql;
 mod tree;
 mod values;
 
