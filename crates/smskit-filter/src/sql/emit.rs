@@ -258,8 +258,14 @@ impl<'a> Writer<'a> {
     /// A placeholder cast to `pg_type` for PostgreSQL.
     fn typed(&mut self, value: SqlValue, pg_type: Option<&str>) -> String {
         let number = self.first_param + self.params.len();
+        let text = matches!(value, SqlValue::Text(_));
         self.params.push(value);
         match (self.dialect, pg_type) {
+            // A text read as another type: sent as text (the server would otherwise expect
+            // the binary form of the target type), converted by the server.
+            (Dialect::Postgres, Some(ty)) if text && ty != "TEXT" => {
+                format!("CAST(CAST(${number} AS TEXT) AS {ty})")
+            }
             (Dialect::Postgres, Some(ty)) => format!("CAST(${number} AS {ty})"),
             (Dialect::Postgres, None) => format!("${number}"),
             (Dialect::Sqlite, _) => format!("?{number}"),
