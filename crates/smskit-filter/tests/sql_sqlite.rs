@@ -97,7 +97,9 @@ fn run(conn: &Connection, query: &SqlQuery) -> Result<Vec<i64>, String> {
         .collect();
     let mut statement = conn.prepare(&query.sql).map_err(|e| e.to_string())?;
     let rows = statement
-        .query_map(rusqlite::params_from_iter(params), |row| row.get::<_, i64>(0))
+        .query_map(rusqlite::params_from_iter(params), |row| {
+            row.get::<_, i64>(0)
+        })
         .map_err(|e| e.to_string())?;
     rows.collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())
@@ -132,7 +134,8 @@ fn agree(data: &Dataset, text: &str, layout: Layout) -> Result<(), String> {
         .to_sql(&mapping, Dialect::Sqlite)
         .map_err(|e| format!("{text}: {e}"))?;
     let conn = loaded(data, layout);
-    let got = run(&conn, &query).map_err(|e| format!("{text}: {e}\n{}", sql_common::describe(&query)))?;
+    let got =
+        run(&conn, &query).map_err(|e| format!("{text}: {e}\n{}", sql_common::describe(&query)))?;
     if got == expected {
         Ok(())
     } else {
@@ -178,29 +181,34 @@ fn deep_domains_stay_within_sqlite_limits() {
         let got = run(&conn, &query).unwrap_or_else(|e| panic!("depth {depth}: {e}"));
         assert_eq!(got, plan.filter(&data), "depth {depth}");
     }
-    // `any` nests a sub-query a level: as deep as MAX_DEPTH allows, then an error.
+    // `any` nests a sub-query a level: every depth the parser's default nesting limit
+    // lets through translates and runs.
     let mut deepest = 0;
-    for depth in 1..200 {
+    for depth in (1..200).step_by(4) {
         let text = sql_common::deep_any_domain(depth);
         let Some(plan) = sql_common::prop_plan(&text, &data) else {
-            panic!("invalid domain at depth {depth}");
+            break;
         };
-        match plan.to_sql(&mapping, Dialect::Sqlite) {
-            Ok(query) => {
-                let got = run(&conn, &query).unwrap_or_else(|e| panic!("depth {depth}: {e}"));
-                assert_eq!(got, plan.filter(&data), "depth {depth}");
-                deepest = depth;
-            }
-            Err(error) => {
-                assert!(
-                    matches!(error, smskit_filter::Error::SqlTooDeep { .. }),
-                    "{error}"
-                );
-                break;
-            }
-        }
+        let query = plan
+            .to_sql(&mapping, Dialect::Sqlite)
+            .unwrap_or_else(|e| panic!("depth {depth}: {e}"));
+        let got = run(&conn, &query).unwrap_or_else(|e| panic!("depth {depth}: {e}"));
+        assert_eq!(got, plan.filter(&data), "depth {depth}");
+        deepest = depth;
     }
-    assert!(deepest >= 40, "only {deepest} levels of any");
+    assert!(deepest >= 120, "only {deepest} levels of any");
+    // Deeper (a raised nesting limit) is refused before it reaches the database.
+    let text = sql_common::deep_any_domain(200);
+    let domain = smskit_filter::ParseOptions::new()
+        .with_nest_limit(1000)
+        .parse(&text)
+        .unwrap();
+    let plan = Plan::new(data.schema(), "p", &domain).unwrap();
+    let error = plan.to_sql(&mapping, Dialect::Sqlite).unwrap_err();
+    assert!(
+        matches!(error, smskit_filter::Error::SqlTooDeep { .. }),
+        "{error}"
+    );
 }
 
 #[test]
@@ -227,15 +235,14 @@ fn json_keys_with_quotes_dots_and_backslashes() {
         )
         .unwrap();
     }
-    for i in 0..keys.len() {
+    for (i, key) in keys.iter().enumerate() {
         let domain = smskit_filter::parse(&format!("[('f{i}', '=', 'yes')]")).unwrap();
         let plan = Plan::new(&schema, "c", &domain).unwrap();
         let query = plan.to_sql(&mapping, Dialect::Sqlite).unwrap();
         assert_eq!(
             run(&conn, &query).unwrap(),
             vec![i64::try_from(i).unwrap() + 1],
-            "{}",
-            keys[i]
+            "{key}"
         );
     }
 }
@@ -255,14 +262,17 @@ fn long_value_lists_travel_as_one_parameter() {
         format!("[('name', 'not in', [{}])]", names.join(", ")),
         format!("[('category_id', 'in', [{}])]", ids.join(", ")),
     ] {
-        let plan = Plan::new(data.schema(), "res.partner", &smskit_filter::parse(&text).unwrap())
-            .unwrap();
+        let plan = Plan::new(
+            data.schema(),
+            "res.partner",
+            &smskit_filter::parse(&text).unwrap(),
+        )
+        .unwrap();
         let query = plan.to_sql(&mapping, Dialect::Sqlite).unwrap();
         assert!(query.params.len() < 10, "{}", query.params.len());
         assert_eq!(run(&conn, &query).unwrap(), plan.filter(&data));
     }
 }
-
 
 #[test]
 fn unicode_case_folding_agrees_with_memory() {

@@ -85,6 +85,9 @@ pub(crate) struct Tables {
     pub(crate) rows: Vec<(String, Vec<String>, Vec<Vec<Cell>>)>,
 }
 
+/// An inverse column: its name, and the parent of each child id.
+type Inverse = (String, HashMap<i64, i64>);
+
 /// The tables holding `data` in `layout`. Panics when the dataset cannot be stored so (a
 /// one2many child listed under two parents, or missing).
 pub(crate) fn tables(data: &Dataset, layout: Layout) -> Tables {
@@ -92,7 +95,7 @@ pub(crate) fn tables(data: &Dataset, layout: Layout) -> Tables {
     let mut defs = Vec::new();
     let mut rows_out = Vec::new();
     // inverse columns: comodel -> [(column, child id -> parent id)]
-    let mut inverses: HashMap<String, Vec<(String, HashMap<i64, i64>)>> = HashMap::new();
+    let mut inverses: HashMap<String, Vec<Inverse>> = HashMap::new();
     let mut relations = Vec::new();
     for model in schema.models() {
         for field in model.fields() {
@@ -208,7 +211,11 @@ pub(crate) fn tables(data: &Dataset, layout: Layout) -> Tables {
                 ("hidden".into(), "bool"),
             ],
         ));
-        rows_out.push((name, vec!["src".into(), "dst".into(), "hidden".into()], rows));
+        rows_out.push((
+            name,
+            vec!["src".into(), "dst".into(), "hidden".into()],
+            rows,
+        ));
     }
     Tables {
         tables: defs,
@@ -297,10 +304,8 @@ pub(crate) fn cases(datasets: &BTreeMap<String, Dataset>) -> Vec<Case> {
 }
 
 /// The vectors with no exact SQL form: `like` on a float matches Python's repr.
-pub(crate) const NOT_IN_SQL: [&str; 2] = [
-    "[('score', 'like', '.5')]",
-    "[('score', '=like', '2.0')]",
-];
+pub(crate) const NOT_IN_SQL: [&str; 2] =
+    ["[('score', 'like', '.5')]", "[('score', '=like', '2.0')]"];
 
 /// Runs every conformance vector through `run` (the SQL of a plan on a loaded dataset, in a
 /// layout) and compares with the in-memory result. Returns the failures.
@@ -391,7 +396,8 @@ pub(crate) fn prop_schema() -> Schema {
 /// Pieces of generated text: empty, case pairs, like metacharacters, final sigma, dotted I,
 /// the Kelvin sign.
 const PIECES: [&str; 18] = [
-    "", "a", "A", "b", "é", "É", "%", "_", "\\", "ß", "Σ", "σ", "ς", "İ", "i", "\n", "K", "\u{212a}",
+    "", "a", "A", "b", "é", "É", "%", "_", "\\", "ß", "Σ", "σ", "ς", "İ", "i", "\n", "K",
+    "\u{212a}",
 ];
 
 pub(crate) fn text() -> impl Strategy<Value = String> {
@@ -409,8 +415,24 @@ pub(crate) fn pattern() -> impl Strategy<Value = String> {
 /// them: what the SQL's lower-casing must agree with `str::to_lowercase` on.
 pub(crate) fn unicode_cases() -> (Dataset, Vec<String>) {
     let names = [
-        "ÉLODIE", "élodie", "ΟΔΥΣΣΕΥΣ", "οδυσσευς", "ΣΑ Σ", "İstanbul", "istanbul", "STRASSE",
-        "Straße", "\u{212a}elvin", "kelvin", "ǅemal", "ﬁne", "Ⅻ", "ⓐⓑ", "ꞵeta", "Ǆ", "",
+        "ÉLODIE",
+        "élodie",
+        "ΟΔΥΣΣΕΥΣ",
+        "οδυσσευς",
+        "ΣΑ Σ",
+        "İstanbul",
+        "istanbul",
+        "STRASSE",
+        "Straße",
+        "\u{212a}elvin",
+        "kelvin",
+        "ǅemal",
+        "ﬁne",
+        "Ⅻ",
+        "ⓐⓑ",
+        "ꞵeta",
+        "Ǆ",
+        "",
     ];
     let rows: Vec<PRow> = names
         .iter()
@@ -438,8 +460,14 @@ pub(crate) fn unicode_cases() -> (Dataset, Vec<String>) {
             }
         }
         let first: String = lower.chars().take(1).collect();
-        domains.push(format!("[('name', '=ilike', {})]", py_str(&format!("{first}%"))));
-        domains.push(format!("[('name', '=ilike', {})]", py_str(&format!("%{first}_%"))));
+        domains.push(format!(
+            "[('name', '=ilike', {})]",
+            py_str(&format!("{first}%"))
+        ));
+        domains.push(format!(
+            "[('name', '=ilike', {})]",
+            py_str(&format!("%{first}_%"))
+        ));
     }
     (data, domains)
 }
@@ -479,7 +507,13 @@ fn p_row() -> impl Strategy<Value = PRow> {
             opt(text()),
             opt(proptest::sample::select(vec!["a", "b", ""]).prop_map(str::to_owned)),
             opt(-2i64..3),
-            opt(prop_oneof![Just(0.0), Just(1.5), Just(-2.0), Just(2.0), Just(0.25)]),
+            opt(prop_oneof![
+                Just(0.0),
+                Just(1.5),
+                Just(-2.0),
+                Just(2.0),
+                Just(0.25)
+            ]),
             opt(any::<bool>()),
         ),
         (
@@ -624,8 +658,23 @@ fn py_str(text: &str) -> String {
 }
 
 const TEXT_OPS: [&str; 17] = [
-    "=", "!=", "in", "not in", "like", "not like", "ilike", "not ilike", "=like", "=ilike",
-    "not =ilike", "<", ">=", "=?", "<>", "not =like", ">",
+    "=",
+    "!=",
+    "in",
+    "not in",
+    "like",
+    "not like",
+    "ilike",
+    "not ilike",
+    "=like",
+    "=ilike",
+    "not =ilike",
+    "<",
+    ">=",
+    "=?",
+    "<>",
+    "not =like",
+    ">",
 ];
 const NUM_OPS: [&str; 9] = ["=", "!=", "<", "<=", ">", ">=", "in", "not in", "=?"];
 const REL_OPS: [&str; 6] = ["=", "!=", "in", "not in", "ilike", "not ilike"];
@@ -667,7 +716,15 @@ fn condition() -> BoxedStrategy<String> {
         "display_name",
     ]);
     let num_field = proptest::sample::select(vec![
-        "n", "x", "id", "m", "tags", "kids", "m.score", "tags.score", "kids.owner",
+        "n",
+        "x",
+        "id",
+        "m",
+        "tags",
+        "kids",
+        "m.score",
+        "tags.score",
+        "kids.owner",
     ]);
     prop_oneof![
         4 => (text_field.clone(), proptest::sample::select(&TEXT_OPS[..]), text_value())
