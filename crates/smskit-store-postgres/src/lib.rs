@@ -8,6 +8,13 @@
 //!   leaves and its outcome is committed when the provider answers; claims a dead worker left
 //!   behind become `error` / `unknown` ("may have been sent") once their lease runs out, and
 //!   are never resent on their own.
+//! - **Workers on many hosts** run [`Engine::work`](smskit::Engine::work) (or `smskit
+//!   worker`): leases in the `leases` table make one worker prepare a due mailing and one
+//!   choose an A/B test's winner; a sender's rate limit is booked on its row of
+//!   `send_schedule` (one `INSERT ... ON CONFLICT DO UPDATE ... RETURNING` per batch), so it
+//!   holds across all workers together. `tests/workers.rs` runs four worker processes, kills
+//!   one with SIGKILL mid-batch and restarts it: every message is sent once, the killed batch
+//!   ends `unknown`.
 //! - **Every state change is one statement or one short transaction**; outcomes of a batch
 //!   are recorded by one `UPDATE ... FROM unnest(...)`, and traces are prepared in statements
 //!   of 10,000 rows (`INSERT ... SELECT FROM unnest(...)`, still one trace per mailing and
@@ -54,6 +61,32 @@
 //! let mut engine = Engine::new(worker, Settings::new());
 //! let sent = engine.send(mailing, &StubProvider::new(), &SimulatedClock::new(), now)?;
 //! assert_eq!(sent.accepted, 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Example: a worker
+//!
+//! Each worker process connects on its own and loops until told to stop (a signal handler
+//! sets the flag); the claim lease says how long a silent worker's batch is taken for alive.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use std::sync::atomic::AtomicBool;
+//! use smskit::provider::{StubProvider, SystemClock};
+//! use smskit::worker::WorkOptions;
+//! use smskit::{Engine, Settings};
+//! use smskit_store_postgres::PostgresStore;
+//!
+//! let store = PostgresStore::connect("postgres://postgres@127.0.0.1:5432/test")?;
+//! let settings = Settings::new().with_claim_lease(chrono::TimeDelta::minutes(5));
+//! let mut engine = Engine::new(store, settings);
+//! let stop = Arc::new(AtomicBool::new(false));
+//! let options = WorkOptions::new("mail-1:4242").with_stop(Arc::clone(&stop));
+//! let now = std::time::SystemTime::now().into();
+//! let worked = engine.work(&StubProvider::new(), &SystemClock::new(), now, &options, &mut |run| {
+//!     eprintln!("mailing {}: {:?}", run.mailing, run.result);
+//! })?;
+//! eprintln!("{} messages sent", worked.sent.accepted);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -118,7 +151,10 @@ use error::During;
 pub use error::Error;
 
 /// The migrations, in order: migration `n` (1-based) brings a schema to version `n`.
-const MIGRATIONS: [&str; 1] = [include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_workers.sql"),
+];
 
 /// The schema version this crate writes (the number of its migrations).
 #[allow(clippy::cast_possible_wrap, reason = "a handful of migrations")]

@@ -924,6 +924,75 @@ impl Store for PostgresStore {
         Ok(usize::try_from(abandoned).unwrap_or(usize::MAX))
     }
 
+    fn renew_claims(
+        &mut self,
+        traces: &[TraceId],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<TraceId>, StoreError> {
+        let ids: Vec<i64> = traces.iter().map(|trace| trace.0).collect();
+        let rows = self.conn_mut().query(
+            "renew claims",
+            "UPDATE traces SET claimed_at = $2
+             WHERE id = ANY ($1) AND status = 'process'
+             RETURNING id",
+            &[&ids, &micros(now)],
+        )?;
+        let mut renewed = all(&rows, |row| codec::get(row, 0).map(TraceId))?;
+        renewed.sort_unstable();
+        Ok(renewed)
+    }
+
+    fn acquire_lease(
+        &mut self,
+        name: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        // Inserted, or taken over when expired or already ours; otherwise left alone (no row
+        // comes back). The row lock of ON CONFLICT makes two takers of an expired lease wait
+        // for each other: the second sees the first's holder and gets nothing.
+        let row = self.conn_mut().query_opt(
+            "acquire a lease",
+            "INSERT INTO leases AS l (name, holder, expires_at) VALUES ($1, $2, $4)
+             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,
+                 expires_at = excluded.expires_at
+             WHERE l.holder = excluded.holder OR l.expires_at <= $3
+             RETURNING holder",
+            &[&name, &holder, &micros(now), &micros(until)],
+        )?;
+        Ok(row.is_some())
+    }
+
+    fn release_lease(&mut self, name: &str, holder: &str) -> Result<(), StoreError> {
+        self.conn_mut().execute(
+            "release a lease",
+            "DELETE FROM leases WHERE name = $1 AND holder = $2",
+            &[&name, &holder],
+        )?;
+        Ok(())
+    }
+
+    fn book_send_time(
+        &mut self,
+        sender: &str,
+        cost: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, StoreError> {
+        // Whole microseconds (the engine rounds bookings up to them). One statement: the row
+        // lock serialises bookings of one sender across every connection.
+        let cost = cost.num_microseconds().unwrap_or(i64::MAX);
+        let row = self.conn_mut().query_opt(
+            "book send time",
+            "INSERT INTO send_schedule AS s (sender, ends_at) VALUES ($1, $2::bigint + $3::bigint)
+             ON CONFLICT (sender) DO UPDATE SET ends_at = GREATEST(s.ends_at, $2::bigint) + $3::bigint
+             RETURNING ends_at",
+            &[&sender, &micros(now), &cost],
+        )?;
+        let end = one(row, |row| codec::time(row, 0))?;
+        Ok(end.unwrap_or(now))
+    }
+
     fn requeue_failed(
         &mut self,
         mailing: MailingId,

@@ -116,7 +116,10 @@ use error::During;
 pub use error::Error;
 
 /// The migrations, in order: migration `n` (1-based) brings a database to `user_version` `n`.
-const MIGRATIONS: [&str; 1] = [include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_workers.sql"),
+];
 
 /// The schema version this crate writes (the number of its migrations).
 #[allow(clippy::cast_possible_wrap, reason = "a handful of migrations")]

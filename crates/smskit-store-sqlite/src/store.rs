@@ -781,6 +781,103 @@ impl Store for SqliteStore {
         Ok(abandoned)
     }
 
+    fn renew_claims(
+        &mut self,
+        traces: &[TraceId],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<TraceId>, StoreError> {
+        let during = "renew claims";
+        let tx = self.write(during)?;
+        let mut renewed = Vec::with_capacity(traces.len());
+        {
+            let mut statement = tx
+                .prepare_cached(
+                    "UPDATE traces SET claimed_at = ?2 WHERE id = ?1 AND status = 'process'",
+                )
+                .during(during)?;
+            for trace in traces {
+                if statement
+                    .execute(params![trace.0, micros(now)])
+                    .during(during)?
+                    > 0
+                {
+                    renewed.push(*trace);
+                }
+            }
+        }
+        tx.commit().during(during)?;
+        renewed.sort_unstable();
+        renewed.dedup();
+        Ok(renewed)
+    }
+
+    fn acquire_lease(
+        &mut self,
+        name: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let during = "acquire a lease";
+        let tx = self.write(during)?;
+        // Inserted, or taken over when expired or already ours; otherwise left alone (no row
+        // comes back).
+        let held = tx
+            .prepare_cached(
+                "INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?4)
+                 ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,
+                     expires_at = excluded.expires_at
+                 WHERE leases.holder = excluded.holder OR leases.expires_at <= ?3
+                 RETURNING holder",
+            )
+            .and_then(|mut statement| {
+                statement
+                    .query_row(
+                        params![name, holder, micros(now), micros(until)],
+                        |_| Ok(()),
+                    )
+                    .optional()
+            })
+            .during(during)?
+            .is_some();
+        tx.commit().during(during)?;
+        Ok(held)
+    }
+
+    fn release_lease(&mut self, name: &str, holder: &str) -> Result<(), StoreError> {
+        let during = "release a lease";
+        self.conn
+            .prepare_cached("DELETE FROM leases WHERE name = ?1 AND holder = ?2")
+            .and_then(|mut statement| statement.execute(params![name, holder]))
+            .during(during)?;
+        Ok(())
+    }
+
+    fn book_send_time(
+        &mut self,
+        sender: &str,
+        cost: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, StoreError> {
+        let during = "book send time";
+        // Whole microseconds (the engine rounds bookings up to them).
+        let cost = cost.num_microseconds().unwrap_or(i64::MAX);
+        let tx = self.write(during)?;
+        let end: i64 = tx
+            .prepare_cached(
+                "INSERT INTO send_schedule (sender, ends_at) VALUES (?1, ?2 + ?3)
+                 ON CONFLICT (sender) DO UPDATE
+                     SET ends_at = max(send_schedule.ends_at, ?2) + ?3
+                 RETURNING ends_at",
+            )
+            .and_then(|mut statement| {
+                statement.query_row(params![sender, micros(now), cost], |row| row.get(0))
+            })
+            .during(during)?;
+        tx.commit().during(during)?;
+        Ok(DateTime::from_timestamp_micros(end).unwrap_or(DateTime::<Utc>::MAX_UTC))
+    }
+
     fn requeue_failed(
         &mut self,
         mailing: MailingId,

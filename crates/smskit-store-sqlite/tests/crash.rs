@@ -5,23 +5,16 @@
 //! The test re-executes its own binary (this test alone, with `SMSKIT_CRASH_CHILD` set) as the
 //! sender, so the process that dies is a real one with its SQLite connection open mid-batch.
 
-use std::collections::{BTreeSet, HashMap};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
-use std::thread;
 use std::time::Duration;
 
 use smskit::chrono::{DateTime, TimeDelta, Utc};
 use smskit::model::{Audience, MailingId, MailingState, NewContact, NewMailing};
-use smskit::provider::twilio::{Twilio, TwilioConfig};
-use smskit::provider::{
-    DispatchOptions, FailureType, RetryPolicy, SimulatedClock, TraceStatus, UreqTransport,
-};
+use smskit::provider::{DispatchOptions, FailureType, RetryPolicy, SimulatedClock, TraceStatus};
 use smskit::{Engine, Settings, Store};
 use smskit_store_sqlite::SqliteStore;
+use smskit_store_tests::fake_twilio::{FakeTwilio, twilio};
 
 /// Set in the child: `<database path>|<api base>|<mailing id>`.
 const CHILD: &str = "SMSKIT_CRASH_CHILD";
@@ -36,107 +29,14 @@ fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_767_225_600, 0).unwrap()
 }
 
-fn twilio(base: &str) -> Twilio {
-    let config = TwilioConfig::new("AC5ef8732a3c49700934481addd5ce1659", "token")
-        .unwrap()
-        .with_api_base(base)
-        .unwrap();
-    let transport = UreqTransport::with_timeouts(Duration::from_secs(5), Duration::from_secs(10));
-    Twilio::new(config, Arc::new(transport))
-}
+/// The sender every message goes out from.
+const SENDER: &str = "+32460200000";
 
 fn settings() -> Settings {
     Settings::new()
-        .with_sender(smskit::provider::Sender::parse("+32460200000").unwrap())
+        .with_sender(smskit::provider::Sender::parse(SENDER).unwrap())
         .with_batch_size(BATCH)
         .with_dispatch(DispatchOptions::default().with_retry(RetryPolicy::never()))
-}
-
-/// The fake Twilio: answers 201 with a fresh SID, counts the requests per `To` number, and
-/// holds request number [`KILL_AT`] until told the sender is dead (then drops it unanswered).
-struct FakeTwilio {
-    base: String,
-    received: Arc<Mutex<HashMap<String, usize>>>,
-    /// Receives once the held request arrived.
-    holding: mpsc::Receiver<()>,
-    /// Tells the server the sender is dead.
-    release: mpsc::Sender<()>,
-}
-
-impl FakeTwilio {
-    fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let received = Arc::new(Mutex::new(HashMap::new()));
-        let counts = received.clone();
-        let (held, holding) = mpsc::channel();
-        let (release, released) = mpsc::channel::<()>();
-        thread::spawn(move || {
-            let mut requests = 0;
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { return };
-                let Some(to) = read_to(&stream) else { continue };
-                requests += 1;
-                *counts.lock().unwrap().entry(to).or_insert(0) += 1;
-                if requests == KILL_AT {
-                    let _ = held.send(());
-                    // Bounded: the parent releases at once after the kill.
-                    let _ = released.recv_timeout(Duration::from_secs(120));
-                    continue; // dropped unanswered: the sender is gone
-                }
-                answer(stream, requests);
-            }
-        });
-        FakeTwilio {
-            base,
-            received,
-            holding,
-            release,
-        }
-    }
-
-    fn received(&self) -> HashMap<String, usize> {
-        self.received.lock().unwrap().clone()
-    }
-}
-
-/// Answers Twilio's 201 with the SID of request `n`.
-fn answer(mut stream: TcpStream, n: usize) {
-    let body = format!(r#"{{"sid": "SM{n:032}", "status": "queued", "num_segments": "1"}}"#);
-    let head = format!(
-        "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
-         Connection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body.as_bytes());
-}
-
-/// The `To` of a form POST.
-fn read_to(stream: &TcpStream) -> Option<String> {
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let mut length = 0;
-    loop {
-        let mut header = String::new();
-        reader.read_line(&mut header).ok()?;
-        let header = header.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().ok()?;
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    smskit::provider::parse_form(&body)
-        .into_iter()
-        .find(|(name, _)| name == "To")
-        .map(|(_, value)| value)
 }
 
 /// The child: opens the database and sends the mailing until it is killed.
@@ -186,21 +86,21 @@ fn a_killed_sender_resumes_without_sending_anything_twice() {
     drop(engine);
 
     // The sender, killed while request KILL_AT is in flight.
-    let server = FakeTwilio::start();
+    let server = FakeTwilio::holding_first_from(SENDER, KILL_AT - 1);
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([TEST_NAME, "--exact", "--nocapture", "--test-threads=1"])
         .env(
             CHILD,
-            format!("{}|{}|{}", path.display(), server.base, mailing.0),
+            format!("{}|{}|{}", path.display(), server.base(), mailing.0),
         )
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let held = server.holding.recv_timeout(Duration::from_secs(120));
+    let held = server.wait_for_hold(Duration::from_secs(120));
     child.kill().unwrap(); // SIGKILL: no destructor, no rollback, no flush
     let status = child.wait().unwrap();
-    let _ = server.release.send(());
-    assert!(held.is_ok(), "the sender never reached request {KILL_AT}");
+    server.release();
+    assert!(held, "the sender never reached request {KILL_AT}");
     assert!(
         !status.success(),
         "the sender finished before it was killed"
@@ -233,7 +133,7 @@ fn a_killed_sender_resumes_without_sending_anything_twice() {
     let sent = engine
         .send(
             mailing,
-            &twilio(&server.base),
+            &twilio(server.base()),
             &SimulatedClock::new(),
             later,
         )
@@ -241,7 +141,7 @@ fn a_killed_sender_resumes_without_sending_anything_twice() {
     assert_eq!(sent.abandoned, in_flight.len());
     assert_eq!(sent.unknown + sent.failed, 0);
 
-    let received = server.received();
+    let received = server.per_number();
     let twice: Vec<_> = received.iter().filter(|entry| *entry.1 > 1).collect();
     assert!(twice.is_empty(), "numbers sent twice: {twice:?}");
 

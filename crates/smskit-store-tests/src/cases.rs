@@ -964,6 +964,232 @@ pub fn abandon_claims_by_claim_time<S: Store>(make: Make<'_, S>) {
     assert_eq!(store.abandon_claims(mailing, t(99)).unwrap(), 0);
 }
 
+/// `renew_claims` restamps the claims still held and leaves out those abandoned, recorded or
+/// never claimed.
+pub fn renew_claims_keeps_only_live_claims<S: Store>(make: Make<'_, S>) {
+    let mut store = make();
+    let (mailing, ids) = prepared(&mut store, 5);
+    store.claim_outgoing(mailing, 2, t(10)).unwrap();
+    store.claim_outgoing(mailing, 2, t(20)).unwrap();
+    store
+        .record_outcomes(&[accepted(ids[3], "sm-3", t(21))])
+        .unwrap();
+    assert_eq!(store.abandon_claims(mailing, t(15)).unwrap(), 2);
+    // ids[0..2] abandoned, ids[2] held, ids[3] recorded, ids[4] never claimed.
+    let mut asked = vec![ids[4], ids[2], ids[0], ids[3], ids[1], ids[2]];
+    let renewed = store.renew_claims(&asked, t(30)).unwrap();
+    assert_eq!(renewed, vec![ids[2]]);
+    assert_eq!(trace(&store, ids[2]).claimed_at, Some(t(30)));
+    assert_eq!(trace(&store, ids[2]).status, TraceStatus::Process);
+    // Renewed, the claim survives a lease check that would have taken it for dead.
+    assert_eq!(store.abandon_claims(mailing, t(25)).unwrap(), 0);
+    assert_eq!(trace(&store, ids[0]).status, TraceStatus::Error);
+    assert_eq!(trace(&store, ids[4]).status, TraceStatus::Outgoing);
+    asked.clear();
+    assert!(store.renew_claims(&asked, t(31)).unwrap().is_empty());
+}
+
+/// A lease has one holder at a time: taken when free or expired, extended by its holder,
+/// refused to others until it expires or is released.
+pub fn leases_have_one_holder<S: Store>(make: Make<'_, S>) {
+    let mut store = make();
+    assert!(
+        store
+            .acquire_lease("ab-winners", "w1", t(0), t(60))
+            .unwrap()
+    );
+    assert!(
+        !store
+            .acquire_lease("ab-winners", "w2", t(10), t(70))
+            .unwrap()
+    );
+    assert!(
+        store
+            .acquire_lease("prepare:7", "w2", t(10), t(70))
+            .unwrap()
+    );
+    // The holder extends it; the other still waits.
+    assert!(
+        store
+            .acquire_lease("ab-winners", "w1", t(50), t(120))
+            .unwrap()
+    );
+    assert!(
+        !store
+            .acquire_lease("ab-winners", "w2", t(100), t(160))
+            .unwrap()
+    );
+    // Expired: anyone takes it over, and the old holder lost it.
+    assert!(
+        store
+            .acquire_lease("ab-winners", "w2", t(120), t(180))
+            .unwrap()
+    );
+    assert!(
+        !store
+            .acquire_lease("ab-winners", "w1", t(130), t(190))
+            .unwrap()
+    );
+    // Only the holder releases it.
+    store.release_lease("ab-winners", "w1").unwrap();
+    assert!(
+        !store
+            .acquire_lease("ab-winners", "w3", t(140), t(200))
+            .unwrap()
+    );
+    store.release_lease("ab-winners", "w2").unwrap();
+    assert!(
+        store
+            .acquire_lease("ab-winners", "w3", t(140), t(200))
+            .unwrap()
+    );
+    store.release_lease("no such lease", "w3").unwrap();
+}
+
+/// `book_send_time` keeps one schedule per sender: a booking starts where the last one ended,
+/// or now when the sender was idle, and never overlaps another.
+pub fn send_time_bookings_never_overlap<S: Store>(make: Make<'_, S>) {
+    let mut store = make();
+    let ms = TimeDelta::milliseconds;
+    assert_eq!(
+        store.book_send_time("", ms(500), t(10)).unwrap(),
+        t(10) + ms(500)
+    );
+    assert_eq!(store.book_send_time("", ms(500), t(10)).unwrap(), t(11));
+    assert_eq!(
+        store
+            .book_send_time("12345", TimeDelta::seconds(2), t(10))
+            .unwrap(),
+        t(12)
+    );
+    assert_eq!(
+        store.book_send_time("", ms(250), t(10)).unwrap(),
+        t(11) + ms(250)
+    );
+    // Idle since: the next booking starts now, not in the past.
+    assert_eq!(
+        store.book_send_time("", ms(1), t(20)).unwrap(),
+        t(20) + ms(1)
+    );
+    assert_eq!(
+        store
+            .book_send_time("12345", TimeDelta::microseconds(333_334), t(11))
+            .unwrap(),
+        t(12) + TimeDelta::microseconds(333_334)
+    );
+    // Random bookings: each ends exactly its cost after max(previous end, now). One store,
+    // a sender of its own per case.
+    let store = std::cell::RefCell::new(store);
+    let case = std::cell::Cell::new(0);
+    runner(32)
+        .run(
+            &prop::collection::vec((0i64..5_000_000, 0i64..3_000_000), 1..40),
+            |bookings| {
+                case.set(case.get() + 1);
+                let sender = format!("random-{}", case.get());
+                let mut store = store.borrow_mut();
+                let mut end = t(0);
+                let mut now = t(0);
+                for (advance, cost) in bookings {
+                    now += TimeDelta::microseconds(advance);
+                    let booked = store
+                        .book_send_time(&sender, TimeDelta::microseconds(cost), now)
+                        .unwrap();
+                    end = end.max(now) + TimeDelta::microseconds(cost);
+                    prop_assert_eq!(booked, end);
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+}
+
+/// Workers sharing the store: a worker stopped between batches leaves the rest to the next,
+/// each message is sent once across them, and the rate limit holds across both (the second
+/// worker's bookings follow the first's on the store's schedule, though its own dispatcher
+/// starts afresh).
+pub fn workers_share_the_queue_and_the_rate<S: Store>(make: Make<'_, S>) {
+    use smskit::provider::{Clock, DispatchOptions, OutboundMessage, Provider, Rate, Receipt};
+    use smskit::worker::WorkOptions;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    /// Accepts every message, notes when it left, and asks the worker to stop after `stop_after`.
+    #[derive(Debug)]
+    struct Timed<'c> {
+        clock: &'c SimulatedClock,
+        inner: StubProvider,
+        sent_at: Mutex<Vec<Duration>>,
+        stop: Arc<AtomicBool>,
+        stop_after: usize,
+    }
+    impl Provider for Timed<'_> {
+        fn name(&self) -> &str {
+            "timed"
+        }
+        fn submit(&self, message: &OutboundMessage) -> Result<Receipt, ProviderError> {
+            let mut sent_at = self.sent_at.lock().unwrap();
+            sent_at.push(self.clock.now());
+            if sent_at.len() >= self.stop_after {
+                self.stop.store(true, Ordering::Relaxed);
+            }
+            self.inner.submit(message)
+        }
+    }
+
+    let (mut engine, mailing, _) = campaign(make(), 40, 0);
+    engine.send_now(mailing).unwrap();
+    let settings = Settings::new().with_batch_size(4).with_dispatch(
+        DispatchOptions::default()
+            .with_concurrency(1)
+            .with_rate(Rate::per_second(10).unwrap()),
+    );
+    let clock = SimulatedClock::new();
+    let stop = Arc::new(AtomicBool::new(false));
+    let provider = Timed {
+        clock: &clock,
+        inner: StubProvider::new(),
+        sent_at: Mutex::new(Vec::new()),
+        stop: Arc::clone(&stop),
+        stop_after: 10,
+    };
+    let start = t(100);
+    let mut first = Engine::new(engine.into_store(), settings.clone());
+    let options = WorkOptions::new("w1")
+        .until_idle()
+        .with_stop(Arc::clone(&stop));
+    let worked = first
+        .work(&provider, &clock, start, &options, &mut |_| {})
+        .unwrap();
+    // Stopped after the batch in flight: 10 asked, the batch of 4 finished (12).
+    assert_eq!(worked.sent.accepted, 12);
+    let mut second = Engine::new(first.into_store(), settings);
+    let options = WorkOptions::new("w2").until_idle();
+    let now = start + TimeDelta::from_std(clock.now()).unwrap();
+    let worked = second
+        .work(&provider, &clock, now, &options, &mut |_| {})
+        .unwrap();
+    assert_eq!(worked.sent.accepted, 28);
+    let numbers: Vec<E164> = provider.inner.messages().iter().map(|m| m.to).collect();
+    let distinct: HashSet<E164> = numbers.iter().copied().collect();
+    assert_eq!((numbers.len(), distinct.len()), (40, 40));
+    // 10 one-part messages a second across both workers: every 10 consecutive sends span at
+    // least 0.9 s (the second worker did not start a fresh burst).
+    let sent_at = provider.sent_at.lock().unwrap();
+    for window in sent_at.windows(11) {
+        assert!(
+            window[10] - window[0] >= Duration::from_millis(1000),
+            "{sent_at:?}: the rate was broken"
+        );
+    }
+    assert_eq!(second.counts(mailing).unwrap().sent, 40);
+    assert_eq!(
+        second.store().mailing(mailing).unwrap().unwrap().state,
+        MailingState::Sent
+    );
+}
+
 /// `requeue_failed` puts refused traces back, and unknown ones only when asked.
 pub fn requeue_failed_with_and_without_unknown<S: Store>(make: Make<'_, S>) {
     let mut store = make();

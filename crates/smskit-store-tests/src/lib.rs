@@ -38,6 +38,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cases;
+pub mod fake_twilio;
 
 /// Expands to the conformance suite: one `#[test]` per case of [`cases`], over the stores
 /// made by `$make` (an expression evaluated for each fresh store), or by `factory: $factory`
@@ -63,6 +64,10 @@ macro_rules! conformance {
             claims_never_overlap_on_random_schedules,
             record_outcomes_touches_only_claimed_traces,
             abandon_claims_by_claim_time,
+            renew_claims_keeps_only_live_claims,
+            leases_have_one_holder,
+            send_time_bookings_never_overlap,
+            workers_share_the_queue_and_the_rate,
             requeue_failed_with_and_without_unknown,
             requeue_failed_leaves_lasting_failures,
             cancel_outgoing_cancels_only_waiting_traces,

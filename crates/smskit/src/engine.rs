@@ -15,6 +15,7 @@ use crate::model::{
     Audience, Contact, ContactId, MailingId, MailingState, NewContact, NewMailing, Trace, TraceId,
 };
 use crate::optout::OptOutLinks;
+use crate::pace::WallClock;
 use crate::phone::E164;
 use crate::phone::Region;
 use crate::preview::Tally;
@@ -27,6 +28,7 @@ use crate::segment::{PriceTable, Segmenter};
 use crate::stats::Counts;
 use crate::store::{Outcome, StatusUpdate, Store, StoreError};
 use crate::template::Template;
+use crate::worker::Stop;
 
 /// How the engine prepares and sends.
 #[derive(Debug, Clone)]
@@ -405,20 +407,35 @@ impl<S: Store> Engine<S> {
         clock: &dyn Clock,
         now: DateTime<Utc>,
     ) -> Result<Sent, Error> {
+        self.send_until(mailing, provider, clock, now, &Stop::never())
+    }
+
+    /// [`Engine::send`], stopping between batches once `stop` says so.
+    pub(crate) fn send_until(
+        &mut self,
+        mailing: MailingId,
+        provider: &dyn Provider,
+        clock: &dyn Clock,
+        now: DateTime<Utc>,
+        stop: &Stop<'_>,
+    ) -> Result<Sent, Error> {
         let record = self.mailing_record(mailing)?;
         let template = Template::parse(&record.body)?;
         self.check_credit(mailing)?;
         let tracking = self.tracking_of(&record)?;
         let dispatcher = self.dispatcher(provider, clock);
+        // A send can last hours: claims, renewals and outcomes are stamped with the time of
+        // their batch, so that another worker's lease check sees live claims as live.
+        let wall = WallClock::new(clock, now);
         let mut sent = Sent::default();
         let stale = now
             .checked_sub_signed(self.settings.claim_lease)
             .unwrap_or(DateTime::<Utc>::MIN_UTC);
         sent.abandoned = self.store.abandon_claims(mailing, stale)?;
-        loop {
-            let claimed = self
-                .store
-                .claim_outgoing(mailing, self.settings.batch_size, now)?;
+        while !stop.requested() {
+            let claimed =
+                self.store
+                    .claim_outgoing(mailing, self.settings.batch_size, wall.now())?;
             if claimed.is_empty() {
                 break;
             }
@@ -473,9 +490,28 @@ impl<S: Store> Engine<S> {
                 kept.push((trace.id, segments));
             }
             drop(composer);
+            crate::pace::wait_for_booked_time(
+                &mut self.store,
+                &self.settings.dispatch,
+                &jobs,
+                &wall,
+            )?;
+            // Only the claims still held leave: one a worker abandoned meanwhile (it thought
+            // this one dead) is `unknown` already and must not be sent behind its back.
+            let ids: Vec<TraceId> = kept.iter().map(|(trace, _)| *trace).collect();
+            let held = self.store.renew_claims(&ids, wall.now())?;
+            if held.len() < ids.len() {
+                // Counted by the worker that abandoned them.
+                (kept, jobs) = kept
+                    .into_iter()
+                    .zip(jobs)
+                    .filter(|((trace, _), _)| held.binary_search(trace).is_ok())
+                    .unzip();
+            }
             let results = dispatcher.dispatch(jobs);
+            let done_at = wall.now();
             for ((trace, segments), dispatched) in kept.into_iter().zip(results) {
-                let outcome = outcome_of(trace, segments, dispatched.result, now, &mut sent);
+                let outcome = outcome_of(trace, segments, dispatched.result, done_at, &mut sent);
                 outcomes.push(outcome);
             }
             self.store.record_outcomes(&outcomes)?;
@@ -486,7 +522,7 @@ impl<S: Store> Engine<S> {
                         .find(|trace| trace.id == outcome.trace)
                         .and_then(|trace| trace.number)
                 {
-                    sent.blacklisted += usize::from(self.blacklist_opted_out(number, now)?);
+                    sent.blacklisted += usize::from(self.blacklist_opted_out(number, done_at)?);
                 }
             }
         }

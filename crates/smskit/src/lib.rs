@@ -170,6 +170,7 @@ mod memory;
 pub mod model;
 mod oneoff;
 pub mod optout;
+mod pace;
 pub mod preview;
 #[cfg(feature = "serde")]
 pub mod records;
@@ -178,6 +179,7 @@ pub mod report;
 pub mod stats;
 pub mod store;
 pub mod template;
+pub mod worker;
 
 pub use engine::{DueRun, Engine, Prepared, Sent, Settings};
 pub use error::Error;

@@ -60,6 +60,10 @@ pub struct MemoryStore {
     /// The traces of each mailing, in id order (traces are never deleted, and ids grow).
     by_mailing: HashMap<MailingId, Vec<TraceId>>,
     replies: HashMap<E164, Vec<Reply>>,
+    /// Named leases: holder and expiry.
+    leases: HashMap<String, (String, DateTime<Utc>)>,
+    /// The end of each sender's booked send time.
+    send_schedule: HashMap<String, DateTime<Utc>>,
     next_id: i64,
 }
 
@@ -91,6 +95,8 @@ impl MemoryStore {
             by_contact: PairIndex::default(),
             by_mailing: HashMap::new(),
             replies: HashMap::new(),
+            leases: HashMap::new(),
+            send_schedule: HashMap::new(),
             next_id: 0,
         }
     }
@@ -630,6 +636,66 @@ impl Store for MemoryStore {
             }
         }
         Ok(requeued)
+    }
+
+    fn renew_claims(
+        &mut self,
+        traces: &[TraceId],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<TraceId>, StoreError> {
+        let mut renewed = Vec::with_capacity(traces.len());
+        for id in traces {
+            if let Some(trace) = self.traces.get_mut(*id)
+                && trace.status == TraceStatus::Process
+            {
+                trace.claimed_at = Some(now);
+                renewed.push(*id);
+            }
+        }
+        renewed.sort_unstable();
+        renewed.dedup();
+        Ok(renewed)
+    }
+
+    fn acquire_lease(
+        &mut self,
+        name: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let lease = self
+            .leases
+            .entry(name.to_owned())
+            .or_insert_with(|| (holder.to_owned(), now));
+        if lease.0 == holder || lease.1 <= now {
+            *lease = (holder.to_owned(), until);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    fn release_lease(&mut self, name: &str, holder: &str) -> Result<(), StoreError> {
+        if self.leases.get(name).is_some_and(|lease| lease.0 == holder) {
+            self.leases.remove(name);
+        }
+        Ok(())
+    }
+
+    fn book_send_time(
+        &mut self,
+        sender: &str,
+        cost: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, StoreError> {
+        let end = self.send_schedule.entry(sender.to_owned()).or_insert(now);
+        // Saturates at the end of time rather than failing: a booking that far ahead never
+        // comes due anyway.
+        *end = (*end)
+            .max(now)
+            .checked_add_signed(cost)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        Ok(*end)
     }
 
     fn cancel_outgoing(&mut self, mailing: MailingId) -> Result<usize, StoreError> {

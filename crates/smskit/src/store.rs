@@ -6,6 +6,8 @@
 //! | one trace per mailing and contact | [`Store::insert_traces`] skips a pair that already has one (an idempotent upsert) |
 //! | nothing sent twice | [`Store::claim_outgoing`] moves traces from `outgoing` to `process` before their message leaves; [`Store::record_outcomes`] only touches claimed traces |
 //! | a lost outcome is never guessed | [`Store::abandon_claims`] turns claims older than a lease into `error` / `unknown` |
+//! | a claim is renewed before its message leaves | [`Store::renew_claims`] returns only the claims no one abandoned |
+//! | a rate limit holds across processes | [`Store::book_send_time`] books send time on one shared schedule per sender |
 //! | reports are monotonic | [`Store::apply_status`] changes a trace only when [`accepts`] says so |
 
 use std::collections::HashSet;
@@ -286,6 +288,42 @@ pub trait Store: fmt::Debug + LinkStore {
         mailing: MailingId,
         claimed_before: DateTime<Utc>,
     ) -> Result<usize, StoreError>;
+
+    /// Stamps the claims on `traces` `now` and returns those still claimed (in `process`), in
+    /// id order. A sender calls it right before their messages leave: the lease then has to
+    /// cover one dispatch only, and a claim another sender abandoned meanwhile (now `unknown`)
+    /// is not sent.
+    fn renew_claims(
+        &mut self,
+        traces: &[TraceId],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<TraceId>, StoreError>;
+
+    /// Takes the lease `name` for `holder` until `until` when it is free, expired at `now`, or
+    /// held by `holder` already (then it is extended); `true` when `holder` holds it. Workers
+    /// sharing a store use it for what only one of them may do at a time (choosing the
+    /// winners of A/B tests).
+    fn acquire_lease(
+        &mut self,
+        name: &str,
+        holder: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+
+    /// Gives up the lease `name` if `holder` holds it.
+    fn release_lease(&mut self, name: &str, holder: &str) -> Result<(), StoreError>;
+
+    /// Books `cost` of send time for `sender` on the schedule every engine on this store
+    /// shares: the schedule's end moves to `max(end, now) + cost`, atomically, and the new end
+    /// is returned. A booking therefore never overlaps another, whichever process made it:
+    /// that is how a rate limit holds across workers (see [`crate::worker`]).
+    fn book_send_time(
+        &mut self,
+        sender: &str,
+        cost: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, StoreError>;
 
     /// Puts the `error` traces of `mailing` back to `outgoing` to be sent again, except those
     /// whose failure a resend cannot fix ([`NOT_RESENT`]); those whose outcome is unknown (they

@@ -171,6 +171,12 @@ impl DispatchOptions {
         self.sender_rates.get(sender).copied().or(self.rate)
     }
 
+    /// The segments a sender may send ahead of its pace.
+    #[must_use]
+    pub fn burst(&self) -> u32 {
+        self.burst
+    }
+
     /// The retry policy.
     #[must_use]
     pub fn retry(&self) -> RetryPolicy {
