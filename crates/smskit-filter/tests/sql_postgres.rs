@@ -212,7 +212,7 @@ fn agree(db: &mut Db, data: &Dataset, text: &str, layout: Layout) -> Result<(), 
 #[test]
 fn generated_domains_select_the_same_records() {
     let db = std::cell::RefCell::new(Db::new("prop"));
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(200));
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(300));
     let strategy = (sql_common::dataset(), sql_common::domain(), any::<bool>());
     let result = runner.run(&strategy, |(data, text, json)| {
         let layout = if json { Layout::Json } else { Layout::Columns };

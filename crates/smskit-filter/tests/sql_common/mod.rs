@@ -331,6 +331,38 @@ pub(crate) fn conformance(
                 }
                 Err(error) => panic!("{}: {error}", case.label),
             };
+            // The same plan as a condition in a query of the caller's, its parameters after
+            // one of the caller's own.
+            let model = case.plan.model();
+            let condition = case
+                .plan
+                .to_sql_condition(&mapping, dialect, "t", 2)
+                .unwrap_or_else(|e| panic!("{}: {e}", case.label));
+            let mut params = vec![SqlValue::Int(0)];
+            params.extend(condition.params);
+            let placeholder = match dialect {
+                Dialect::Postgres => "CAST($1 AS BIGINT)",
+                _ => "?1",
+            };
+            let wrapped = SqlQuery {
+                sql: format!(
+                    "SELECT \"t\".\"id\" FROM {} AS \"t\" WHERE \"t\".\"id\" > {placeholder} AND {} ORDER BY \"t\".\"id\"",
+                    quote(model),
+                    condition.sql
+                ),
+                params,
+            };
+            match run(&case.dataset, layout, &wrapped) {
+                Ok(got) if got == expected => {}
+                Ok(got) => failures.push(format!(
+                    "{} ({layout:?}, condition): expected {expected:?}, got {got:?}\n  {}",
+                    case.label, wrapped.sql
+                )),
+                Err(error) => failures.push(format!(
+                    "{} ({layout:?}, condition): {error}\n  {}",
+                    case.label, wrapped.sql
+                )),
+            }
             match run(&case.dataset, layout, &query) {
                 Ok(got) if got == expected => {}
                 Ok(got) => failures.push(format!(
