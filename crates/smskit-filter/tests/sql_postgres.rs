@@ -29,6 +29,8 @@ static MADE: AtomicUsize = AtomicUsize::new(0);
 struct Db {
     client: Client,
     schema: String,
+    /// More schemas made through this connection, dropped with it.
+    more: Vec<String>,
 }
 
 impl Db {
@@ -50,7 +52,11 @@ impl Db {
                 quote(&schema)
             ))
             .unwrap();
-        Db { client, schema }
+        Db {
+            client,
+            schema,
+            more: Vec::new(),
+        }
     }
 }
 
@@ -161,6 +167,7 @@ fn conformance_vectors_select_the_same_records() {
         // One schema per dataset and layout: its tables are named after the models.
         let schema = format!("{}_{dataset}_{layout:?}", db.schema).to_lowercase();
         if loaded.insert(schema.clone()) {
+            db.more.push(schema.clone());
             db.client
                 .batch_execute(&format!(
                     "CREATE SCHEMA {0}; SET search_path TO {0}",
@@ -174,11 +181,6 @@ fn conformance_vectors_select_the_same_records() {
             .unwrap();
         run(&mut db.client, query)
     });
-    for schema in loaded {
-        db.client
-            .batch_execute(&format!("DROP SCHEMA {} CASCADE", quote(&schema)))
-            .unwrap();
-    }
 }
 
 /// Checks one generated case in a transaction rolled back after; `Err` describes a
