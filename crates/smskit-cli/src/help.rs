@@ -12,8 +12,9 @@ Examples:
   smskit send --provider stub --to +32470123456 --body \"Hello\"
   smskit contacts import crates/smskit-cli/testdata/contacts.csv --country BE --list Newsletter
 
-A campaign, step by step, over a database (--db, default smskit.db): contacts import,
-blacklist add, lists optout, mailing create, mailing send, report twilio, mailing stats.
+A campaign, step by step, over a database (--db: a SQLite file, default smskit.db, or a
+postgres:// URL): contacts import, blacklist add, lists optout, mailing create, mailing send,
+report twilio, mailing stats.
 `smskit help <COMMAND>` shows the options and examples of each command.";
 
 /// `smskit filter --help` (the dataset format is in the help of `--data`).
@@ -94,7 +95,10 @@ Examples:
   smskit contacts list
 
 Every campaign command works on the database named by --db (default: smskit.db in the current
-folder, or $SMSKIT_DB), created on first use.";
+folder, or $SMSKIT_DB), created on first use: a SQLite file, or PostgreSQL given as a URL,
+  smskit contacts list --db postgres://smskit@db.example/crm
+  smskit contacts list --db 'postgres://smskit@db.example/crm?options=-csearch_path%3Dsms'
+(the second keeps the tables in the existing schema sms).";
 
 /// `smskit blacklist --help`.
 pub(crate) const BLACKLIST: &str = "\

@@ -2,8 +2,9 @@
 //!
 //! Every subcommand is a thin layer over the library crates: it parses arguments, calls the
 //! library, and prints a human-readable report or JSON. Errors go to stderr with a non-zero exit.
-//! The campaign commands (contacts, blacklist, lists, mailing, run-due, report) work on the
-//! database of `--db` (see `db`), each run picking up where the last one left off.
+//! The campaign commands (contacts, blacklist, lists, mailing, run-due, worker, report) work
+//! on the database of `--db`, a SQLite file or a PostgreSQL URL (see `db`), each run picking
+//! up where the last one left off.
 
 // Every byte printed goes through `output`, whose writes report a closed pipe.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
@@ -56,6 +57,9 @@ enum Command {
     Report(cmd::report::ReportCommand),
     /// Send every mailing that is due (scheduled ones whose time has come, interrupted sends).
     RunDue(cmd::mailing::RunDueArgs),
+    /// Send whatever is due, pass after pass, alongside any other workers on the same database,
+    /// until SIGTERM / SIGINT (or, with --until-idle, until nothing is left to do).
+    Worker(cmd::worker::WorkerArgs),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +82,7 @@ fn main() -> ExitCode {
         Command::Lists(command) => cmd::lists::run(command),
         Command::Mailing(command) => cmd::mailing::run(command),
         Command::RunDue(args) => cmd::mailing::run_due(args),
+        Command::Worker(args) => cmd::worker::run(&args),
         Command::Report(command) => cmd::report::run(command),
     };
     match outcome {

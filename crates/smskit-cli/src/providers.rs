@@ -66,6 +66,14 @@ pub(crate) struct SendOptions {
     /// in doubt (recorded as unknown, not resent).
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u16).range(1..))]
     pub(crate) batch_size: u16,
+
+    /// How long another run may hold claimed messages before this one takes it for dead and
+    /// records them as unknown (not resent). Default: 600; 0 for mailing send, retry and
+    /// run-due on SQLite, which they take themselves for the only sender of (a crashed run's
+    /// claims are resolved at once). After a crash, 0 resolves the dead run's claims without
+    /// waiting, if no other sender is at work on the mailing.
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) claim_lease: Option<u32>,
 }
 
 impl SendOptions {

@@ -54,6 +54,7 @@ fn every_command_has_examples_in_its_help() {
         "mailing send",
         "mailing retry",
         "run-due",
+        "worker",
         "report vonage",
     ] {
         assert!(names.contains(&expected), "{expected:?} not in {names:?}");

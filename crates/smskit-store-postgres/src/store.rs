@@ -335,6 +335,40 @@ impl Store for PostgresStore {
         Ok(one(row, codec::contact)?)
     }
 
+    fn has_waiting_traces(&self, mailing: MailingId) -> Result<bool, StoreError> {
+        let during = "look for waiting traces";
+        // Two probes of the partial indexes `traces_outgoing` and `traces_process`.
+        let row = self.conn(during)?.query_opt(
+            during,
+            "SELECT EXISTS (SELECT 1 FROM traces WHERE mailing = $1 AND status = 'outgoing')
+                 OR EXISTS (SELECT 1 FROM traces WHERE mailing = $1 AND status = 'process')",
+            &[&mailing.0],
+        )?;
+        Ok(one(row, |row| codec::get::<bool>(row, 0))?.unwrap_or(false))
+    }
+
+    fn contacts_by_id(
+        &self,
+        ids: &[ContactId],
+        visit: &mut dyn FnMut(Contact),
+    ) -> Result<(), StoreError> {
+        let during = "read contacts by id";
+        let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+        let rows = self.conn(during)?.query(
+            during,
+            concat!(
+                "SELECT ",
+                contact_columns!(),
+                " FROM contacts WHERE id = ANY ($1)"
+            ),
+            &[&ids],
+        )?;
+        for row in &rows {
+            visit(codec::contact(row)?);
+        }
+        Ok(())
+    }
+
     fn contacts(&self, visit: &mut dyn FnMut(&Contact)) -> Result<(), StoreError> {
         let during = "read the contacts";
         // Odoo's `_order = 'name, create_date desc'`, ids last (later rows first), read along

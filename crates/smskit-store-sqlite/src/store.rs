@@ -206,6 +206,17 @@ impl Store for SqliteStore {
             .during("read a contact")
     }
 
+    fn has_waiting_traces(&self, mailing: MailingId) -> Result<bool, StoreError> {
+        // Two probes of the partial indexes `traces_outgoing` and `traces_process`.
+        self.conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM traces WHERE mailing = ?1 AND status = 'outgoing')
+                     OR EXISTS (SELECT 1 FROM traces WHERE mailing = ?1 AND status = 'process')",
+            )
+            .and_then(|mut statement| statement.query_row([mailing.0], |row| row.get(0)))
+            .during("look for waiting traces")
+    }
+
     fn contacts(&self, visit: &mut dyn FnMut(&Contact)) -> Result<(), StoreError> {
         let during = "read the contacts";
         // Odoo's `_order = 'name, create_date desc'`, ids last (later rows first), read along

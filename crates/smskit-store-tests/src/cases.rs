@@ -188,6 +188,16 @@ pub fn contacts_round_trip<S: Store>(make: Make<'_, S>) {
     assert_eq!((plain.name.as_str(), plain.country), ("", None));
     assert!(plain.fields.is_empty());
     assert_eq!(store.contact(ContactId(987_654)).unwrap(), None);
+    // By id in one call: the ones that exist, each as `contact` reads it.
+    let mut found = Vec::new();
+    store
+        .contacts_by_id(&[plain.id, ContactId(987_654), id], &mut |c| found.push(c))
+        .unwrap();
+    found.sort_by_key(|c| c.id);
+    assert_eq!(found, vec![contact, plain]);
+    store
+        .contacts_by_id(&[], &mut |_| panic!("none asked"))
+        .unwrap();
 }
 
 /// Contacts are visited by name, then the most recently created first, then the greatest id
@@ -987,6 +997,37 @@ pub fn renew_claims_keeps_only_live_claims<S: Store>(make: Make<'_, S>) {
     assert_eq!(trace(&store, ids[4]).status, TraceStatus::Outgoing);
     asked.clear();
     assert!(store.renew_claims(&asked, t(31)).unwrap().is_empty());
+}
+
+/// A mailing has waiting traces while one is `outgoing` or claimed, and none once every
+/// trace has an outcome; another mailing's traces do not count.
+pub fn has_waiting_traces_until_every_outcome_is_in<S: Store>(make: Make<'_, S>) {
+    let mut store = make();
+    let (mailing, ids) = prepared(&mut store, 3);
+    let (other, _) = prepared(&mut store, 1);
+    let (empty, _) = mailing_with_contacts(&mut store, 0);
+    assert!(!store.has_waiting_traces(empty).unwrap());
+    assert!(store.has_waiting_traces(mailing).unwrap());
+    store.claim_outgoing(mailing, 3, t(1)).unwrap();
+    assert!(
+        store.has_waiting_traces(mailing).unwrap(),
+        "claimed is waiting"
+    );
+    store
+        .record_outcomes(&[
+            accepted(ids[0], "a", t(2)),
+            refused(ids[1], FailureType::Server),
+        ])
+        .unwrap();
+    assert!(store.has_waiting_traces(mailing).unwrap());
+    store.abandon_claims(mailing, t(9)).unwrap();
+    assert!(!store.has_waiting_traces(mailing).unwrap());
+    assert!(store.has_waiting_traces(other).unwrap());
+    store.requeue_failed(mailing, false).unwrap();
+    assert!(
+        store.has_waiting_traces(mailing).unwrap(),
+        "requeued is waiting"
+    );
 }
 
 /// A lease has one holder at a time: taken when free or expired, extended by its holder,

@@ -65,6 +65,7 @@ macro_rules! conformance {
             record_outcomes_touches_only_claimed_traces,
             abandon_claims_by_claim_time,
             renew_claims_keeps_only_live_claims,
+            has_waiting_traces_until_every_outcome_is_in,
             leases_have_one_holder,
             send_time_bookings_never_overlap,
             workers_share_the_queue_and_the_rate,

@@ -439,14 +439,13 @@ impl<S: Store> Engine<S> {
             if claimed.is_empty() {
                 break;
             }
-            let mut contacts: HashMap<ContactId, Contact> = HashMap::new();
-            for trace in &claimed {
-                if !contacts.contains_key(&trace.contact)
-                    && let Some(contact) = self.store.contact(trace.contact)?
-                {
-                    contacts.insert(contact.id, contact);
-                }
-            }
+            let mut ids: Vec<ContactId> = claimed.iter().map(|trace| trace.contact).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let mut contacts: HashMap<ContactId, Contact> = HashMap::with_capacity(ids.len());
+            self.store.contacts_by_id(&ids, &mut |contact| {
+                contacts.insert(contact.id, contact);
+            })?;
             let mut jobs = Vec::with_capacity(claimed.len());
             let mut kept = Vec::with_capacity(claimed.len());
             let mut outcomes = Vec::new();
@@ -857,11 +856,7 @@ impl<S: Store> Engine<S> {
 
     /// Moves a `sending` mailing to `sent` when none of its traces is outgoing or claimed.
     fn finish_if_done(&mut self, mailing: MailingId) -> Result<(), Error> {
-        let mut waiting = false;
-        self.store.traces(mailing, &mut |trace| {
-            waiting |= matches!(trace.status, TraceStatus::Outgoing | TraceStatus::Process);
-        })?;
-        if !waiting {
+        if !self.store.has_waiting_traces(mailing)? {
             self.store
                 .set_mailing_state(mailing, MailingState::Sent, None)?;
         }

@@ -164,6 +164,22 @@ pub trait Store: fmt::Debug + LinkStore {
     /// created first (this order decides which record of a duplicate number is sent to).
     fn contacts(&self, visit: &mut dyn FnMut(&Contact)) -> Result<(), StoreError>;
 
+    /// Visits the contacts with these ids that exist, in any order: what a send reads for a
+    /// batch. Pass each id once (a repeated one may be visited again). The default looks each
+    /// up; a SQL store answers with one query.
+    fn contacts_by_id(
+        &self,
+        ids: &[ContactId],
+        visit: &mut dyn FnMut(Contact),
+    ) -> Result<(), StoreError> {
+        for id in ids {
+            if let Some(contact) = self.contact(*id)? {
+                visit(contact);
+            }
+        }
+        Ok(())
+    }
+
     /// Creates a mailing list; [`StoreError::Conflict`] when the name is taken.
     fn insert_list(&mut self, name: &str, is_public: bool) -> Result<ListId, StoreError>;
 
@@ -382,6 +398,17 @@ pub trait Store: fmt::Debug + LinkStore {
     ) -> Result<Option<Vec<ContactId>>, StoreError> {
         let _ = plan;
         Ok(None)
+    }
+
+    /// Whether a trace of `mailing` is still waiting (`outgoing`) or claimed (`process`):
+    /// while one is, the mailing is not sent. The default visits the traces; a SQL store
+    /// answers from its partial indexes.
+    fn has_waiting_traces(&self, mailing: MailingId) -> Result<bool, StoreError> {
+        let mut waiting = false;
+        self.traces(mailing, &mut |trace| {
+            waiting |= matches!(trace.status, TraceStatus::Outgoing | TraceStatus::Process);
+        })?;
+        Ok(waiting)
     }
 
     /// Visits the `outgoing` traces of `mailing` with their contacts, by trace id (a trace

@@ -12,9 +12,8 @@ use smskit::model::{ContactId, ListId, NewContact};
 use smskit::phone::{self, E164, Region};
 use smskit::store::StoreError;
 use smskit::{Engine, MemoryStore, Settings, Store};
-use smskit_store_sqlite::SqliteStore;
 
-use crate::db::{self, DbArgs};
+use crate::db::{self, Db, DbArgs};
 use crate::failure::Failure;
 use crate::output;
 
@@ -430,13 +429,16 @@ pub(crate) trait BulkContacts: Store {
     ) -> Result<(), StoreError>;
 }
 
-impl BulkContacts for SqliteStore {
+impl BulkContacts for Db {
     fn insert_contacts(
         &mut self,
         contacts: Vec<NewContact>,
         now: DateTime<Utc>,
     ) -> Result<Vec<ContactId>, StoreError> {
-        SqliteStore::insert_contacts(self, contacts, now)
+        match self {
+            Db::Sqlite(store) => store.insert_contacts(contacts, now),
+            Db::Postgres(store) => store.insert_contacts(contacts, now),
+        }
     }
 
     fn subscribe_all(
@@ -445,7 +447,10 @@ impl BulkContacts for SqliteStore {
         contacts: &[ContactId],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        SqliteStore::subscribe_all(self, list, contacts, now)
+        match self {
+            Db::Sqlite(store) => store.subscribe_all(list, contacts, now),
+            Db::Postgres(store) => store.subscribe_all(list, contacts, now),
+        }
     }
 }
 

@@ -59,10 +59,11 @@ pub(crate) struct DemoArgs {
     #[arg(long)]
     json: bool,
 
-    /// Keep everything in this database (a new one), for the campaign commands to inspect
+    /// Keep everything in this database (a new one: a SQLite file, or a postgres:// URL as
+    /// for the campaign commands), for the campaign commands to inspect
     /// (`smskit mailing list --db PATH`); by default the demo keeps nothing.
-    #[arg(long, value_name = "PATH")]
-    db: Option<PathBuf>,
+    #[arg(long, value_name = "PATH|URL", value_parser = crate::db::location_parser())]
+    db: Option<crate::db::Location>,
 }
 
 /// The figures of one mailing, as printed.
@@ -97,14 +98,13 @@ pub(crate) fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
         None => fresh_outbox(Path::new("."))?,
     };
     let report = match &args.db {
-        Some(path) => {
-            let store = crate::db::open_store(path)?;
+        Some(location) => {
+            let store = crate::db::open_store(location)?;
             let used = !store.lists().map_err(demo_failure)?.is_empty()
                 || !store.mailings().map_err(demo_failure)?.is_empty();
             if used {
                 return Err(Failure::new(format_args!(
-                    "demo: {} already holds lists or mailings: give the demo a new database",
-                    output::printable_path(path)
+                    "demo: {location} already holds lists or mailings: give the demo a new database"
                 )));
             }
             campaign(store, &outbox, args.seed)?

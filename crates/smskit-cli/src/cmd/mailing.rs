@@ -365,7 +365,7 @@ pub(crate) fn run(command: MailingCommand) -> Result<ExitCode, Failure> {
 // Settings of a mailing
 
 /// The link base kept in a mailing's tags.
-fn link_base(mailing: &Mailing) -> Option<&str> {
+pub(crate) fn link_base(mailing: &Mailing) -> Option<&str> {
     mailing
         .tags
         .iter()
@@ -373,37 +373,40 @@ fn link_base(mailing: &Mailing) -> Option<&str> {
 }
 
 /// The secret of opt-out links, from the environment.
-fn opt_out_secret() -> Option<String> {
+pub(crate) fn opt_out_secret() -> Option<String> {
     std::env::var(OPT_OUT_SECRET)
         .ok()
         .filter(|secret| !secret.is_empty())
 }
 
-/// The engine settings a mailing is sent with: its link base, its opt-out links, the sender,
-/// the rate, and a claim lease of zero (the CLI is the only sender of its database, so the
-/// claims a run finds are those of a run that died).
-fn settings_for(mailing: &Mailing, send: Option<&SendOptions>) -> Result<Settings, Failure> {
-    let mut settings = Settings::new()
-        .with_claim_lease(smskit::chrono::Duration::zero())
-        .with_batch_size(send.map_or(100, |send| usize::from(send.batch_size)));
-    if let Some(base) = link_base(mailing) {
-        settings = settings.with_links(Shortener::new(base).map_err(|error| {
-            Failure::with_code(
-                format_args!("mailing {}: link base: {error}", mailing.id),
-                2,
-            )
-        })?);
-        if mailing.include_opt_out_link {
-            let secret = opt_out_secret().ok_or_else(|| {
-                usage(format_args!(
-                    "mailing {} appends opt-out links: set {OPT_OUT_SECRET} to the secret the opt-out pages check (at least 16 bytes)",
-                    mailing.id
-                ))
-            })?;
-            settings = settings.with_opt_out_links(
-                OptOutLinks::new(base, secret.as_bytes()).map_err(db::failure)?,
-            );
-        }
+/// The engine settings a mailing is sent with over `db`: [`send_settings`], with the
+/// mailing's link base and opt-out links ([`link_settings`]).
+fn settings_for(
+    mailing: &Mailing,
+    send: Option<&SendOptions>,
+    db: &Db,
+) -> Result<Settings, Failure> {
+    link_settings(
+        send_settings(send, db.sole_sender())?,
+        &format!("mailing {}", mailing.id),
+        link_base(mailing),
+        mailing.include_opt_out_link,
+    )
+}
+
+/// The engine settings of a send with the options `send`: the batch size, the sender, the
+/// rate, and the claim lease: `--claim-lease`, else zero when the run is `alone` (the only
+/// sender of its database, so the claims it finds are those of a run that died), else the
+/// facade's default (other senders' claims are live).
+pub(crate) fn send_settings(send: Option<&SendOptions>, alone: bool) -> Result<Settings, Failure> {
+    let mut settings =
+        Settings::new().with_batch_size(send.map_or(100, |send| usize::from(send.batch_size)));
+    let lease = match send.and_then(|send| send.claim_lease) {
+        Some(seconds) => Some(smskit::chrono::Duration::seconds(i64::from(seconds))),
+        None => alone.then(smskit::chrono::Duration::zero),
+    };
+    if let Some(lease) = lease {
+        settings = settings.with_claim_lease(lease);
     }
     if let Some(send) = send {
         if let Some(sender) = send.sender()? {
@@ -413,6 +416,34 @@ fn settings_for(mailing: &Mailing, send: Option<&SendOptions>) -> Result<Setting
             settings = settings
                 .with_dispatch(smskit::provider::DispatchOptions::default().with_rate(rate));
         }
+    }
+    Ok(settings)
+}
+
+/// `settings` with tracked links under `base` and, when `opt_out_link`, opt-out links under it
+/// too (their secret from `SMSKIT_OPT_OUT_SECRET`). `what` names whose settings these are in
+/// an error (`mailing 7`).
+pub(crate) fn link_settings(
+    settings: Settings,
+    what: &str,
+    base: Option<&str>,
+    opt_out_link: bool,
+) -> Result<Settings, Failure> {
+    let Some(base) = base else {
+        return Ok(settings);
+    };
+    let mut settings = settings.with_links(
+        Shortener::new(base)
+            .map_err(|error| Failure::with_code(format_args!("{what}: link base: {error}"), 2))?,
+    );
+    if opt_out_link {
+        let secret = opt_out_secret().ok_or_else(|| {
+            usage(format_args!(
+                "{what} appends opt-out links: set {OPT_OUT_SECRET} to the secret the opt-out pages check (at least 16 bytes)"
+            ))
+        })?;
+        settings = settings
+            .with_opt_out_links(OptOutLinks::new(base, secret.as_bytes()).map_err(db::failure)?);
     }
     Ok(settings)
 }
@@ -536,10 +567,8 @@ fn send(args: &SendArgs) -> Result<ExitCode, Failure> {
     let engine = db::open(&args.db.db, Settings::new())?;
     let record = mailing_record(&engine, args.id)?;
     let provider = providers::build(args.send.provider_options(args.provider))?;
-    let mut engine = Engine::new(
-        engine.into_store(),
-        settings_for(&record, Some(&args.send))?,
-    );
+    let settings = settings_for(&record, Some(&args.send), engine.store())?;
+    let mut engine = Engine::new(engine.into_store(), settings);
     let summary = prepare_and_send(&mut engine, &record, provider.as_ref(), db::now())?;
     print_summary(args.json, &summary)
 }
@@ -1071,10 +1100,12 @@ fn retry(args: &RetryArgs) -> Result<ExitCode, Failure> {
         .provider
         .map(|name| providers::build(args.send.provider_options(name)))
         .transpose()?;
-    let mut engine = Engine::new(
-        engine.into_store(),
-        settings_for(&record, provider.as_ref().map(|_| &args.send))?,
-    );
+    let settings = settings_for(
+        &record,
+        provider.as_ref().map(|_| &args.send),
+        engine.store(),
+    )?;
+    let mut engine = Engine::new(engine.into_store(), settings);
     let requeued = engine
         .retry_failed(record.id, args.include_unknown)
         .map_err(db::failure)?;
@@ -1145,7 +1176,7 @@ pub(crate) fn run_due(args: RunDueArgs) -> Result<ExitCode, Failure> {
     let mut failed = Vec::new();
     for record in due {
         // Each mailing is sent with its own settings (its link base, its opt-out links).
-        let result = match settings_for(&record, Some(&args.send)) {
+        let result = match settings_for(&record, Some(&args.send), &store) {
             Ok(settings) => {
                 let mut engine = Engine::new(store, settings);
                 let result = prepare_and_send(&mut engine, &record, provider.as_ref(), now);
@@ -1229,7 +1260,8 @@ mod tests {
     #[test]
     fn a_bad_stored_link_base_is_an_input_error() {
         let broken = mailing(&["smskit:link-base=not a url"], false);
-        let failure = settings_for(&broken, None).unwrap_err();
+        let db = Db::Sqlite(smskit_store_sqlite::SqliteStore::open_in_memory().unwrap());
+        let failure = settings_for(&broken, None, &db).unwrap_err();
         assert_eq!(failure.exit_code(), 2);
         assert!(
             failure.message().contains("mailing 7"),

@@ -14,3 +14,4 @@ pub(crate) mod report;
 pub(crate) mod segment;
 pub(crate) mod send;
 pub(crate) mod webhook;
+pub(crate) mod worker;

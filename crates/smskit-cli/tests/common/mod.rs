@@ -2,7 +2,11 @@
 //! and the captured output. Each test file uses the parts it needs.
 #![allow(dead_code)]
 
+pub(crate) mod campaign;
+pub(crate) mod commands;
 pub(crate) mod twilio;
+// `postgres.rs` (the PostgreSQL fixture) is included with `#[path]` by the files that use it:
+// declared here, it would link the PostgreSQL client into every test binary.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -152,6 +156,10 @@ pub(crate) fn code(output: &Output) -> i32 {
 #[derive(Debug)]
 pub(crate) struct Scratch {
     dir: std::path::PathBuf,
+    /// The `--db` of the runs, when it is not the folder's SQLite file.
+    db: Option<String>,
+    /// What keeps that database alive (a PostgreSQL schema, dropped after the test).
+    guard: Option<Box<dyn std::fmt::Debug>>,
 }
 
 impl Scratch {
@@ -160,7 +168,23 @@ impl Scratch {
         let dir = std::env::temp_dir().join(format!("smskit-cli-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("a scratch folder");
-        Scratch { dir }
+        Scratch {
+            dir,
+            db: None,
+            guard: None,
+        }
+    }
+
+    /// The same folder, with `db` (a PostgreSQL URL) as the database of its runs.
+    pub(crate) fn with_db(mut self, db: &str) -> Self {
+        self.db = Some(db.to_owned());
+        self
+    }
+
+    /// The same folder, keeping `guard` (what drops its database) until the folder is dropped.
+    pub(crate) fn keeping(mut self, guard: impl std::fmt::Debug + 'static) -> Self {
+        self.guard = Some(Box::new(guard));
+        self
     }
 
     /// A path in the folder.
@@ -175,8 +199,12 @@ impl Scratch {
         path.to_str().expect("a UTF-8 path").to_owned()
     }
 
-    /// The path of the folder's database, as text.
+    /// The database of the runs, as text: the folder's SQLite file, or the one given to
+    /// [`Scratch::with_db`].
     pub(crate) fn db(&self) -> String {
+        if let Some(db) = &self.db {
+            return db.clone();
+        }
         self.path("smskit.db")
             .to_str()
             .expect("a UTF-8 path")
