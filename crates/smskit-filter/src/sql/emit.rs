@@ -39,6 +39,12 @@ const PLAIN_LIMIT: u32 = 24;
 /// Longer lists of values travel as one array parameter.
 const INLINE_SET: usize = 32;
 
+/// The most placeholders a SQLite statement may have (its default `SQLITE_MAX_VARIABLE_NUMBER`).
+const SQLITE_MAX_PARAMS: usize = 32_766;
+
+/// The most parameters PostgreSQL's protocol carries for one statement.
+const POSTGRES_MAX_PARAMS: usize = 65_535;
+
 /// SQLite's default limit on the length of a `LIKE` / `GLOB` pattern, in bytes.
 const SQLITE_PATTERN_LIMIT: usize = 50_000;
 
@@ -208,6 +214,20 @@ impl<'a> Writer<'a> {
     }
 
     fn finish(self, sql: String) -> Result<SqlQuery, Error> {
+        let (limit, database) = match self.dialect {
+            Dialect::Postgres => (POSTGRES_MAX_PARAMS, "PostgreSQL"),
+            Dialect::Sqlite => (SQLITE_MAX_PARAMS, "SQLite"),
+        };
+        let last = self.first_param + self.params.len();
+        if last > limit + 1 {
+            return Err(Error::SqlUnsupported {
+                what: "this domain".into(),
+                reason: format!(
+                    "it needs {} parameters and {database} takes at most {limit}",
+                    last - 1
+                ),
+            });
+        }
         if self.dialect == Dialect::Postgres
             && self
                 .params
@@ -1656,6 +1676,28 @@ mod tests {
                 .to_string()
                 .starts_with("cannot translate res.partner.score to SQL"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn too_many_parameters_are_refused_before_the_database() {
+        let conditions: Vec<String> = (0..40_000).map(|i| format!("('age', '=', {i})")).collect();
+        let mut items = vec!["'|'".to_owned(); 39_999];
+        items.extend(conditions);
+        let domain = crate::ParseOptions::new()
+            .with_size_limit(1 << 24)
+            .parse(&format!("[{}]", items.join(", ")))
+            .unwrap();
+        let plan = Plan::new(&schema(), "res.partner", &domain).unwrap();
+        let error = plan.to_sql(&mapping(), Dialect::Sqlite).unwrap_err();
+        assert!(error.to_string().contains("40000 parameters"), "{error}");
+        assert!(error.is_sql_error());
+        assert_eq!(
+            plan.to_sql(&mapping(), Dialect::Postgres)
+                .unwrap()
+                .params
+                .len(),
+            40_000
         );
     }
 

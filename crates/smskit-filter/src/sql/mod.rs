@@ -93,8 +93,9 @@
 //! Texts compare by code point (`COLLATE "C"` / `BINARY`) as Rust's `str` does. Record ids are
 //! integers. A few plans have no exact SQL form and give [`Error::SqlUnsupported`]: `like`
 //! on a float (Python's `repr`), a display name that is not a text field, a hierarchy whose
-//! parent field is not a many2one column, dates outside the years 1 to 9999, and (PostgreSQL)
-//! a text holding a NUL character. A plan whose SQL would nest deeper than [`MAX_DEPTH`]
+//! parent field is not a many2one column, dates outside the years 1 to 9999, more values than
+//! the database takes parameters (32,766 for SQLite, 65,535 for PostgreSQL; long `in` lists
+//! of ids or texts travel as one parameter), and (PostgreSQL) a text holding a NUL character. A plan whose SQL would nest deeper than [`MAX_DEPTH`]
 //! gives [`Error::SqlTooDeep`]. [`Error::is_sql_error`] tells these apart from a bad domain:
 //! the plan can then be evaluated in memory.
 //!
