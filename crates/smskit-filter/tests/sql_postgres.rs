@@ -62,11 +62,12 @@ impl Db {
 
 impl Drop for Db {
     fn drop(&mut self) {
-        let _ = self.client.batch_execute("ROLLBACK");
-        let _ = self.client.batch_execute(&format!(
-            "DROP SCHEMA IF EXISTS {} CASCADE",
-            quote(&self.schema)
-        ));
+        // Best effort: a schema left behind by a failed drop is only clutter.
+        for schema in self.more.iter().chain([&self.schema]) {
+            let _ = self
+                .client
+                .batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", quote(schema)));
+        }
     }
 }
 
