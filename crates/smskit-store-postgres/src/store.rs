@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use postgres::Row;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
+use smskit::audience::contact_sql_mapping;
+use smskit::filter::sql::{Dialect, SqlValue};
 use smskit::model::{
     AbTest, AbTestId, BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing,
     MailingId, MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace,
@@ -382,6 +384,42 @@ impl Store for PostgresStore {
             codec::contact,
             visit,
         )
+    }
+
+    fn domain_contacts(
+        &self,
+        plan: &smskit::filter::Plan,
+    ) -> Result<Option<Vec<ContactId>>, StoreError> {
+        let during = "resolve a domain audience";
+        // A plan without an exact SQL form is evaluated in memory by the engine.
+        let Ok(query) = plan.to_sql(&contact_sql_mapping(), Dialect::Postgres) else {
+            return Ok(None);
+        };
+        let params: Vec<Box<dyn ToSql + Sync>> = query
+            .params
+            .iter()
+            .map(|value| -> Box<dyn ToSql + Sync> {
+                match value {
+                    SqlValue::Int(i) => Box::new(*i),
+                    SqlValue::Float(f) => Box::new(*f),
+                    SqlValue::Bool(b) => Box::new(*b),
+                    SqlValue::Text(text) => Box::new(text.clone()),
+                    _ => Box::new(None::<String>),
+                }
+            })
+            .collect();
+        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| &**p).collect();
+        // Not cached: each domain is its own statement.
+        let rows = self
+            .conn(during)?
+            .client
+            .query(&query.sql, &params)
+            .during(during)?;
+        let ids = rows
+            .iter()
+            .map(|row| codec::get::<i64>(row, 0).map(ContactId))
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(Some(ids))
     }
 
     fn insert_list(&mut self, name: &str, is_public: bool) -> Result<ListId, StoreError> {

@@ -897,6 +897,11 @@ impl<S: Store> Engine<S> {
                 let schema = self.contact_schema()?;
                 let domain = crate::filter::parse(text)?;
                 let plan = Plan::new(&schema, crate::audience::CONTACT_MODEL, &domain)?;
+                // A SQL store resolves the domain itself; otherwise it is evaluated here.
+                if let Some(ids) = self.store.domain_contacts(&plan)? {
+                    resolved.members = ContactSet::new(ids);
+                    return Ok(resolved);
+                }
                 let lists = self.store.lists()?;
                 let mut memberships: HashMap<ContactId, Vec<i64>> = HashMap::new();
                 for list in &lists {

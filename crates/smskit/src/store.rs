@@ -386,6 +386,20 @@ pub trait Store: fmt::Debug + LinkStore {
     /// Visits the traces of `mailing` by id.
     fn traces(&self, mailing: MailingId, visit: &mut dyn FnMut(&Trace)) -> Result<(), StoreError>;
 
+    /// The ids of the contacts a checked domain selects (a plan over
+    /// [`CONTACT_MODEL`](crate::audience::CONTACT_MODEL)), ascending, when the store can
+    /// resolve it itself (a SQL store runs [`Plan::to_sql`](crate::filter::Plan::to_sql) with
+    /// [`contact_sql_mapping`](crate::audience::contact_sql_mapping)); `None` to let the engine
+    /// evaluate it in memory, which the default does. A store must select exactly the contacts
+    /// the in-memory evaluation selects.
+    fn domain_contacts(
+        &self,
+        plan: &crate::filter::Plan,
+    ) -> Result<Option<Vec<ContactId>>, StoreError> {
+        let _ = plan;
+        Ok(None)
+    }
+
     /// Whether a trace of `mailing` is still waiting (`outgoing`) or claimed (`process`):
     /// while one is, the mailing is not sent. The default visits the traces; a SQL store
     /// answers from its partial indexes.
