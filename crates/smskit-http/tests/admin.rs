@@ -369,6 +369,7 @@ fn an_ab_test_shows_its_versions_side_by_side() {
     let clicked = row_numbers(body, "<tr><th scope=\"row\">Clicked");
     assert_eq!(clicked, ["0", "20"]);
     assert!(body.contains("Version B leads version A by 100.0 points"));
+    assert!(body.contains("z = 6.32, p &lt; 0.0001"));
     assert!(body.contains("<strong>significant at 5 %</strong>"));
     // The campaign page and the index link to it; each version links back.
     let index = server.page("/admin/");

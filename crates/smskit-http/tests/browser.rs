@@ -114,8 +114,12 @@ async fn browser(driver: &Driver, profile: &Path) -> Client {
 /// Resizes the window to show the whole page at `width`, then saves a screenshot as `name`.
 async fn screenshot(client: &Client, width: u32, directory: &Path, name: &str) -> PathBuf {
     client.set_window_size(width, 800).await.unwrap();
+    // The window's size includes what the browser draws around the page.
     let height = client
-        .execute("return document.documentElement.scrollHeight", Vec::new())
+        .execute(
+            "return document.documentElement.scrollHeight + window.outerHeight - window.innerHeight",
+            Vec::new(),
+        )
         .await
         .unwrap()
         .as_u64()
@@ -243,6 +247,7 @@ fn the_dashboard_and_the_opt_out_page_work_in_chromium() {
         .with_opt_out_links(OptOutLinks::new(&url, b"the browser test's opt-out secret").unwrap());
     let mut engine = Engine::new(MemoryStore::new(), settings);
     let campaign = admin_support::campaign(&mut engine);
+    let (ab_test, _) = admin_support::ab_test(&mut engine);
     let (news, link) = newsletter(&mut engine);
     assert!(link.starts_with(&format!("{url}/sms/")), "{link}");
     let server = Server::start(listener, &url, engine, opt_out_routes);
@@ -335,6 +340,17 @@ fn the_dashboard_and_the_opt_out_page_work_in_chromium() {
             .await
             .unwrap();
         assert_eq!(rows.len(), 3);
+
+        // An A/B test's versions side by side.
+        client
+            .goto(&format!(
+                "http://admin:{password}@{address}/admin/ab-tests/{ab_test}"
+            ))
+            .await
+            .unwrap();
+        let page = body_text(&client).await;
+        assert!(page.contains("Version B leads version A"), "{page}");
+        shots.push(screenshot(&client, 1280, directory.path(), "dashboard-ab-test.png").await);
 
         // The opt-out page on a phone: opening it changes nothing.
         client.set_window_size(390, 844).await.unwrap();

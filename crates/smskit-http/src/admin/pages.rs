@@ -393,7 +393,7 @@ pub(crate) fn ab_test(view: &AbView) -> String {
             let _ = write!(
                 body,
                 "<p class=\"significance\">Version {} leads version {} by {} points of clicks \
-                 ratio (95 % interval {} to {}); z = {:.2}, p = {}: <strong>{}</strong>.</p>",
+                 ratio (95 % interval {} to {}); z = {:.2}, p {}: <strong>{}</strong>.</p>",
                 version_label(clicks.leader),
                 version_label(clicks.runner_up),
                 percent(test.difference),
@@ -401,9 +401,9 @@ pub(crate) fn ab_test(view: &AbView) -> String {
                 percent(test.interval.high),
                 test.z,
                 if test.p_value < 0.0001 {
-                    "< 0.0001".to_owned()
+                    "&lt; 0.0001".to_owned()
                 } else {
-                    format!("{:.4}", test.p_value)
+                    format!("= {:.4}", test.p_value)
                 },
                 if clicks.significant() {
                     "significant at 5 %"
@@ -679,7 +679,8 @@ fn trace_list(out: &mut String, view: &MailingView, filter: &TraceFilter) {
         let _ = write!(
             out,
             "<tr data-trace=\"{}\"><td class=\"num\">{}</td><td>{}</td><td>{}</td>\
-             <td class=\"status\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+             <td class=\"status\">{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td class=\"text\">{}</td></tr>",
             trace.id,
             trace.id,
             Esc(row.contact.as_deref().unwrap_or("(deleted)")),
