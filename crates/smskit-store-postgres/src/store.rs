@@ -335,6 +335,18 @@ impl Store for PostgresStore {
         Ok(one(row, codec::contact)?)
     }
 
+    fn contact_field_names(&self) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        let during = "read the contacts' field names";
+        let rows = self.conn(during)?.query(
+            during,
+            "SELECT DISTINCT jsonb_object_keys(fields) FROM contacts",
+            &[],
+        )?;
+        Ok(all(&rows, |row| codec::get::<String>(row, 0))?
+            .into_iter()
+            .collect())
+    }
+
     fn has_waiting_traces(&self, mailing: MailingId) -> Result<bool, StoreError> {
         let during = "look for waiting traces";
         // Two probes of the partial indexes `traces_outgoing` and `traces_process`.

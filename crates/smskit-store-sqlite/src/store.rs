@@ -206,6 +206,20 @@ impl Store for SqliteStore {
             .during("read a contact")
     }
 
+    fn contact_field_names(&self) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        let during = "read the contacts' field names";
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT DISTINCT key FROM contacts, json_each(contacts.fields)")
+            .during(during)?;
+        let names = statement
+            .query_map([], |row| row.get::<_, String>(0))
+            .during(during)?
+            .collect::<Result<_, _>>()
+            .during(during)?;
+        Ok(names)
+    }
+
     fn has_waiting_traces(&self, mailing: MailingId) -> Result<bool, StoreError> {
         // Two probes of the partial indexes `traces_outgoing` and `traces_process`.
         self.conn

@@ -298,10 +298,7 @@ impl<S: Store> Engine<S> {
     /// The schema templates and filters see: the contact model with its fixed fields, every
     /// free field some contact has, and `list_ids` to the mailing lists.
     pub fn contact_schema(&self) -> Result<Schema, Error> {
-        let mut free = std::collections::BTreeSet::new();
-        self.store.contacts(&mut |contact| {
-            free.extend(contact.fields.keys().cloned());
-        })?;
+        let free = self.store.contact_field_names()?;
         Ok(contact_schema(free.iter().map(String::as_str)))
     }
 

@@ -164,6 +164,15 @@ pub trait Store: fmt::Debug + LinkStore {
     /// created first (this order decides which record of a duplicate number is sent to).
     fn contacts(&self, visit: &mut dyn FnMut(&Contact)) -> Result<(), StoreError>;
 
+    /// The names of the contacts' free fields (every key of any contact's `fields`), sorted:
+    /// the fields domains and templates may use. The default visits every contact; a SQL
+    /// store answers from the database without sending the contacts over.
+    fn contact_field_names(&self) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        let mut names = std::collections::BTreeSet::new();
+        self.contacts(&mut |contact| names.extend(contact.fields.keys().cloned()))?;
+        Ok(names)
+    }
+
     /// Visits the contacts with these ids that exist, in any order: what a send reads for a
     /// batch. Pass each id once (a repeated one may be visited again). The default looks each
     /// up; a SQL store answers with one query.
