@@ -401,6 +401,32 @@ pub(crate) fn mailing<S: Store>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever the times (within twenty years), a chart has at most MAX_BINS_SHOWN bins
+        /// and every message is in one of them.
+        #[test]
+        fn every_message_lands_in_a_shown_bin(
+            times in proptest::collection::vec((1_450_000_000_i64..2_080_000_000, 0_usize..3), 1..300),
+        ) {
+            let mut bins = Bins::default();
+            for &(seconds, series) in &times {
+                bins.add(at(seconds), series);
+            }
+            let timeline = bins.finish();
+            prop_assert!(!timeline.labels.is_empty());
+            prop_assert!(timeline.labels.len() as i64 <= MAX_BINS_SHOWN);
+            prop_assert_eq!(timeline.sent.len(), timeline.labels.len());
+            let total: u64 = timeline.sent.iter().chain(&timeline.delivered).chain(&timeline.clicked).sum();
+            prop_assert_eq!(total, times.len() as u64);
+            for series in 0..3 {
+                let expected = times.iter().filter(|(_, s)| *s == series).count() as u64;
+                let line = [&timeline.sent, &timeline.delivered, &timeline.clicked][series];
+                prop_assert_eq!(line.iter().sum::<u64>(), expected);
+            }
+        }
+    }
 
     fn at(seconds: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(seconds, 0).unwrap()

@@ -199,6 +199,53 @@ pub(crate) fn counts_table(out: &mut String, caption: &str, counts: &Counts) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Reverses [`Esc`] (`&amp;` last, so `&amp;lt;` reads back as `&lt;`).
+    fn unescape(text: &str) -> String {
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    }
+
+    fn percent_decode(text: &str) -> Vec<u8> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < bytes.len() {
+            if bytes[at] == b'%' {
+                out.push(u8::from_str_radix(&text[at + 1..at + 3], 16).unwrap());
+                at += 3;
+            } else {
+                out.push(bytes[at]);
+                at += 1;
+            }
+        }
+        out
+    }
+
+    proptest! {
+        /// Escaped text holds no character that could open a tag or close an attribute, and
+        /// reads back as the text.
+        #[test]
+        fn escaped_text_is_inert_and_lossless(text in any::<String>()) {
+            let escaped = Esc(&text).to_string();
+            prop_assert!(!escaped.contains(['<', '>', '"', '\'']));
+            prop_assert_eq!(unescape(&escaped), text);
+        }
+
+        /// A query value holds only unreserved characters and `%XX`, and decodes back.
+        #[test]
+        fn query_values_are_unreserved_and_lossless(text in any::<String>()) {
+            let encoded = QueryValue(&text).to_string();
+            prop_assert!(encoded
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
+            prop_assert_eq!(percent_decode(&encoded), text.as_bytes());
+        }
+    }
 
     #[test]
     fn escapes_every_markup_character() {
