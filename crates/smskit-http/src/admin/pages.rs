@@ -175,16 +175,17 @@ pub(crate) fn index(overview: &Overview, counts: &MailingCounts) -> String {
              <th scope=\"col\">Stage</th><th class=\"num\" scope=\"col\">Mailings</th>\
              {COUNT_HEADERS}</tr></thead><tbody>"
         );
+        // Each campaign's mailing count and totals, in one pass over the mailings.
+        let mut totals: HashMap<CampaignId, (usize, Counts)> = HashMap::new();
+        for mailing in &overview.mailings {
+            if let Some(campaign) = mailing.campaign {
+                let total = totals.entry(campaign).or_default();
+                total.0 += 1;
+                total.1 += counts.get(&mailing.id).copied().unwrap_or_default();
+            }
+        }
         for campaign in &overview.campaigns {
-            let mine: Vec<&Mailing> = overview
-                .mailings
-                .iter()
-                .filter(|mailing| mailing.campaign == Some(campaign.id))
-                .collect();
-            let total: Counts = mine
-                .iter()
-                .filter_map(|mailing| counts.get(&mailing.id).copied())
-                .sum();
+            let (mailings, total) = totals.get(&campaign.id).copied().unwrap_or_default();
             let _ = write!(
                 body,
                 "<tr data-campaign=\"{}\"><td><a href=\"{}\">{}</a></td><td>{}</td>\
@@ -193,7 +194,7 @@ pub(crate) fn index(overview: &Overview, counts: &MailingCounts) -> String {
                 campaign_href(campaign.id),
                 Esc(&campaign.name),
                 Esc(&campaign.stage),
-                mine.len()
+                mailings
             );
             count_cells(&mut body, &total);
             body.push_str("</tr>");
