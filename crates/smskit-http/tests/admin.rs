@@ -378,6 +378,11 @@ fn an_ab_test_shows_its_versions_side_by_side() {
             .body
             .contains(&format!("href=\"/admin/ab-tests/{test}\""))
     );
+    // The campaign's row sums its two versions: mailings, expected, canceled, sent, delivered,
+    // clicked.
+    let campaign = server.call(move |engine| engine.ab_test(test).unwrap().campaign);
+    let row = row_numbers(&index.body, &format!("data-campaign=\"{campaign}\""));
+    assert_eq!(row[..6], ["2", "40", "0", "40", "20", "20"]);
     let version = server.page(&format!("/admin/mailings/{}", versions[1]));
     assert!(
         version
