@@ -422,11 +422,15 @@ impl Store for PostgresStore {
             .collect();
         let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| &**p).collect();
         // Not cached: each domain is its own statement.
-        let rows = self
-            .conn(during)?
-            .client
-            .query(&query.sql, &params)
-            .during(during)?;
+        let rows = match self.conn(during)?.client.query(&query.sql, &params) {
+            Ok(rows) => rows,
+            // A server built without ICU has no "und-x-icu" collation (case-insensitive
+            // matching needs it to fold like Rust): the engine evaluates in memory instead.
+            Err(error) if error.code() == Some(&postgres::error::SqlState::UNDEFINED_OBJECT) => {
+                return Ok(None);
+            }
+            Err(error) => return Err(error).during(during),
+        };
         let ids = rows
             .iter()
             .map(|row| codec::get::<i64>(row, 0).map(ContactId))

@@ -1,7 +1,7 @@
 //! Checked plans as parameterised SQL, so that a database resolves an audience of millions
 //! itself: PostgreSQL and SQLite dialects.
 //!
-//! [`Plan::to_sql`](crate::Plan::to_sql) turns a [`Plan`](crate::Plan) into one `SELECT` of
+//! [`Plan::to_sql`](crate::Plan::to_sql) turns a [`Plan`] into one `SELECT` of
 //! the matching ids, in ascending order, that selects **exactly** the records
 //! [`Plan::filter`](crate::Plan::filter) selects in memory: the spec's empty-value rules
 //! (`NULL`, `''`, `0`, `False` and the empty relation), `in []` and `not in []`, dotted paths
