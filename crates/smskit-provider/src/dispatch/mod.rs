@@ -114,7 +114,8 @@ impl Default for DispatchOptions {
 }
 
 impl DispatchOptions {
-    /// How many messages are in flight at once (at least 1).
+    /// How many messages are in flight at once (at least 1). With 1, a batch is sent on the
+    /// calling thread (no thread is spawned); with more, on that many scoped threads.
     #[must_use]
     pub fn with_concurrency(mut self, concurrency: usize) -> Self {
         self.concurrency = concurrency.max(1);
