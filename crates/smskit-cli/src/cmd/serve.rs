@@ -22,8 +22,9 @@ const ADMIN_TOKEN: &str = "SMSKIT_ADMIN_TOKEN";
 
 const SERVE_EXAMPLES: &str = "\
 Examples:
-  SMSKIT_ADMIN_TOKEN=… smskit serve --db campaigns.db --public-url https://sms.example.com
-  SMSKIT_ADMIN_TOKEN=… TWILIO_AUTH_TOKEN=… smskit serve --listen 0.0.0.0:8080 \\
+  SMSKIT_ADMIN_TOKEN=… TWILIO_AUTH_TOKEN=… smskit serve --db campaigns.db \\
+    --public-url https://sms.example.com
+  SMSKIT_ADMIN_TOKEN=… VONAGE_SIGNATURE_SECRET=… smskit serve --listen 0.0.0.0:8080 \\
     --public-url https://sms.example.com --db postgres://smskit@db.example/crm
 
 Routes: /r/CODE and /r/CODE/s/TRACE (short links: a redirect, the click recorded),
