@@ -3,8 +3,11 @@
 //! Parsing never panics or overflows the stack; an error carries a position inside the
 //! text (on a character boundary, with a consistent line number) and renders a caret; a
 //! parsed domain prints back to itself, its rewrites print back to themselves, and it
-//! can be checked and evaluated against a small schema without panicking.
+//! can be checked and evaluated against a small schema without panicking; a checked plan
+//! translates to SQL in both dialects without panicking, every placeholder backed by a
+//! parameter.
 
+use smskit_filter::sql::{Dialect, SqlMapping};
 use smskit_filter::{Dataset, Domain, FieldType, Literal, ParseOptions, Plan, Schema};
 
 fn schema() -> Schema {
@@ -74,6 +77,59 @@ fn dataset() -> Dataset {
     data
 }
 
+/// The schema's tables: plain columns, a JSON key, the relations.
+fn mapping() -> SqlMapping {
+    let mut mapping = SqlMapping::new();
+    mapping
+        .model("m", "m")
+        .column("name", "name")
+        .json_key("a", "extra", "a")
+        .column("s", "s")
+        .column("n", "n")
+        .column("x", "x")
+        .column("b", "b")
+        .column("d", "d")
+        .column("t", "t")
+        .column("parent_id", "parent_id")
+        .one2many("child_ids", "parent_id")
+        .many2many_where("tags", "m_tags", "m", "tag", "m_tags.active");
+    mapping
+        .model("tag", "tag")
+        .column("name", "name")
+        .column("active", "active");
+    mapping
+}
+
+/// Translates `plan` in both dialects: no panic, and every placeholder has its parameter.
+fn check_sql(plan: &Plan, mapping: &SqlMapping) {
+    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        let Ok(query) = plan.to_sql(mapping, dialect) else {
+            continue;
+        };
+        let sigil = if dialect == Dialect::Postgres {
+            '$'
+        } else {
+            '?'
+        };
+        let bytes = query.sql.as_bytes();
+        for (i, _) in query.sql.match_indices(sigil) {
+            let digits: String = bytes[i + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .map(|&b| char::from(b))
+                .collect();
+            if let Ok(n) = digits.parse::<usize>() {
+                assert!(
+                    (1..=query.params.len()).contains(&n),
+                    "placeholder {sigil}{n} of {} parameters in {}",
+                    query.params.len(),
+                    query.sql
+                );
+            }
+        }
+    }
+}
+
 fn check_round_trip(domain: &Domain) {
     let text = domain.to_string();
     let again = ParseOptions::new()
@@ -121,6 +177,7 @@ pub fn check(data: &[u8]) {
             let data = dataset();
             if let Ok(plan) = Plan::new(data.schema(), "m", &domain) {
                 let _ = plan.to_string();
+                check_sql(&plan, &mapping());
                 let selected = plan.filter(&data);
                 // Rewrites that must select the same records.
                 for rewritten in [&normalized, &simplified] {

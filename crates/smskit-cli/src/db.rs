@@ -265,6 +265,10 @@ delegate! {
             visit: &mut dyn FnMut(Contact)
         ) -> Result<(), StoreError>;
         fn has_waiting_traces(mailing: MailingId) -> Result<bool, StoreError>;
+        fn contact_field_names() -> Result<std::collections::BTreeSet<String>, StoreError>;
+        fn domain_contacts(
+            plan: &smskit::filter::Plan
+        ) -> Result<Option<Vec<ContactId>>, StoreError>;
     }
     writes {
         fn insert_contact(contact: NewContact, now: DateTime<Utc>) -> Result<ContactId, StoreError>;

@@ -427,6 +427,33 @@ pub enum Error {
         /// What is wrong, naming the model, record and field.
         reason: String,
     },
+    /// Translating a plan to SQL ([`Plan::to_sql`](crate::Plan::to_sql)): a model or field
+    /// the plan reads has no place in the [`SqlMapping`](crate::sql::SqlMapping).
+    #[error("no SQL mapping for {model}{}{field}", if field.is_empty() { "" } else { "." })]
+    SqlUnmapped {
+        /// The model.
+        model: String,
+        /// The field (empty when the whole model is unmapped).
+        field: String,
+    },
+    /// Translating a plan to SQL: this part of the plan has no exact SQL equivalent for the
+    /// mapping (evaluate it in memory instead).
+    #[error("cannot translate {what} to SQL: {reason}")]
+    SqlUnsupported {
+        /// What (`model.field`, or the kind of value).
+        what: String,
+        /// Why.
+        reason: String,
+    },
+    /// Translating a plan to SQL: the statement would nest deeper than databases accept
+    /// (evaluate it in memory instead).
+    #[error("the SQL of this domain would nest {depth} levels deep, over the limit of {limit}")]
+    SqlTooDeep {
+        /// The nesting the statement would have.
+        depth: usize,
+        /// The limit ([`sql::MAX_DEPTH`](crate::sql::MAX_DEPTH)).
+        limit: usize,
+    },
 }
 
 impl Error {
@@ -454,7 +481,11 @@ impl Error {
             | Self::InvalidDate { at, .. }
             | Self::TypeMismatch { at, .. }
             | Self::MissingParentField { at, .. } => at.location(),
-            Self::SizeLimit { .. } | Self::InvalidDataset { .. } => None,
+            Self::SizeLimit { .. }
+            | Self::InvalidDataset { .. }
+            | Self::SqlUnmapped { .. }
+            | Self::SqlUnsupported { .. }
+            | Self::SqlTooDeep { .. } => None,
         }
     }
 
@@ -472,6 +503,16 @@ impl Error {
                 | Self::InvalidDate { .. }
                 | Self::TypeMismatch { .. }
                 | Self::MissingParentField { .. }
+        )
+    }
+
+    /// Whether the error comes from translating a valid plan to SQL
+    /// ([`Plan::to_sql`](crate::Plan::to_sql)): the plan can still be evaluated in memory.
+    #[must_use]
+    pub fn is_sql_error(&self) -> bool {
+        matches!(
+            self,
+            Self::SqlUnmapped { .. } | Self::SqlUnsupported { .. } | Self::SqlTooDeep { .. }
         )
     }
 }

@@ -9,7 +9,9 @@
 //! application's [`Schema`] into a typed [`Plan`], and evaluates the plan on records with
 //! Odoo 19's in-memory (`filtered_domain`) semantics: empty values, `not in`, dotted
 //! paths as existential `any`, display-name matching on relations, `like` patterns with
-//! `%`, `_` and backslash escapes, `child_of` / `parent_of`, relative dates.
+//! `%`, `_` and backslash escapes, `child_of` / `parent_of`, relative dates. A plan also
+//! translates to parameterised SQL selecting exactly the same records (the [`sql`] module),
+//! so a database resolves an audience of millions itself.
 //!
 //! The pipeline follows `regex-syntax`: text -> [`Domain`] (a flat AST with spans that
 //! prints back) -> [`Plan`] (typed against a schema) -> evaluation. Errors carry the byte
@@ -87,6 +89,7 @@
 //! | builder | [`field`], [`FieldPath`] |
 //! | AST -> typed plan | [`Schema`], [`Plan::new`], [`CheckOptions`] |
 //! | evaluation | [`Plan::filter`], [`Plan::bind`], [`Records`], [`Record`], [`Dataset`] |
+//! | plan -> SQL (PostgreSQL, SQLite) | [`Plan::to_sql`], [`Plan::to_sql_condition`], [`sql::SqlMapping`] |
 
 #![forbid(unsafe_code)]
 #![warn(
@@ -113,6 +116,7 @@ mod py;
 mod schema;
 #[cfg(feature = "serde")]
 mod serde_impls;
+pub mod sql;
 mod tree;
 mod values;
 

@@ -103,6 +103,46 @@ impl Like {
         )
     }
 
+    /// Whether the whole value must match (`=like`, `=ilike`) rather than a substring.
+    pub(crate) fn is_exact(&self) -> bool {
+        self.exact
+    }
+
+    /// Whether both sides are lower-cased (`ilike`, `=ilike`).
+    pub(crate) fn folds(&self) -> bool {
+        self.fold
+    }
+
+    /// The pattern in another matcher's syntax: `any_run` between segments (and around them
+    /// for a substring search), `any_one` for `_`, and `literal` writing one literal
+    /// character with whatever escaping the target syntax needs.
+    pub(crate) fn translate(
+        &self,
+        any_run: &str,
+        any_one: &str,
+        mut literal: impl FnMut(&mut String, char),
+    ) -> String {
+        let mut out = String::new();
+        if !self.exact {
+            out.push_str(any_run);
+        }
+        for (index, segment) in self.segments.iter().enumerate() {
+            if index > 0 {
+                out.push_str(any_run);
+            }
+            for elem in segment {
+                match *elem {
+                    Elem::Any => out.push_str(any_one),
+                    Elem::Lit(c) => literal(&mut out, c),
+                }
+            }
+        }
+        if !self.exact && !self.segments.is_empty() {
+            out.push_str(any_run);
+        }
+        out
+    }
+
     /// Whether `value` (Python's `str()` of the record value, `''` when empty) matches.
     pub(crate) fn matches(&self, value: &str) -> bool {
         if self.exact {

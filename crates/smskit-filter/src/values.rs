@@ -302,6 +302,31 @@ impl ScalarSet {
         }
     }
 
+    /// The integers (booleans and integral floats included), ascending.
+    pub(crate) fn ints(&self) -> &[i64] {
+        &self.ints
+    }
+
+    /// The non-integral floats.
+    pub(crate) fn floats(&self) -> &[f64] {
+        &self.floats
+    }
+
+    /// The strings, sorted.
+    pub(crate) fn strs(&self) -> Vec<&str> {
+        self.strs.iter().map(|s| &**s).collect()
+    }
+
+    /// The dates.
+    pub(crate) fn dates(&self) -> &[NaiveDate] {
+        &self.dates
+    }
+
+    /// The date-times.
+    pub(crate) fn datetimes(&self) -> &[NaiveDateTime] {
+        &self.datetimes
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.ints.is_empty()
             && self.floats.is_empty()

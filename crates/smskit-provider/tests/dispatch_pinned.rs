@@ -329,3 +329,124 @@ fn a_worker_that_unwinds_releases_its_claim_and_the_batch_ends() {
     assert!(panicked, "the clock's panic reaches the caller");
     assert_eq!(calls, 11, "every other message was sent");
 }
+
+#[test]
+fn a_rate_reads_back_as_given() {
+    let rate = Rate::per_second(3).unwrap();
+    assert_eq!((rate.segments(), rate.per()), (3, Duration::from_secs(1)));
+    let per_minute = Rate::new(180, Duration::from_secs(60)).unwrap();
+    assert_eq!(per_minute.segments(), 180);
+    assert_eq!(per_minute.min_equivalent().segments(), 3);
+}
+
+#[test]
+fn a_sender_within_its_burst_is_not_put_behind_an_unlimited_one() {
+    // Sender A: 1 a second with a burst of 2 (its first three are due at once); B unlimited.
+    // Messages start in order of their earliest possible start, then input order: A's burst
+    // keeps A's messages in line with B's instead of after them.
+    let clock = SimulatedClock::new();
+    let provider = Script::new(&clock, Vec::new());
+    let options = DispatchOptions::default()
+        .with_concurrency(1)
+        .with_sender_rate("+32460200000", Rate::per_second(1).unwrap())
+        .with_burst(2);
+    let batch: Vec<Job> = (0..6)
+        .map(|i| {
+            if i % 2 == 0 {
+                from("+32460200000", i)
+            } else {
+                from("+32460200001", i)
+            }
+        })
+        .collect();
+    let results = Dispatcher::new(&provider, &clock)
+        .with_options(options)
+        .dispatch(batch);
+    assert!(results.iter().all(|r| r.result.is_ok()));
+    let order: Vec<E164> = provider.calls.lock().unwrap().iter().map(|c| c.0).collect();
+    assert_eq!(order, (0..6).map(number).collect::<Vec<_>>());
+    assert_eq!(starts(&results), vec![0; 6]);
+}
+
+/// Answers the first call 429 with Retry-After 30 s, then accepts; notes the call times.
+#[derive(Debug)]
+struct SlowDown<'c> {
+    clock: &'c SimulatedClock,
+    calls: Mutex<Vec<Duration>>,
+}
+
+impl Provider for SlowDown<'_> {
+    fn name(&self) -> &str {
+        "slow-down"
+    }
+
+    fn submit(&self, message: &OutboundMessage) -> Result<Receipt, Error> {
+        let mut calls = self.calls.lock().unwrap();
+        calls.push(self.clock.now());
+        if calls.len() == 1 {
+            return Err(Error::retryable(ErrorKind::RateLimited, "429")
+                .with_retry_after(Duration::from_secs(30)));
+        }
+        Ok(Receipt::new(
+            "slow-down",
+            message.to.as_str(),
+            TraceStatus::Pending,
+            "ok",
+        ))
+    }
+}
+
+#[test]
+fn retry_after_holds_a_sender_with_a_burst_too() {
+    // The burst lets a sender run ahead of its pace, never ahead of the provider's
+    // Retry-After, and not right after it either.
+    let clock = SimulatedClock::new();
+    let provider = SlowDown {
+        clock: &clock,
+        calls: Mutex::new(Vec::new()),
+    };
+    let options = DispatchOptions::default()
+        .with_concurrency(1)
+        .with_rate(Rate::per_second(2).unwrap())
+        .with_burst(4)
+        .with_retry(RetryPolicy::new(
+            3,
+            Duration::from_millis(100),
+            Duration::from_secs(1),
+        ));
+    let results = Dispatcher::new(&provider, &clock)
+        .with_options(options)
+        .dispatch((0..6).map(|i| job(i, 1)).collect());
+    assert!(results.iter().all(|r| r.result.is_ok()));
+    let calls = provider.calls.lock().unwrap().clone();
+    assert_eq!(calls.len(), 7);
+    assert_eq!(calls[0], Duration::ZERO);
+    // A sender the provider told to slow down resumes at its steady pace, its burst spent:
+    // from 30 s on, one every 500 ms (a burst there would be five at 30 s).
+    let after: Vec<u128> = calls[1..].iter().map(Duration::as_millis).collect();
+    assert_eq!(after, vec![30_000, 30_500, 31_000, 31_500, 32_000, 32_500]);
+}
+
+#[test]
+fn a_batch_starting_late_is_paced_from_its_start() {
+    // The clock has run 10 s before the batch: a sender idle until then starts now, not in
+    // the past, and keeps its pace (2 a second) from there.
+    let clock = SimulatedClock::new();
+    clock.advance(Duration::from_secs(10));
+    let provider = Script::new(&clock, Vec::new());
+    let options = DispatchOptions::default()
+        .with_concurrency(1)
+        .with_rate(Rate::per_second(2).unwrap());
+    let results = Dispatcher::new(&provider, &clock)
+        .with_options(options)
+        .dispatch((0..4).map(|i| job(i, 1)).collect());
+    assert_eq!(starts(&results), vec![10_000, 10_500, 11_000, 11_500]);
+    let calls: Vec<u128> = provider
+        .calls
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|c| c.1.as_millis())
+        .collect();
+    assert_eq!(calls, vec![10_000, 10_500, 11_000, 11_500]);
+}

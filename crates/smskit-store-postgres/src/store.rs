@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use postgres::Row;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
+use smskit::audience::contact_sql_mapping;
+use smskit::filter::sql::{Dialect, SqlValue};
 use smskit::model::{
     AbTest, AbTestId, BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing,
     MailingId, MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace,
@@ -333,6 +335,18 @@ impl Store for PostgresStore {
         Ok(one(row, codec::contact)?)
     }
 
+    fn contact_field_names(&self) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        let during = "read the contacts' field names";
+        let rows = self.conn(during)?.query(
+            during,
+            "SELECT DISTINCT jsonb_object_keys(fields) FROM contacts",
+            &[],
+        )?;
+        Ok(all(&rows, |row| codec::get::<String>(row, 0))?
+            .into_iter()
+            .collect())
+    }
+
     fn has_waiting_traces(&self, mailing: MailingId) -> Result<bool, StoreError> {
         let during = "look for waiting traces";
         // Two probes of the partial indexes `traces_outgoing` and `traces_process`.
@@ -382,6 +396,46 @@ impl Store for PostgresStore {
             codec::contact,
             visit,
         )
+    }
+
+    fn domain_contacts(
+        &self,
+        plan: &smskit::filter::Plan,
+    ) -> Result<Option<Vec<ContactId>>, StoreError> {
+        let during = "resolve a domain audience";
+        // A plan without an exact SQL form is evaluated in memory by the engine.
+        let Ok(query) = plan.to_sql(&contact_sql_mapping(), Dialect::Postgres) else {
+            return Ok(None);
+        };
+        let params: Vec<Box<dyn ToSql + Sync>> = query
+            .params
+            .iter()
+            .map(|value| -> Box<dyn ToSql + Sync> {
+                match value {
+                    SqlValue::Int(i) => Box::new(*i),
+                    SqlValue::Float(f) => Box::new(*f),
+                    SqlValue::Bool(b) => Box::new(*b),
+                    SqlValue::Text(text) => Box::new(text.clone()),
+                    _ => Box::new(None::<String>),
+                }
+            })
+            .collect();
+        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| &**p).collect();
+        // Not cached: each domain is its own statement.
+        let rows = match self.conn(during)?.client.query(&query.sql, &params) {
+            Ok(rows) => rows,
+            // A server built without ICU has no "und-x-icu" collation (case-insensitive
+            // matching needs it to fold like Rust): the engine evaluates in memory instead.
+            Err(error) if error.code() == Some(&postgres::error::SqlState::UNDEFINED_OBJECT) => {
+                return Ok(None);
+            }
+            Err(error) => return Err(error).during(during),
+        };
+        let ids = rows
+            .iter()
+            .map(|row| codec::get::<i64>(row, 0).map(ContactId))
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(Some(ids))
     }
 
     fn insert_list(&mut self, name: &str, is_public: bool) -> Result<ListId, StoreError> {

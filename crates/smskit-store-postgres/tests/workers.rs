@@ -352,10 +352,11 @@ fn a_rate_limit_holds_across_workers_together() {
     assert_eq!(accepted, MESSAGES);
     let mut sent_at = provider.sent_at.lock().unwrap().clone();
     sent_at.sort_unstable();
-    // 150 messages at 50 a second whoever sends them: the last leaves 2.98 s after the first
-    // (four workers each pacing alone would take under a second).
+    // 150 messages at 50 a second whoever sends them: the last is due 2.98 s after the first
+    // (four workers each pacing alone would take under a second). A first message that left
+    // late shortens the span by its lateness (tens of milliseconds on a loaded machine).
     let span = sent_at[MESSAGES - 1] - sent_at[0];
-    assert!(span >= Duration::from_millis(2_960), "{span:?}");
+    assert!(span >= Duration::from_millis(2_700), "{span:?}");
     // No second holds more than its 50, plus one batch: a worker that wakes late for its
     // booking paces its batch from when it woke, into the next booking by that lateness (on
     // this shared 2-core machine, tens of milliseconds). Each worker pacing alone would put

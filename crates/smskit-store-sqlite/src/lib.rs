@@ -107,6 +107,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rand::SeedableRng;
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, TransactionBehavior};
 use smskit::links::StdRng;
 use smskit::store::StoreError;
@@ -201,6 +202,18 @@ impl SqliteStore {
              PRAGMA wal_autocheckpoint = 8192;",
         )
         .during("configure the connection")?;
+        // The Unicode lower-casing the SQL of `ilike` domains calls (SQLite's own is ASCII).
+        conn.create_scalar_function(
+            smskit::filter::sql::CASEFOLD_FUNCTION,
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                Ok(ctx
+                    .get::<Option<String>>(0)?
+                    .map(|text| smskit::filter::sql::casefold(&text)))
+            },
+        )
+        .during("register the casefold function")?;
         migrate(&mut conn)?;
         Ok(SqliteStore {
             conn,

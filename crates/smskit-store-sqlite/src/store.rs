@@ -5,7 +5,10 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use smskit::audience::contact_sql_mapping;
+use smskit::filter::sql::{Dialect, SqlValue};
 use smskit::links::Click;
 use smskit::model::{
     AbTest, AbTestId, BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing,
@@ -228,6 +231,20 @@ impl Store for SqliteStore {
             .during("read a contact")
     }
 
+    fn contact_field_names(&self) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        let during = "read the contacts' field names";
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT DISTINCT key FROM contacts, json_each(contacts.fields)")
+            .during(during)?;
+        let names = statement
+            .query_map([], |row| row.get::<_, String>(0))
+            .during(during)?
+            .collect::<Result<_, _>>()
+            .during(during)?;
+        Ok(names)
+    }
+
     fn has_waiting_traces(&self, mailing: MailingId) -> Result<bool, StoreError> {
         // Two probes of the partial indexes `traces_outgoing` and `traces_process`.
         self.conn
@@ -257,6 +274,33 @@ impl Store for SqliteStore {
             visit(&codec::contact(row).during(during)?);
         }
         Ok(())
+    }
+
+    fn domain_contacts(
+        &self,
+        plan: &smskit::filter::Plan,
+    ) -> Result<Option<Vec<ContactId>>, StoreError> {
+        let during = "resolve a domain audience";
+        // A plan without an exact SQL form (or deeper than SQLite takes) is evaluated in
+        // memory by the engine.
+        let Ok(query) = plan.to_sql(&contact_sql_mapping(), Dialect::Sqlite) else {
+            return Ok(None);
+        };
+        let params = query.params.iter().map(|value| match value {
+            SqlValue::Int(i) => Value::Integer(*i),
+            SqlValue::Float(f) => Value::Real(*f),
+            SqlValue::Bool(b) => Value::Integer(i64::from(*b)),
+            SqlValue::Text(text) => Value::Text(text.clone()),
+            _ => Value::Null,
+        });
+        let mut statement = self.conn.prepare(&query.sql).during(during)?;
+        let ids = statement
+            .query_map(rusqlite::params_from_iter(params), |row| row.get(0))
+            .during(during)?
+            .map(|id| id.map(ContactId))
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .during(during)?;
+        Ok(Some(ids))
     }
 
     fn insert_list(&mut self, name: &str, is_public: bool) -> Result<ListId, StoreError> {

@@ -85,6 +85,7 @@ macro_rules! conformance {
             engine_sends_once_per_targeted_contact,
             engine_resumes_after_a_crash_without_resending,
             contact_audiences_round_trip,
+            domain_audiences_match_the_memory_store,
         );
     };
     (@cases $factory:expr; $($case:ident),* $(,)?) => {

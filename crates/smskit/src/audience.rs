@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use crate::filter::sql::SqlMapping;
 use crate::filter::{Field, FieldType, FieldValue, Record, Records, Schema};
 use crate::model::{Contact, ContactId, MailingList};
 
@@ -43,6 +44,47 @@ pub fn contact_schema<'a>(free_fields: impl IntoIterator<Item = &'a str>) -> Sch
 }
 
 const FIXED_FIELDS: [&str; 5] = ["id", "name", "phone", "country", "list_ids"];
+
+/// Where the SQL stores (SQLite and PostgreSQL share the layout) keep the contact model, for
+/// [`Plan::to_sql`](crate::filter::Plan::to_sql): `contacts` (`name`, `phone`, `country`
+/// columns, free fields as keys of the JSON column `fields`), `list_ids` through the
+/// `subscriptions` not opted out of, and `lists` (`name`, `is_public`).
+///
+/// ```
+/// use smskit::audience::{CONTACT_MODEL, contact_schema, contact_sql_mapping};
+/// use smskit::filter::Plan;
+/// use smskit::filter::sql::Dialect;
+///
+/// let schema = contact_schema(["city"]);
+/// let domain = smskit::filter::parse("[('city', '=', 'Gent'), ('list_ids.name', '=', 'VIP')]")?;
+/// let plan = Plan::new(&schema, CONTACT_MODEL, &domain)?;
+/// let query = plan.to_sql(&contact_sql_mapping(), Dialect::Postgres)?;
+/// assert!(query.sql.contains("FROM \"subscriptions\""));
+/// assert!(query.sql.contains("(opt_out = FALSE)"));
+/// # Ok::<(), smskit::Error>(())
+/// ```
+#[must_use]
+pub fn contact_sql_mapping() -> SqlMapping {
+    let mut mapping = SqlMapping::new();
+    mapping
+        .model(CONTACT_MODEL, "contacts")
+        .column("name", "name")
+        .column("phone", "phone")
+        .column("country", "country")
+        .many2many_where(
+            "list_ids",
+            "subscriptions",
+            "contact",
+            "list",
+            "opt_out = FALSE",
+        )
+        .json_fields("fields");
+    mapping
+        .model(LIST_MODEL, "lists")
+        .column("name", "name")
+        .column("is_public", "is_public");
+    mapping
+}
 
 /// Contacts and lists as [`Records`] for evaluating a domain.
 #[derive(Debug)]

@@ -298,10 +298,7 @@ impl<S: Store> Engine<S> {
     /// The schema templates and filters see: the contact model with its fixed fields, every
     /// free field some contact has, and `list_ids` to the mailing lists.
     pub fn contact_schema(&self) -> Result<Schema, Error> {
-        let mut free = std::collections::BTreeSet::new();
-        self.store.contacts(&mut |contact| {
-            free.extend(contact.fields.keys().cloned());
-        })?;
+        let free = self.store.contact_field_names()?;
         Ok(contact_schema(free.iter().map(String::as_str)))
     }
 
@@ -897,6 +894,11 @@ impl<S: Store> Engine<S> {
                 let schema = self.contact_schema()?;
                 let domain = crate::filter::parse(text)?;
                 let plan = Plan::new(&schema, crate::audience::CONTACT_MODEL, &domain)?;
+                // A SQL store resolves the domain itself; otherwise it is evaluated here.
+                if let Some(ids) = self.store.domain_contacts(&plan)? {
+                    resolved.members = ContactSet::new(ids);
+                    return Ok(resolved);
+                }
                 let lists = self.store.lists()?;
                 let mut memberships: HashMap<ContactId, Vec<i64>> = HashMap::new();
                 for list in &lists {

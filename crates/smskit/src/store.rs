@@ -174,6 +174,15 @@ pub trait Store: fmt::Debug + LinkStore {
     /// created first (this order decides which record of a duplicate number is sent to).
     fn contacts(&self, visit: &mut dyn FnMut(&Contact)) -> Result<(), StoreError>;
 
+    /// The names of the contacts' free fields (every key of any contact's `fields`), sorted:
+    /// the fields domains and templates may use. The default visits every contact; a SQL
+    /// store answers from the database without sending the contacts over.
+    fn contact_field_names(&self) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        let mut names = std::collections::BTreeSet::new();
+        self.contacts(&mut |contact| names.extend(contact.fields.keys().cloned()))?;
+        Ok(names)
+    }
+
     /// Visits the contacts with these ids that exist, in any order: what a send reads for a
     /// batch. Pass each id once (a repeated one may be visited again). The default looks each
     /// up; a SQL store answers with one query.
@@ -420,6 +429,20 @@ pub trait Store: fmt::Debug + LinkStore {
 
     /// Visits the traces of `mailing` by id.
     fn traces(&self, mailing: MailingId, visit: &mut dyn FnMut(&Trace)) -> Result<(), StoreError>;
+
+    /// The ids of the contacts a checked domain selects (a plan over
+    /// [`CONTACT_MODEL`](crate::audience::CONTACT_MODEL)), ascending, when the store can
+    /// resolve it itself (a SQL store runs [`Plan::to_sql`](crate::filter::Plan::to_sql) with
+    /// [`contact_sql_mapping`](crate::audience::contact_sql_mapping)); `None` to let the engine
+    /// evaluate it in memory, which the default does. A store must select exactly the contacts
+    /// the in-memory evaluation selects.
+    fn domain_contacts(
+        &self,
+        plan: &crate::filter::Plan,
+    ) -> Result<Option<Vec<ContactId>>, StoreError> {
+        let _ = plan;
+        Ok(None)
+    }
 
     /// Whether a trace of `mailing` is still waiting (`outgoing`) or claimed (`process`):
     /// while one is, the mailing is not sent. The default visits the traces; a SQL store

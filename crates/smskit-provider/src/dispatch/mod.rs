@@ -138,7 +138,8 @@ impl DispatchOptions {
     }
 
     /// How many segments a sender may send ahead of its steady pace (default 0: messages are
-    /// evenly spaced, so any window of time sees at most its share plus one message).
+    /// evenly spaced, so any window of time sees at most its share plus one message). A sender
+    /// the provider held with `Retry-After` resumes at its steady pace: its burst is spent.
     #[must_use]
     pub fn with_burst(mut self, segments: u32) -> Self {
         self.burst = segments;
