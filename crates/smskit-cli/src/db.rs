@@ -20,7 +20,7 @@ use smskit::model::{
 };
 use smskit::phone::E164;
 use smskit::reply::Reply;
-use smskit::store::{Outcome, StatusUpdate, StoreError};
+use smskit::store::{ClickRecord, Outcome, StatusUpdate, StoreError};
 use smskit::{Engine, Error, Settings, Store};
 use smskit_store_postgres::PostgresStore;
 use smskit_store_sqlite::SqliteStore;
@@ -333,6 +333,7 @@ delegate! {
         fn cancel_outgoing(mailing: MailingId) -> Result<usize, StoreError>;
         fn apply_status(update: &StatusUpdate) -> Result<Option<TraceId>, StoreError>;
         fn mark_clicked(trace: TraceId, at: DateTime<Utc>) -> Result<bool, StoreError>;
+        fn record_clicks(clicks: &[Click]) -> Result<Vec<ClickRecord>, StoreError>;
         fn record_reply(reply: &Reply) -> Result<(), StoreError>;
     }
 }

@@ -14,7 +14,8 @@ Examples:
 
 A campaign, step by step, over a database (--db: a SQLite file, default smskit.db, or a
 postgres:// URL): contacts import, blacklist add, lists optout, mailing create, mailing send,
-report twilio, mailing stats.
+report twilio, mailing stats. `smskit serve` answers the world over the same database: short
+links, opt-out pages, provider webhooks, the dashboard.
 `smskit help <COMMAND>` shows the options and examples of each command.";
 
 /// `smskit filter --help` (the dataset format is in the help of `--data`).

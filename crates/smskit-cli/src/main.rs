@@ -2,7 +2,7 @@
 //!
 //! Every subcommand is a thin layer over the library crates: it parses arguments, calls the
 //! library, and prints a human-readable report or JSON. Errors go to stderr with a non-zero exit.
-//! The campaign commands (contacts, blacklist, lists, mailing, run-due, worker, report) work
+//! The campaign commands (contacts, blacklist, lists, mailing, run-due, worker, serve, report) work
 //! on the database of `--db`, a SQLite file or a PostgreSQL URL (see `db`), each run picking
 //! up where the last one left off.
 
@@ -60,6 +60,9 @@ enum Command {
     /// Send whatever is due, pass after pass, alongside any other workers on the same database,
     /// until SIGTERM / SIGINT (or, with --until-idle, until nothing is left to do).
     Worker(cmd::worker::WorkerArgs),
+    /// Serve the HTTP side over the database: short-link redirects (clicks recorded), opt-out
+    /// pages, provider webhooks, the dashboard, health and metrics, until SIGTERM / SIGINT.
+    Serve(cmd::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
         Command::Mailing(command) => cmd::mailing::run(command),
         Command::RunDue(args) => cmd::mailing::run_due(args),
         Command::Worker(args) => cmd::worker::run(&args),
+        Command::Serve(args) => cmd::serve::run(&args),
         Command::Report(command) => cmd::report::run(command),
     };
     match outcome {

@@ -55,6 +55,7 @@ fn every_command_has_examples_in_its_help() {
         "mailing retry",
         "run-due",
         "worker",
+        "serve",
         "report vonage",
     ] {
         assert!(names.contains(&expected), "{expected:?} not in {names:?}");

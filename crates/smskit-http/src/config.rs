@@ -1,6 +1,13 @@
 //! What the routes need to know: the public URL, the secrets, the admin token.
 
 use std::fmt;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use smskit::provider::vonage::SignatureMethod;
+
+/// Where the routes read the time.
+pub(crate) type Now = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// The configuration of [`router`](crate::router).
 #[derive(Clone)]
@@ -9,6 +16,8 @@ pub struct HttpConfig {
     pub(crate) admin_token: String,
     pub(crate) twilio_auth_token: Option<String>,
     pub(crate) vonage_signature_secret: Option<String>,
+    pub(crate) vonage_signature_method: SignatureMethod,
+    pub(crate) now: Now,
 }
 
 impl fmt::Debug for HttpConfig {
@@ -25,7 +34,8 @@ impl fmt::Debug for HttpConfig {
                 "vonage_signature_secret",
                 &self.vonage_signature_secret.as_ref().map(|_| "<redacted>"),
             )
-            .finish()
+            .field("vonage_signature_method", &self.vonage_signature_method)
+            .finish_non_exhaustive()
     }
 }
 
@@ -39,6 +49,8 @@ impl HttpConfig {
             admin_token: admin_token.into(),
             twilio_auth_token: None,
             vonage_signature_secret: None,
+            vonage_signature_method: SignatureMethod::Md5Hash,
+            now: Arc::new(|| DateTime::<Utc>::from(std::time::SystemTime::now())),
         }
     }
 
@@ -54,6 +66,33 @@ impl HttpConfig {
     pub fn with_vonage_signature_secret(mut self, secret: impl Into<String>) -> Self {
         self.vonage_signature_secret = Some(secret.into());
         self
+    }
+
+    /// The signature method chosen in the Vonage dashboard (default: `md5hash`, Vonage's
+    /// default).
+    #[must_use]
+    pub fn with_vonage_signature_method(mut self, method: SignatureMethod) -> Self {
+        self.vonage_signature_method = method;
+        self
+    }
+
+    /// Reads the time from `now` instead of the system clock: the time of clicks, opt-outs and
+    /// replies, and the `now` Vonage's signature timestamps are checked against.
+    #[must_use]
+    pub fn with_clock(mut self, now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        self.now = Arc::new(now);
+        self
+    }
+
+    /// The path of the public URL (`""` or `/prefix`): where the router is mounted, so that
+    /// the paths the engine checks are those of the links it made.
+    pub(crate) fn public_path(&self) -> &str {
+        // `public_url` is `scheme://authority[/path]` without a trailing slash.
+        let after_scheme = self
+            .public_url
+            .split_once("://")
+            .map_or(self.public_url.as_str(), |(_, rest)| rest);
+        after_scheme.find('/').map_or("", |at| &after_scheme[at..])
     }
 
     /// The public URL, without a trailing slash.

@@ -40,6 +40,71 @@ fn link(row: &Row<'_>) -> rusqlite::Result<Result<Link, LinkError>> {
     Ok(Code::new(code).and_then(|code| Ok(LinkRequest::new(&url, &tracking)?.into_link(code))))
 }
 
+/// Records `click` in the transaction `tx` (the caller commits): what
+/// [`LinkStore::record_click`] does, and what [`smskit::Store::record_clicks`] does for each
+/// click of a burst in one transaction.
+fn record_click_with(
+    tx: &rusqlite::Transaction<'_>,
+    click: &Click,
+) -> Result<RecordedClick, LinkError> {
+    let during = "record a click";
+    let link = tx
+        .prepare_cached(&format!("SELECT {LINK_COLUMNS} FROM links WHERE code = ?1"))
+        .and_then(|mut statement| {
+            statement
+                .query_row([click.code().as_str()], link)
+                .optional()
+        })
+        .map_err(link_error(during))?
+        .transpose()?
+        .ok_or_else(|| LinkError::UnknownLink {
+            code: click.code().to_string(),
+        })?;
+    let trace = click.trace().map(LinkTraceId::as_str);
+    let first_click = match trace {
+        None => false,
+        Some(trace) => !tx
+            .prepare_cached("SELECT 1 FROM clicks WHERE trace = ?1")
+            .and_then(|mut statement| statement.exists([trace]))
+            .map_err(link_error(during))?,
+    };
+    tx.prepare_cached(
+        "INSERT INTO clicks (code, at, trace, ip, country) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .and_then(|mut statement| {
+        statement.execute(params![
+            click.code().as_str(),
+            micros(click.at()),
+            trace,
+            click.ip().map(|ip| ip.to_string()),
+            click.country(),
+        ])
+    })
+    .map_err(link_error(during))?;
+    let attribution = click.trace().map(|trace| Attribution {
+        trace: trace.clone(),
+        opened_at: click.at(),
+        first_click,
+        mailing: link.mailing().map(str::to_owned),
+        campaign: link.campaign().map(str::to_owned),
+    });
+    Ok(RecordedClick { link, attribution })
+}
+
+/// [`record_click_with`] for [`smskit::Store::record_clicks`]: a failure is a store error
+/// (the whole burst is rolled back).
+pub(crate) fn record_click_in(
+    tx: &rusqlite::Transaction<'_>,
+    click: &Click,
+) -> Result<RecordedClick, smskit::store::StoreError> {
+    record_click_with(tx, click).map_err(|error| match error {
+        LinkError::UnknownLink { code } => {
+            smskit::store::StoreError::not_found(format_args!("link {code}"))
+        }
+        other => smskit::store::StoreError::Backend(Box::new(other)),
+    })
+}
+
 impl SqliteStore {
     fn link_by_code(&self, code: &str) -> Result<Option<Link>, LinkError> {
         let during = "read a link";
@@ -105,45 +170,13 @@ impl LinkStore for SqliteStore {
 
     fn record_click(&mut self, click: Click) -> Result<RecordedClick, LinkError> {
         let during = "record a click";
-        let link =
-            self.link_by_code(click.code().as_str())?
-                .ok_or_else(|| LinkError::UnknownLink {
-                    code: click.code().to_string(),
-                })?;
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(link_error(during))?;
-        let trace = click.trace().map(LinkTraceId::as_str);
-        let first_click = match trace {
-            None => false,
-            Some(trace) => !tx
-                .prepare_cached("SELECT 1 FROM clicks WHERE trace = ?1")
-                .and_then(|mut statement| statement.exists([trace]))
-                .map_err(link_error(during))?,
-        };
-        tx.prepare_cached(
-            "INSERT INTO clicks (code, at, trace, ip, country) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )
-        .and_then(|mut statement| {
-            statement.execute(params![
-                click.code().as_str(),
-                micros(click.at()),
-                trace,
-                click.ip().map(|ip| ip.to_string()),
-                click.country(),
-            ])
-        })
-        .map_err(link_error(during))?;
+        let recorded = record_click_with(&tx, &click)?;
         tx.commit().map_err(link_error(during))?;
-        let attribution = click.trace().map(|trace| Attribution {
-            trace: trace.clone(),
-            opened_at: click.at(),
-            first_click,
-            mailing: link.mailing().map(str::to_owned),
-            campaign: link.campaign().map(str::to_owned),
-        });
-        Ok(RecordedClick { link, attribution })
+        Ok(recorded)
     }
 
     fn click_stats(&self, scope: &ClickScope) -> Result<ClickStats, LinkError> {

@@ -9,6 +9,7 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use smskit::audience::contact_sql_mapping;
 use smskit::filter::sql::{Dialect, SqlValue};
+use smskit::links::Click;
 use smskit::model::{
     AbTest, AbTestId, BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing,
     MailingId, MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace,
@@ -17,7 +18,7 @@ use smskit::model::{
 use smskit::phone::E164;
 use smskit::provider::{FailureType, TraceStatus};
 use smskit::reply::Reply;
-use smskit::store::{Outcome, StatusUpdate, Store, StoreError, accepts};
+use smskit::store::{ClickRecord, Outcome, StatusUpdate, Store, StoreError, accepts};
 
 use crate::SqliteStore;
 use crate::codec::{
@@ -128,6 +129,30 @@ impl SqliteStore {
             visit(&codec::trace(row).during(during)?);
         }
         Ok(())
+    }
+
+    /// [`Store::mark_clicked`] inside `tx`.
+    fn mark_clicked_in(
+        tx: &Transaction<'_>,
+        trace: TraceId,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let during = "mark a trace clicked";
+        let Some(current) = SqliteStore::trace_in(tx, trace)? else {
+            return Ok(false);
+        };
+        let first = current.clicked_at.map_or(at, |first| first.min(at));
+        let open = accepts(current.status, current.failure_type, TraceStatus::Open);
+        tx.prepare_cached(
+            "UPDATE traces SET clicked_at = ?2,
+                 status = CASE WHEN ?3 THEN 'open' ELSE status END,
+                 failure_type = CASE WHEN ?3 THEN NULL ELSE failure_type END,
+                 failure_reason = CASE WHEN ?3 THEN NULL ELSE failure_reason END
+             WHERE id = ?1",
+        )
+        .and_then(|mut statement| statement.execute(params![trace.0, micros(first), open]))
+        .during(during)?;
+        Ok(true)
     }
 
     /// The trace with `id`, read in `tx`.
@@ -1006,22 +1031,32 @@ impl Store for SqliteStore {
     fn mark_clicked(&mut self, trace: TraceId, at: DateTime<Utc>) -> Result<bool, StoreError> {
         let during = "mark a trace clicked";
         let tx = self.write(during)?;
-        let Some(current) = SqliteStore::trace_in(&tx, trace)? else {
-            return Ok(false);
-        };
-        let first = current.clicked_at.map_or(at, |first| first.min(at));
-        let open = accepts(current.status, current.failure_type, TraceStatus::Open);
-        tx.prepare_cached(
-            "UPDATE traces SET clicked_at = ?2,
-                 status = CASE WHEN ?3 THEN 'open' ELSE status END,
-                 failure_type = CASE WHEN ?3 THEN NULL ELSE failure_type END,
-                 failure_reason = CASE WHEN ?3 THEN NULL ELSE failure_reason END
-             WHERE id = ?1",
-        )
-        .and_then(|mut statement| statement.execute(params![trace.0, micros(first), open]))
-        .during(during)?;
+        let marked = SqliteStore::mark_clicked_in(&tx, trace, at)?;
+        if marked {
+            tx.commit().during(during)?;
+        }
+        Ok(marked)
+    }
+
+    fn record_clicks(&mut self, clicks: &[Click]) -> Result<Vec<ClickRecord>, StoreError> {
+        let during = "record clicks";
+        let tx = self.write(during)?;
+        let mut records = Vec::with_capacity(clicks.len());
+        for click in clicks {
+            let recorded = crate::links::record_click_in(&tx, click)?;
+            let mut trace = None;
+            if let Some(id) = recorded
+                .attribution
+                .as_ref()
+                .and_then(|attribution| attribution.trace.as_str().parse::<i64>().ok())
+                && SqliteStore::mark_clicked_in(&tx, TraceId(id), click.at())?
+            {
+                trace = Some(TraceId(id));
+            }
+            records.push(ClickRecord { recorded, trace });
+        }
         tx.commit().during(during)?;
-        Ok(true)
+        Ok(records)
     }
 
     fn trace(&self, id: TraceId) -> Result<Option<Trace>, StoreError> {

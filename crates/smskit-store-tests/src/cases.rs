@@ -1499,6 +1499,63 @@ pub fn mark_clicked_keeps_the_first_click<S: Store>(make: Make<'_, S>) {
     assert!(!store.mark_clicked(TraceId(987_654), t(1)).unwrap());
 }
 
+/// [`Store::record_clicks`] does what one `record_click` and one `mark_clicked` per click do:
+/// the first click of a trace is told apart, a trace that does not exist is not marked, an
+/// anonymous click has no attribution.
+pub fn record_clicks_as_one_by_one<S: Store>(make: Make<'_, S>) {
+    let mut store = make();
+    let (mailing, ids) = prepared(&mut store, 2);
+    store.claim_outgoing(mailing, 2, t(1)).unwrap();
+    store
+        .record_outcomes(&[accepted(ids[0], "SM0", t(2)), accepted(ids[1], "SM1", t(2))])
+        .unwrap();
+    let link = store
+        .get_or_create(
+            &LinkRequest::new("https://x.example/c", &Tracking::new().with_mailing("m1")).unwrap(),
+        )
+        .unwrap();
+    assert!(store.record_clicks(&[]).unwrap().is_empty());
+    let on = |trace: &str, at: i64| {
+        Click::new(link.code().clone(), t(at)).with_trace(LinkTraceId::new(trace).unwrap())
+    };
+    let first = ids[0].0.to_string();
+    let records = store
+        .record_clicks(&[
+            on(&first, 20),
+            on(&first, 10),
+            on("987654", 30),
+            Click::new(link.code().clone(), t(40)),
+        ])
+        .unwrap();
+    let summary: Vec<(Option<TraceId>, Option<bool>)> = records
+        .iter()
+        .map(|record| {
+            (
+                record.trace,
+                record.recorded.attribution.as_ref().map(|a| a.first_click),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (Some(ids[0]), Some(true)),
+            (Some(ids[0]), Some(false)),
+            (None, Some(true)),
+            (None, None),
+        ]
+    );
+    assert!(records.iter().all(|record| record.recorded.link == link));
+    let clicked = trace(&store, ids[0]);
+    assert_eq!(
+        (clicked.status, clicked.clicked_at),
+        (TraceStatus::Open, Some(t(10)))
+    );
+    assert_eq!(trace(&store, ids[1]).clicked_at, None);
+    let stats = store.click_stats(&ClickScope::All).unwrap();
+    assert_eq!((stats.clicks, stats.clicked_traces), (4, 2));
+}
+
 /// Replies are kept oldest first per number; one that answers a trace dates its first reply
 /// and moves it to `reply` when [`accepts`] allows it.
 pub fn replies_and_reply_status<S: Store>(make: Make<'_, S>) {

@@ -75,6 +75,7 @@ macro_rules! conformance {
             apply_status_examples,
             apply_status_folds_accepts,
             mark_clicked_keeps_the_first_click,
+            record_clicks_as_one_by_one,
             replies_and_reply_status,
             last_trace_to_picks_the_latest_send,
             contact_traces_and_traces_by_id,

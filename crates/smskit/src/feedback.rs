@@ -10,7 +10,7 @@ use crate::model::{Audience, ContactId, ListId, Trace, TraceId};
 use crate::optout::OptOutRequest;
 use crate::phone::E164;
 use crate::reply::{InboundSms, Received, Reply};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// What an opt-out link will do (for the confirmation page a GET shows) or did (after the
 /// confirming POST).
@@ -35,6 +35,46 @@ pub struct Redirect {
     pub trace: Option<TraceId>,
     /// Whether this is the first click of that recipient.
     pub first_click: bool,
+}
+
+/// A short-link request for [`Engine::clicks`]: its path, when it came, and where from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ClickRequest {
+    /// The request path (`/r/<code>` or `/r/<code>/s/<trace>`, a query allowed).
+    pub path: String,
+    /// When the request came.
+    pub at: DateTime<Utc>,
+    /// The client's address, stored with the click.
+    pub ip: Option<std::net::IpAddr>,
+    /// The client's country (ISO 3166 code from the application's geo-IP).
+    pub country: Option<String>,
+}
+
+impl ClickRequest {
+    /// A request for `path` at `at`, from an unknown client.
+    pub fn new(path: impl Into<String>, at: DateTime<Utc>) -> Self {
+        ClickRequest {
+            path: path.into(),
+            at,
+            ip: None,
+            country: None,
+        }
+    }
+
+    /// The client's address.
+    #[must_use]
+    pub fn with_ip(mut self, ip: std::net::IpAddr) -> Self {
+        self.ip = Some(ip);
+        self
+    }
+
+    /// The client's country.
+    #[must_use]
+    pub fn with_country(mut self, country: impl Into<String>) -> Self {
+        self.country = Some(country.into());
+        self
+    }
 }
 
 /// A contact's SMS history: every message of every mailing, and the replies from its numbers.
@@ -234,32 +274,86 @@ impl<S: Store> Engine<S> {
         ip: Option<std::net::IpAddr>,
         country: Option<&str>,
     ) -> Result<Redirect, Error> {
+        let mut request = ClickRequest::new(path, at);
+        request.ip = ip;
+        request.country = country.map(str::to_owned);
+        self.clicks(std::slice::from_ref(&request))?
+            .pop()
+            .unwrap_or(Err(Error::NotConfigured("tracked links")))
+    }
+
+    /// [`Engine::click`] for many requests at once (a web server's burst of taps): one result
+    /// per request, in order; the clicks of the known links are written together
+    /// ([`Store::record_clicks`]: one transaction on a SQL store).
+    ///
+    /// # Errors
+    /// [`Error::NotConfigured`] without tracked links and [`Error::Store`] when writing the
+    /// clicks failed (then none was written); a request's own error (a path that is not a
+    /// known link) is its result.
+    pub fn clicks(
+        &mut self,
+        requests: &[ClickRequest],
+    ) -> Result<Vec<Result<Redirect, Error>>, Error> {
         let shortener = self
             .settings
             .shortener
             .as_ref()
             .ok_or(Error::NotConfigured("tracked links"))?;
-        let resolution = shortener.resolve(&self.store, path)?;
-        let mut click = resolution.click(at);
-        if let Some(ip) = ip {
-            click = click.with_ip(ip);
+        let mut results: Vec<Option<Result<Redirect, Error>>> = Vec::with_capacity(requests.len());
+        let mut clicks = Vec::with_capacity(requests.len());
+        for request in requests {
+            match shortener.resolve(&self.store, &request.path) {
+                Ok(resolution) => {
+                    let mut click = resolution.click(request.at);
+                    if let Some(ip) = request.ip {
+                        click = click.with_ip(ip);
+                    }
+                    if let Some(country) = &request.country {
+                        click = click.with_country(country.as_str());
+                    }
+                    clicks.push(click);
+                    results.push(None);
+                }
+                Err(error) => results.push(Some(Err(error.into()))),
+            }
         }
-        if let Some(country) = country {
-            click = click.with_country(country);
-        }
-        let recorded = crate::links::LinkStore::record_click(&mut self.store, click)?;
-        let mut redirect = Redirect {
-            target: recorded.link.target().to_owned(),
-            trace: None,
-            first_click: false,
-        };
-        if let Some(attribution) = recorded.attribution
-            && let Ok(id) = attribution.trace.as_str().parse::<i64>()
-            && self.store.mark_clicked(TraceId(id), at)?
-        {
-            redirect.trace = Some(TraceId(id));
-            redirect.first_click = attribution.first_click;
-        }
-        Ok(redirect)
+        let mut records = self.store.record_clicks(&clicks)?.into_iter();
+        Ok(results
+            .into_iter()
+            .map(|result| {
+                result.unwrap_or_else(|| {
+                    let record = records.next().ok_or_else(|| {
+                        Error::Store(StoreError::Backend(
+                            "the store recorded fewer clicks than it was given".into(),
+                        ))
+                    })?;
+                    let first_click = record.trace.is_some()
+                        && record
+                            .recorded
+                            .attribution
+                            .as_ref()
+                            .is_some_and(|attribution| attribution.first_click);
+                    Ok(Redirect {
+                        target: record.recorded.link.target().to_owned(),
+                        trace: record.trace,
+                        first_click,
+                    })
+                })
+            })
+            .collect())
+    }
+
+    /// Where a short-link request path redirects to, without recording anything: for the
+    /// requests that are not a person's tap (link-preview bots, `HEAD`).
+    ///
+    /// # Errors
+    /// As [`Engine::click`].
+    pub fn resolve_link(&self, path: &str) -> Result<String, Error> {
+        let shortener = self
+            .settings
+            .shortener
+            .as_ref()
+            .ok_or(Error::NotConfigured("tracked links"))?;
+        Ok(shortener.resolve(&self.store, path)?.target().to_owned())
     }
 }

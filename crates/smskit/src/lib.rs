@@ -183,7 +183,7 @@ pub mod worker;
 
 pub use engine::{DueRun, Engine, Prepared, Sent, Settings};
 pub use error::Error;
-pub use feedback::{History, OptOut, Redirect};
+pub use feedback::{ClickRequest, History, OptOut, Redirect};
 pub use memory::MemoryStore;
 pub use oneoff::TestSend;
 pub use store::Store;

@@ -15,7 +15,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use crate::links::LinkStore;
+use crate::links::{Click, LinkStore, RecordedClick};
 use crate::model::{
     AbTest, AbTestId, BlacklistEntry, Campaign, CampaignId, Contact, ContactId, ListId, Mailing,
     MailingId, MailingList, MailingState, NewCampaign, NewContact, NewMailing, Subscription, Trace,
@@ -95,6 +95,16 @@ pub struct StatusUpdate {
     pub failure_reason: Option<String>,
     /// When.
     pub at: DateTime<Utc>,
+}
+
+/// What [`Store::record_clicks`] did with one click.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClickRecord {
+    /// The click as [`LinkStore::record_click`] recorded it.
+    pub recorded: RecordedClick,
+    /// The trace marked clicked ([`Store::mark_clicked`]): the click's attribution, when it
+    /// names a trace that exists.
+    pub trace: Option<TraceId>,
 }
 
 /// Failures a resend cannot fix, since they come from the recipient or the number itself:
@@ -370,6 +380,31 @@ pub trait Store: fmt::Debug + LinkStore {
     /// Records a click on `trace`: the first click's time, and the status `open` when
     /// [`accepts`] allows it. `false` when the trace does not exist.
     fn mark_clicked(&mut self, trace: TraceId, at: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// Records clicks on links that exist, each as [`LinkStore::record_click`] does, and marks
+    /// the trace each one is attributed to clicked, as [`Store::mark_clicked`] does: one
+    /// [`ClickRecord`] per click, in order. A web server hands a burst of taps over in one
+    /// call: the default records them one by one; a SQL store writes them in one short
+    /// transaction (all or none), so that the burst does not wait on a commit per click.
+    fn record_clicks(&mut self, clicks: &[Click]) -> Result<Vec<ClickRecord>, StoreError> {
+        let mut records = Vec::with_capacity(clicks.len());
+        for click in clicks {
+            let recorded = self
+                .record_click(click.clone())
+                .map_err(|error| StoreError::Backend(Box::new(error)))?;
+            let mut trace = None;
+            if let Some(id) = recorded
+                .attribution
+                .as_ref()
+                .and_then(|attribution| attribution.trace.as_str().parse::<i64>().ok())
+                && self.mark_clicked(TraceId(id), click.at())?
+            {
+                trace = Some(TraceId(id));
+            }
+            records.push(ClickRecord { recorded, trace });
+        }
+        Ok(records)
+    }
 
     /// The trace with this id.
     fn trace(&self, id: TraceId) -> Result<Option<Trace>, StoreError>;

@@ -13,5 +13,6 @@ pub(crate) mod price;
 pub(crate) mod report;
 pub(crate) mod segment;
 pub(crate) mod send;
+pub(crate) mod serve;
 pub(crate) mod webhook;
 pub(crate) mod worker;

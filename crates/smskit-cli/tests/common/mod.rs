@@ -35,6 +35,7 @@ pub(crate) fn smskit(args: &[&str]) -> Run {
         "VONAGE_SIGNATURE_SECRET",
         "SMSKIT_DB",
         "SMSKIT_OPT_OUT_SECRET",
+        "SMSKIT_ADMIN_TOKEN",
     ] {
         command.env_remove(name);
     }
