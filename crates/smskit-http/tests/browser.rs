@@ -321,6 +321,7 @@ fn the_dashboard_and_the_opt_out_page_work_in_chromium() {
         client.set_window_size(390, 844).await.unwrap();
         client.goto(&link).await.unwrap();
         let page = body_text(&client).await;
+        assert!(page.contains("News"), "the page names the list: {page}");
         assert!(
             !opted_out(&server.engine, news).await,
             "a GET must not opt out"
