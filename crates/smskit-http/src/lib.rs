@@ -43,6 +43,8 @@
 //! (their `Content-Security-Policy` allows none); the charts are inline SVG with a title, a
 //! description, text labels and their values in a table beside them. Everything that comes
 //! from the store (names, message bodies, numbers as entered, failure reasons) is escaped.
+//! Under a prefix (a public URL with a path, the router nested there), the pages' links keep
+//! the prefix.
 //!
 //! Every read goes through the engine thread. A mailing's page reads its traces in one
 //! streaming pass that keeps only the page of traces shown, and pages listing many mailings

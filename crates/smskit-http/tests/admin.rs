@@ -453,3 +453,34 @@ fn pages_fit_a_phone() {
     );
     assert!(!page.body.contains("<script"));
 }
+
+#[test]
+fn under_a_prefix_the_links_keep_it() {
+    let mut engine = Engine::new(MemoryStore::new(), Settings::new());
+    let campaign = admin_support::campaign(&mut engine);
+    let engine = smskit_http::EngineHandle::spawn(engine);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let address = listener.local_addr().unwrap();
+    let config = smskit_http::HttpConfig::new(format!("http://{address}/shop"), TOKEN);
+    let app = axum::Router::new().nest("/shop", smskit_http::router(engine, config));
+    runtime.spawn(async move { axum::serve(listener, app).await });
+    let page = get(
+        &format!("http://{address}/shop/admin/mailings/{}", campaign.mailing),
+        Some(&bearer(TOKEN)),
+    );
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("href=\"/shop/admin/\""));
+    assert!(page.body.contains(&format!(
+        "href=\"/shop/admin/campaigns/{}\"",
+        campaign.campaign
+    )));
+    assert!(page.body.contains(&format!(
+        "action=\"/shop/admin/mailings/{}\"",
+        campaign.mailing
+    )));
+    assert!(!page.body.contains("href=\"/admin"));
+    assert!(!page.body.contains("action=\"/admin"));
+}

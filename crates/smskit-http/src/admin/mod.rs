@@ -114,7 +114,19 @@ fn page_headers() -> [(axum::http::HeaderName, HeaderValue); 6] {
     ]
 }
 
-fn html_page(body: String) -> Response {
+/// A page for a router mounted under `base` (the path of the public URL, `""` at the root).
+///
+/// The pages link to each other by absolute paths (`href="/admin/..."`); under a prefix those
+/// gain it. Only markup written here can hold `href="/admin` or `action="/admin`: a `"` from
+/// the store is always escaped to `&quot;`.
+fn html_page(base: &str, body: String) -> Response {
+    let body = if base.is_empty() {
+        body
+    } else {
+        let base = html::Esc(base).to_string();
+        body.replace("href=\"/admin", &format!("href=\"{base}/admin"))
+            .replace("action=\"/admin", &format!("action=\"{base}/admin"))
+    };
     (page_headers(), body).into_response()
 }
 
@@ -141,7 +153,10 @@ async fn index<S: Store + Send + 'static>(
 ) -> Result<Response, PageError> {
     let overview = state.engine.call(|engine| data::overview(engine)).await??;
     let counts = counts_of(&state, &overview.mailings).await?;
-    Ok(html_page(pages::index(&overview, &counts)))
+    Ok(html_page(
+        state.config.public_path(),
+        pages::index(&overview, &counts),
+    ))
 }
 
 async fn campaign<S: Store + Send + 'static>(
@@ -154,7 +169,10 @@ async fn campaign<S: Store + Send + 'static>(
         .call(move |engine| data::campaign(engine, CampaignId(id)))
         .await??;
     let counts = counts_of(&state, &view.mailings).await?;
-    Ok(html_page(pages::campaign(&view, &counts)))
+    Ok(html_page(
+        state.config.public_path(),
+        pages::campaign(&view, &counts),
+    ))
 }
 
 async fn ab_test<S: Store + Send + 'static>(
@@ -166,7 +184,7 @@ async fn ab_test<S: Store + Send + 'static>(
         .engine
         .call(move |engine| data::ab_test(engine, AbTestId(id)))
         .await??;
-    Ok(html_page(pages::ab_test(&view)))
+    Ok(html_page(state.config.public_path(), pages::ab_test(&view)))
 }
 
 /// Reads the trace filter of a mailing's page from its query (`status`, `failure`, `q`,
@@ -226,7 +244,10 @@ async fn mailing<S: Store + Send + 'static>(
         .engine
         .call(move |engine| data::mailing(engine, MailingId(id), &asked))
         .await??;
-    Ok(html_page(pages::mailing(&view, &filter)))
+    Ok(html_page(
+        state.config.public_path(),
+        pages::mailing(&view, &filter),
+    ))
 }
 
 async fn not_found(_: Admin) -> PageError {
