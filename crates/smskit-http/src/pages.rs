@@ -1,26 +1,38 @@
 //! The few HTML pages of the public side: plain semantic HTML that works on a phone (a
 //! viewport and a readable width, no script), every dynamic value escaped.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// `text` with the characters that mean something in HTML (text or a quoted attribute)
-/// replaced by their references.
+/// replaced by their references ([`Esc`] as a string).
 pub(crate) fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
+    Esc(text).to_string()
+}
+
+/// Text escaped for HTML (and SVG) text and double- or single-quoted attribute values.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Esc<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Esc<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        // Copies runs of harmless characters at once: most text has nothing to escape.
+        while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+            f.write_str(&rest[..at])?;
+            f.write_str(match rest.as_bytes()[at] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => "&#39;",
+            })?;
+            rest = &rest[at + 1..];
         }
+        f.write_str(rest)
     }
-    escaped
 }
 
 /// A whole page: `title` (plain text, escaped here) over `body` (HTML the caller escaped).

@@ -113,6 +113,23 @@ fn provider_request(
     Some(request)
 }
 
+/// The parts of a webhook request as axum hands them over.
+type Parts<'r> = (&'r Method, &'r Uri, &'r HeaderMap, &'r Bytes);
+
+/// What `verify` gets out of a webhook request (its signed parameters) once the provider's
+/// `verifier` accepts it against the public URL; or why it is refused: no secret configured,
+/// a request that cannot be rebuilt, a missing or wrong signature.
+fn verified<V, P>(
+    config: &HttpConfig,
+    verifier: Option<&V>,
+    (method, uri, headers, body): Parts<'_>,
+    verify: impl FnOnce(&V, &HttpRequest) -> Option<P>,
+) -> Result<P, Outcome> {
+    let verifier = verifier.ok_or(Outcome::Unconfigured)?;
+    let request = provider_request(config, method, uri, headers, body).ok_or(Outcome::Invalid)?;
+    verify(verifier, &request).ok_or(Outcome::Forged)
+}
+
 /// Twilio status callbacks: `POST` (or `GET`) `/webhooks/twilio/status`.
 pub(crate) async fn twilio_status<S: Store + Send + 'static>(
     State(state): State<AppState<S>>,
@@ -123,14 +140,13 @@ pub(crate) async fn twilio_status<S: Store + Send + 'static>(
 ) -> Response {
     let hook = Hook::TwilioStatus;
     let now = (state.config.now)();
-    let Some(validator) = &state.webhooks.twilio else {
-        return refuse(&state, hook, Outcome::Unconfigured);
-    };
-    let Some(request) = provider_request(&state.config, &method, &uri, &headers, &body) else {
-        return refuse(&state, hook, Outcome::Invalid);
-    };
-    let Ok(params) = validator.verify_request(&request) else {
-        return refuse(&state, hook, Outcome::Forged);
+    let twilio = state.webhooks.twilio.as_ref();
+    let parts = (&method, &uri, &headers, &body);
+    let params = match verified(&state.config, twilio, parts, |v, r| {
+        v.verify_request(r).ok()
+    }) {
+        Ok(params) => params,
+        Err(outcome) => return refuse(&state, hook, outcome),
     };
     let Ok(report) = twilio::parse_status_callback(&params, now) else {
         return refuse(&state, hook, Outcome::Invalid);
@@ -149,14 +165,13 @@ pub(crate) async fn twilio_inbound<S: Store + Send + 'static>(
 ) -> Response {
     let hook = Hook::TwilioInbound;
     let now = (state.config.now)();
-    let Some(validator) = &state.webhooks.twilio else {
-        return refuse(&state, hook, Outcome::Unconfigured);
-    };
-    let Some(request) = provider_request(&state.config, &method, &uri, &headers, &body) else {
-        return refuse(&state, hook, Outcome::Invalid);
-    };
-    let Ok(params) = validator.verify_request(&request) else {
-        return refuse(&state, hook, Outcome::Forged);
+    let twilio = state.webhooks.twilio.as_ref();
+    let parts = (&method, &uri, &headers, &body);
+    let params = match verified(&state.config, twilio, parts, |v, r| {
+        v.verify_request(r).ok()
+    }) {
+        Ok(params) => params,
+        Err(outcome) => return refuse(&state, hook, outcome),
     };
     let Ok(message) = twilio::parse_inbound_message(&params, now) else {
         return refuse(&state, hook, Outcome::Invalid);
@@ -183,14 +198,13 @@ pub(crate) async fn vonage_dlr<S: Store + Send + 'static>(
 ) -> Response {
     let hook = Hook::VonageDlr;
     let now = (state.config.now)();
-    let Some(verifier) = &state.webhooks.vonage else {
-        return refuse(&state, hook, Outcome::Unconfigured);
-    };
-    let Some(request) = provider_request(&state.config, &method, &uri, &headers, &body) else {
-        return refuse(&state, hook, Outcome::Invalid);
-    };
-    let Ok(params) = verifier.verify_request(&request, now) else {
-        return refuse(&state, hook, Outcome::Forged);
+    let vonage = state.webhooks.vonage.as_ref();
+    let parts = (&method, &uri, &headers, &body);
+    let params = match verified(&state.config, vonage, parts, |v, r| {
+        v.verify_request(r, now).ok()
+    }) {
+        Ok(params) => params,
+        Err(outcome) => return refuse(&state, hook, outcome),
     };
     let Ok(report) = vonage::parse_delivery_receipt(&params, None, now) else {
         return refuse(&state, hook, Outcome::Invalid);
@@ -208,14 +222,13 @@ pub(crate) async fn vonage_inbound<S: Store + Send + 'static>(
 ) -> Response {
     let hook = Hook::VonageInbound;
     let now = (state.config.now)();
-    let Some(verifier) = &state.webhooks.vonage else {
-        return refuse(&state, hook, Outcome::Unconfigured);
-    };
-    let Some(request) = provider_request(&state.config, &method, &uri, &headers, &body) else {
-        return refuse(&state, hook, Outcome::Invalid);
-    };
-    let Ok(params) = verifier.verify_request(&request, now) else {
-        return refuse(&state, hook, Outcome::Forged);
+    let vonage = state.webhooks.vonage.as_ref();
+    let parts = (&method, &uri, &headers, &body);
+    let params = match verified(&state.config, vonage, parts, |v, r| {
+        v.verify_request(r, now).ok()
+    }) {
+        Ok(params) => params,
+        Err(outcome) => return refuse(&state, hook, outcome),
     };
     let Ok(message) = vonage::parse_inbound_message(&params, now) else {
         return refuse(&state, hook, Outcome::Invalid);

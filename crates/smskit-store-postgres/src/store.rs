@@ -407,20 +407,20 @@ impl Store for PostgresStore {
         let Ok(query) = plan.to_sql(&contact_sql_mapping(), Dialect::Postgres) else {
             return Ok(None);
         };
-        let params: Vec<Box<dyn ToSql + Sync>> = query
+        // Borrowed from the query: no value is copied to be sent.
+        let params: Vec<&(dyn ToSql + Sync)> = query
             .params
             .iter()
-            .map(|value| -> Box<dyn ToSql + Sync> {
+            .map(|value| -> &(dyn ToSql + Sync) {
                 match value {
-                    SqlValue::Int(i) => Box::new(*i),
-                    SqlValue::Float(f) => Box::new(*f),
-                    SqlValue::Bool(b) => Box::new(*b),
-                    SqlValue::Text(text) => Box::new(text.clone()),
-                    _ => Box::new(None::<String>),
+                    SqlValue::Int(i) => i,
+                    SqlValue::Float(f) => f,
+                    SqlValue::Bool(b) => b,
+                    SqlValue::Text(text) => text,
+                    _ => &None::<String>,
                 }
             })
             .collect();
-        let params: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| &**p).collect();
         // Not cached: each domain is its own statement.
         let rows = match self.conn(during)?.client.query(&query.sql, &params) {
             Ok(rows) => rows,

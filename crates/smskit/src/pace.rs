@@ -83,7 +83,7 @@ pub(crate) fn wait_for_booked_time<S: Store>(
         let now = wall.now();
         let cost = cost(segments, rate);
         let end = store.book_send_time(sender, cost, now)?;
-        let ahead = cost.checked_add(&burst_time(options.burst(), rate));
+        let ahead = cost.checked_add(&self::cost(u64::from(options.burst()), rate));
         let go = ahead
             .and_then(|ahead| end.checked_sub_signed(ahead))
             .map_or(now, |go| go.max(now));
@@ -93,10 +93,6 @@ pub(crate) fn wait_for_booked_time<S: Store>(
         wall.sleep_until(start);
     }
     Ok(())
-}
-
-fn burst_time(burst: u32, rate: Rate) -> chrono::Duration {
-    cost(u64::from(burst), rate)
 }
 
 #[cfg(test)]

@@ -10,28 +10,7 @@ use std::fmt::{self, Write as _};
 use chrono::{DateTime, Utc};
 use smskit::stats::Counts;
 
-/// Text escaped for HTML (and SVG) text and double- or single-quoted attribute values.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Esc<'a>(pub(crate) &'a str);
-
-impl fmt::Display for Esc<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut rest = self.0;
-        // Copies runs of harmless characters at once: most text has nothing to escape.
-        while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-            f.write_str(&rest[..at])?;
-            f.write_str(match rest.as_bytes()[at] {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                _ => "&#39;",
-            })?;
-            rest = &rest[at + 1..];
-        }
-        f.write_str(rest)
-    }
-}
+pub(crate) use crate::pages::Esc;
 
 /// A query-string component, percent-encoded (everything but RFC 3986's unreserved
 /// characters), so a user's search text cannot break out of the link it is carried in.
