@@ -97,6 +97,7 @@
     clippy::print_stderr
 )]
 
+mod checkpoint;
 mod codec;
 mod error;
 mod links;
@@ -136,6 +137,12 @@ pub struct SqliteStore {
     path: Option<PathBuf>,
     /// Draws short-link codes (a unique index guards them; a collision draws again).
     rng: StdRng,
+    /// The links read so far, by code: a link never changes once created, and a burst of taps
+    /// on one short link would otherwise read and rebuild it twice per tap.
+    links: links::LinkCache,
+    /// The thread that checkpoints the log, when asked for
+    /// ([`SqliteStore::with_background_checkpoints`]).
+    checkpointer: Option<checkpoint::Checkpointer>,
 }
 
 impl SqliteStore {
@@ -219,6 +226,8 @@ impl SqliteStore {
             conn,
             path,
             rng: rand::make_rng(),
+            links: links::LinkCache::default(),
+            checkpointer: None,
         })
     }
 }

@@ -1,7 +1,10 @@
 //! [`LinkStore`] for [`SqliteStore`]: tracked links and their clicks, in the same database as
 //! the traces they point to.
 
-use rusqlite::{OptionalExtension, Row, params};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use smskit::links::{
     Attribution, Click, ClickScope, ClickStats, Code, Error as LinkError, Link, LinkRequest,
     LinkStore, RecordedClick, TraceId as LinkTraceId, Tracking, allocate_code,
@@ -18,6 +21,39 @@ fn link_error(during: &'static str) -> impl Fn(rusqlite::Error) -> LinkError {
 
 /// The columns of a link, in the order [`link`] reads them.
 const LINK_COLUMNS: &str = "code, url, utm_campaign, utm_source, utm_medium, mailing";
+
+/// The links a store has read, by code. Links are never updated nor deleted and their codes are
+/// unique, so a link once read stays right whatever another connection does; links are only
+/// cached once committed (read, never written, through the cache).
+#[derive(Debug, Default)]
+pub(crate) struct LinkCache(RefCell<HashMap<Box<str>, Link>>);
+
+impl LinkCache {
+    /// Enough for the links of every running mailing; past it the cache starts over, which
+    /// keeps its memory bounded whatever codes are requested.
+    const CAPACITY: usize = 4096;
+
+    /// The link `code`, from the cache or else read from `conn` (and kept when it exists).
+    fn get(&self, conn: &Connection, code: &str) -> Result<Option<Link>, LinkError> {
+        if let Some(link) = self.0.borrow().get(code) {
+            return Ok(Some(link.clone()));
+        }
+        let during = "read a link";
+        let found = conn
+            .prepare_cached(&format!("SELECT {LINK_COLUMNS} FROM links WHERE code = ?1"))
+            .and_then(|mut statement| statement.query_row([code], link).optional())
+            .map_err(link_error(during))?
+            .transpose()?;
+        if let Some(found) = &found {
+            let mut cache = self.0.borrow_mut();
+            if cache.len() >= Self::CAPACITY {
+                cache.clear();
+            }
+            cache.insert(code.into(), found.clone());
+        }
+        Ok(found)
+    }
+}
 
 /// A link from its stored columns: the request is built again, so the redirect target always
 /// matches the URL and UTM values.
@@ -45,18 +81,12 @@ fn link(row: &Row<'_>) -> rusqlite::Result<Result<Link, LinkError>> {
 /// click of a burst in one transaction.
 fn record_click_with(
     tx: &rusqlite::Transaction<'_>,
+    links: &LinkCache,
     click: &Click,
 ) -> Result<RecordedClick, LinkError> {
     let during = "record a click";
-    let link = tx
-        .prepare_cached(&format!("SELECT {LINK_COLUMNS} FROM links WHERE code = ?1"))
-        .and_then(|mut statement| {
-            statement
-                .query_row([click.code().as_str()], link)
-                .optional()
-        })
-        .map_err(link_error(during))?
-        .transpose()?
+    let link = links
+        .get(tx, click.code().as_str())?
         .ok_or_else(|| LinkError::UnknownLink {
             code: click.code().to_string(),
         })?;
@@ -95,25 +125,15 @@ fn record_click_with(
 /// (the whole burst is rolled back).
 pub(crate) fn record_click_in(
     tx: &rusqlite::Transaction<'_>,
+    links: &LinkCache,
     click: &Click,
 ) -> Result<RecordedClick, smskit::store::StoreError> {
-    record_click_with(tx, click).map_err(|error| match error {
+    record_click_with(tx, links, click).map_err(|error| match error {
         LinkError::UnknownLink { code } => {
             smskit::store::StoreError::not_found(format_args!("link {code}"))
         }
         other => smskit::store::StoreError::Backend(Box::new(other)),
     })
-}
-
-impl SqliteStore {
-    fn link_by_code(&self, code: &str) -> Result<Option<Link>, LinkError> {
-        let during = "read a link";
-        self.conn
-            .prepare_cached(&format!("SELECT {LINK_COLUMNS} FROM links WHERE code = ?1"))
-            .and_then(|mut statement| statement.query_row([code], link).optional())
-            .map_err(link_error(during))?
-            .transpose()
-    }
 }
 
 impl LinkStore for SqliteStore {
@@ -165,7 +185,7 @@ impl LinkStore for SqliteStore {
     }
 
     fn link(&self, code: &Code) -> Result<Option<Link>, LinkError> {
-        self.link_by_code(code.as_str())
+        self.links.get(&self.conn, code.as_str())
     }
 
     fn record_click(&mut self, click: Click) -> Result<RecordedClick, LinkError> {
@@ -174,7 +194,7 @@ impl LinkStore for SqliteStore {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(link_error(during))?;
-        let recorded = record_click_with(&tx, &click)?;
+        let recorded = record_click_with(&tx, &self.links, &click)?;
         tx.commit().map_err(link_error(during))?;
         Ok(recorded)
     }
@@ -220,5 +240,54 @@ impl LinkStore for SqliteStore {
                 Some(key) => statement.query_row([key], read),
             })
             .map_err(link_error(during))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use smskit::links::{LinkRequest, LinkStore, Tracking};
+
+    use super::LinkCache;
+    use crate::SqliteStore;
+
+    fn request(n: usize) -> LinkRequest {
+        LinkRequest::new(
+            &format!("https://shop.example/{n}"),
+            &Tracking::new().with_campaign("spring"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_link_read_once_is_served_from_the_cache_with_its_target() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let created = store.get_or_create(&request(1)).unwrap();
+        assert_eq!(store.link(created.code()).unwrap().as_ref(), Some(&created));
+        // Proof the second read does not reach the database: the row is gone, the link stays.
+        store.connection().execute("DELETE FROM links", []).unwrap();
+        assert_eq!(store.link(created.code()).unwrap(), Some(created));
+    }
+
+    #[test]
+    fn an_unknown_code_is_not_cached_and_a_later_link_is_found() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let created = store.get_or_create(&request(1)).unwrap();
+        store.connection().execute("DELETE FROM links", []).unwrap();
+        assert_eq!(store.link(created.code()).unwrap(), None);
+        let again = store.get_or_create(&request(1)).unwrap();
+        assert_eq!(store.link(again.code()).unwrap(), Some(again));
+    }
+
+    #[test]
+    fn the_cache_never_holds_more_than_its_capacity() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let links: Vec<_> = (0..=LinkCache::CAPACITY)
+            .map(|n| store.get_or_create(&request(n)).unwrap())
+            .collect();
+        for link in &links {
+            assert_eq!(store.link(link.code()).unwrap().as_ref(), Some(link));
+            assert!(store.links.0.borrow().len() <= LinkCache::CAPACITY);
+        }
+        assert_eq!(store.links.0.borrow().len(), 1, "full: it started over");
     }
 }

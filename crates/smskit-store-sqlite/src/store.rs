@@ -143,6 +143,11 @@ impl SqliteStore {
         };
         let first = current.clicked_at.map_or(at, |first| first.min(at));
         let open = accepts(current.status, current.failure_type, TraceStatus::Open);
+        if !open && current.clicked_at == Some(first) {
+            // A later click of an opened trace changes nothing: rewriting the row would only
+            // add its page to the log (a burst of repeat taps wrote one page per tap).
+            return Ok(true);
+        }
         tx.prepare_cached(
             "UPDATE traces SET clicked_at = ?2,
                  status = CASE WHEN ?3 THEN 'open' ELSE status END,
@@ -1040,10 +1045,13 @@ impl Store for SqliteStore {
 
     fn record_clicks(&mut self, clicks: &[Click]) -> Result<Vec<ClickRecord>, StoreError> {
         let during = "record clicks";
-        let tx = self.write(during)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .during(during)?;
         let mut records = Vec::with_capacity(clicks.len());
         for click in clicks {
-            let recorded = crate::links::record_click_in(&tx, click)?;
+            let recorded = crate::links::record_click_in(&tx, &self.links, click)?;
             let mut trace = None;
             if let Some(id) = recorded
                 .attribution
