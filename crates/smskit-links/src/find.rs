@@ -78,7 +78,18 @@ impl<'t> Iterator for FindUrls<'t> {
     fn next(&mut self) -> Option<FoundUrl<'t>> {
         while self.position < self.text.len() {
             let rest = self.text.get(self.position..)?;
-            let link = self.finder.links(rest).next()?;
+            // No URL spans a prose character, so linkify only sees the text before the next
+            // one: given the whole text it refuses a host followed by `.🎉` or `,🎉` outright.
+            let window = rest.find(is_prose).map_or(rest, |end| &rest[..end]);
+            let Some(link) = self.finder.links(window).next() else {
+                // Nothing here: go on after the prose character (past the end when none).
+                let prose = rest[window.len()..]
+                    .chars()
+                    .next()
+                    .map_or(0, char::len_utf8);
+                self.position += window.len() + prose;
+                continue;
+            };
             let start = self.position + link.start();
             let candidate_end = self.position + link.end();
             match refine(self.text, start, candidate_end) {
@@ -131,13 +142,7 @@ fn refine(text: &str, start: usize, candidate_end: usize) -> Refined {
         return Refined::Skip(authority_start);
     }
     if let Some(cut) = first_non_authority_char(&text[authority_start..authority_end]) {
-        // An emoji, a bracket or a quote glued to the host: the URL ends before it.
-        let end = trim_trailing_delimiters(text, authority_start, authority_start + cut);
-        return if end > authority_start {
-            Refined::Url(end)
-        } else {
-            Refined::Skip(authority_start + cut)
-        };
+        return cut_in_host(text, authority_start, cut);
     }
 
     let rest = &text[authority_end..];
@@ -153,6 +158,22 @@ fn refine(text: &str, start: usize, candidate_end: usize) -> Refined {
     };
     let end = authority_end + url_tail_end(&text[authority_end..limit], quote);
     Refined::Url(end)
+}
+
+/// A URL whose host linkify let run into a character no host holds (a bracket, a quote, an
+/// emoji `cut` bytes into the host): it ends before it and before the sentence punctuation
+/// ahead of it.
+///
+/// linkify 0.11 stops at such characters itself, and prose characters never reach it (see
+/// [`FindUrls`]'s window), so this guards against a linkify whose hosts take more.
+fn cut_in_host(text: &str, authority_start: usize, cut: usize) -> Refined {
+    let cut = authority_start + cut;
+    let end = trim_trailing_delimiters(text, authority_start, cut);
+    if end > authority_start {
+        Refined::Url(end)
+    } else {
+        Refined::Skip(cut)
+    }
 }
 
 /// Length of `http` / `https` (any case) when `candidate` starts with it followed by `://`.
@@ -171,10 +192,15 @@ fn first_non_authority_char(s: &str) -> Option<usize> {
             if c.is_ascii() {
                 !(c.is_ascii_alphanumeric() || "-._~%!$&+,;=*:@".contains(c))
             } else {
-                !is_url_letter(c)
+                is_prose(c)
             }
         })
         .map(|(i, _)| i)
+}
+
+/// A character that ends a URL in a message: non-ASCII and not [`is_url_letter`].
+fn is_prose(c: char) -> bool {
+    !c.is_ascii() && !is_url_letter(c)
 }
 
 /// Non-ASCII characters that may be part of a URL written in a message: letters and digits of
@@ -276,7 +302,7 @@ fn scan_tail(s: &str, quote: Option<char>, stop_at_first: bool) -> usize {
                 single_quote = !single_quote;
                 !single_quote
             }
-            c if !c.is_ascii() && !is_url_letter(c) => break,
+            c if is_prose(c) => break,
             _ => true,
         };
         if can_be_last {
