@@ -16,6 +16,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use smskit::Store;
+use smskit::chrono::{DateTime, Utc};
 use smskit::provider::twilio::{self, SignatureValidator};
 use smskit::provider::vonage::{self, SignatureVerifier};
 use smskit::provider::{Body, DeliveryReport, HttpRequest, InboundMessage};
@@ -130,6 +131,33 @@ fn verified<V, P>(
     verify(verifier, &request).ok_or(Outcome::Forged)
 }
 
+/// The parameters of a Twilio webhook whose signature holds for the public URL.
+fn twilio_params<S>(
+    state: &AppState<S>,
+    parts: Parts<'_>,
+) -> Result<Vec<(String, String)>, Outcome> {
+    verified(
+        &state.config,
+        state.webhooks.twilio.as_ref(),
+        parts,
+        |validator, request| validator.verify_request(request).ok(),
+    )
+}
+
+/// The parameters of a Vonage webhook whose signature holds (and is recent at `now`).
+fn vonage_params<S>(
+    state: &AppState<S>,
+    parts: Parts<'_>,
+    now: DateTime<Utc>,
+) -> Result<vonage::SignedParams, Outcome> {
+    verified(
+        &state.config,
+        state.webhooks.vonage.as_ref(),
+        parts,
+        |verifier, request| verifier.verify_request(request, now).ok(),
+    )
+}
+
 /// Twilio status callbacks: `POST` (or `GET`) `/webhooks/twilio/status`.
 pub(crate) async fn twilio_status<S: Store + Send + 'static>(
     State(state): State<AppState<S>>,
@@ -140,11 +168,7 @@ pub(crate) async fn twilio_status<S: Store + Send + 'static>(
 ) -> Response {
     let hook = Hook::TwilioStatus;
     let now = (state.config.now)();
-    let twilio = state.webhooks.twilio.as_ref();
-    let parts = (&method, &uri, &headers, &body);
-    let params = match verified(&state.config, twilio, parts, |v, r| {
-        v.verify_request(r).ok()
-    }) {
+    let params = match twilio_params(&state, (&method, &uri, &headers, &body)) {
         Ok(params) => params,
         Err(outcome) => return refuse(&state, hook, outcome),
     };
@@ -165,11 +189,7 @@ pub(crate) async fn twilio_inbound<S: Store + Send + 'static>(
 ) -> Response {
     let hook = Hook::TwilioInbound;
     let now = (state.config.now)();
-    let twilio = state.webhooks.twilio.as_ref();
-    let parts = (&method, &uri, &headers, &body);
-    let params = match verified(&state.config, twilio, parts, |v, r| {
-        v.verify_request(r).ok()
-    }) {
+    let params = match twilio_params(&state, (&method, &uri, &headers, &body)) {
         Ok(params) => params,
         Err(outcome) => return refuse(&state, hook, outcome),
     };
@@ -198,11 +218,7 @@ pub(crate) async fn vonage_dlr<S: Store + Send + 'static>(
 ) -> Response {
     let hook = Hook::VonageDlr;
     let now = (state.config.now)();
-    let vonage = state.webhooks.vonage.as_ref();
-    let parts = (&method, &uri, &headers, &body);
-    let params = match verified(&state.config, vonage, parts, |v, r| {
-        v.verify_request(r, now).ok()
-    }) {
+    let params = match vonage_params(&state, (&method, &uri, &headers, &body), now) {
         Ok(params) => params,
         Err(outcome) => return refuse(&state, hook, outcome),
     };
@@ -222,11 +238,7 @@ pub(crate) async fn vonage_inbound<S: Store + Send + 'static>(
 ) -> Response {
     let hook = Hook::VonageInbound;
     let now = (state.config.now)();
-    let vonage = state.webhooks.vonage.as_ref();
-    let parts = (&method, &uri, &headers, &body);
-    let params = match verified(&state.config, vonage, parts, |v, r| {
-        v.verify_request(r, now).ok()
-    }) {
+    let params = match vonage_params(&state, (&method, &uri, &headers, &body), now) {
         Ok(params) => params,
         Err(outcome) => return refuse(&state, hook, outcome),
     };
