@@ -567,6 +567,34 @@ mod tests {
     use crate::charset::LanguageSet;
 
     #[test]
+    fn every_language_can_be_chosen_among_all() {
+        let all = Segmenter::new()
+            .with_encoding(EncodingChoice::Gsm7)
+            .with_languages(LanguageSet::of(Language::ALL));
+        for language in Language::ALL {
+            // A character that only this language's tables hold (not the default
+            // alphabet either), so no other choice encodes it.
+            let Some(&(ch, _, _)) = crate::tables::SHIFT_MASKS
+                .iter()
+                .find(|&&(_, locking, single)| locking | single == language.mask_bit())
+            else {
+                continue;
+            };
+            let tables = split(&ch.to_string(), &all).unwrap().shift_tables;
+            assert!(
+                tables.locking == Some(language) || tables.single == Some(language),
+                "{ch:?} of {language} chose {tables:?}"
+            );
+        }
+        // The last language's tables are searched too.
+        assert!(
+            crate::tables::SHIFT_MASKS
+                .iter()
+                .any(|&(_, locking, single)| locking | single == Language::Urdu.mask_bit())
+        );
+    }
+
+    #[test]
     fn plain_text_skips_the_search_with_the_same_choice() {
         let all = Segmenter::new().with_languages(LanguageSet::of(Language::ALL));
         let graphemes = all.with_split_policy(SplitPolicy::Graphemes);

@@ -250,6 +250,7 @@ mod tests {
             "\u{800}",
             "\u{ffff}",
             "\u{10000}",
+            "\u{10ffff}",
         ] {
             let (code, length) = decode(text.as_bytes(), 0);
             assert_eq!(char::from_u32(code), text.chars().next());

@@ -276,17 +276,12 @@ fn repeated_prefix(text: &str, rows: &[RowAt], start: u32, columns: Option<Colum
     else {
         return fallback();
     };
-    let mut line = LineAt {
+    // Never line 1 (so never after a byte-order mark): the reported row repeats an earlier one.
+    let line = LineAt {
         text: raw.trim_end_matches(['\n', '\r']),
         number,
         offset,
     };
-    if number == 1
-        && let Some(rest) = line.text.strip_prefix('\u{feff}')
-    {
-        line.text = rest;
-        line.offset += '\u{feff}'.len_utf8();
-    }
     let column = columns.unwrap_or(Columns::POSITIONAL).prefix;
     match fields(line)
         .ok()
@@ -327,6 +322,24 @@ mod tests {
             table.price_per_part("+821012345678").unwrap().micros(),
             25_000_000
         );
+    }
+
+    #[test]
+    fn quoted_fields_take_doubled_quotes_and_trailing_blanks() {
+        let table =
+            parse("country,prefix,price,currency\n\"Say \"\"hi\"\"\" \t,\"32\"  ,0.07,EUR\n")
+                .unwrap();
+        assert_eq!(table.price_per_part("+32470").unwrap().micros(), 70_000);
+        // Inside a quoted field a doubled quote is one quote, not the field's end.
+        let (line, column, _, message) = syntax_error("\"3\"\"2\",0.07,EUR");
+        assert_eq!((line, column), (1, 1));
+        assert!(message.contains(r#""3\"2""#), "{message}");
+    }
+
+    #[test]
+    fn an_error_after_a_byte_order_mark_counts_its_bytes() {
+        let (line, column, offset, _) = syntax_error("\u{feff}x3,0.1,EUR");
+        assert_eq!((line, column, offset), (1, 1, 3));
     }
 
     #[test]
