@@ -5,12 +5,33 @@
 
 use std::borrow::Cow;
 
+use crate::data::REGION_PLANS;
 use crate::tables::{LengthCheck, Meta};
+
+/// The region's national (trunk) prefix as a literal, `""` when none.
+fn national_prefix(meta: Meta) -> &'static str {
+    match meta {
+        Meta::Region(index) => REGION_PLANS
+            .get(index)
+            .map_or("", |plan| plan.national_prefix),
+        Meta::NonGeo(_) => "",
+    }
+}
+
+/// The region's international prefix when it is a literal digit string, `""` otherwise.
+fn international_prefix(meta: Meta) -> &'static str {
+    match meta {
+        Meta::Region(index) => REGION_PLANS
+            .get(index)
+            .map_or("", |plan| plan.international_prefix),
+        Meta::NonGeo(_) => "",
+    }
+}
 
 /// The length of the default region's international prefix at the start of `digits`, when
 /// the region's prefix is a plain digit string, not counting a match followed by `0`.
 pub(crate) fn international_prefix_len(meta: Meta, digits: &str) -> Option<usize> {
-    let prefix = meta.international_prefix();
+    let prefix = international_prefix(meta);
     let rest = digits.strip_prefix(prefix).filter(|_| !prefix.is_empty())?;
     (!rest.starts_with('0')).then_some(prefix.len())
 }
@@ -29,7 +50,7 @@ pub(crate) fn strip_national_prefix(
     number: &str,
     international: bool,
 ) -> Option<Cow<'_, str>> {
-    let prefix = meta.national_prefix();
+    let prefix = national_prefix(meta);
     let rest = number.strip_prefix(prefix).filter(|_| !prefix.is_empty())?;
     let keep = if international && prefix != "0" {
         matches_general(meta, number) || !matches_general(meta, rest)
@@ -48,7 +69,7 @@ pub(crate) fn strip_national_prefix(
 /// internationally without `+` when the rest has a possible length; elsewhere only lengths
 /// decide.
 pub(crate) fn reads_better_without_code(meta: Meta, digits: &str, rest: &str) -> bool {
-    let prefix = meta.national_prefix();
+    let prefix = national_prefix(meta);
     matches_general(meta, rest)
         && (!matches_general(meta, digits) || (!prefix.is_empty() && !digits.starts_with(prefix)))
 }
@@ -68,5 +89,5 @@ pub(crate) fn plan_of_number(code: u16, _national: &str) -> Option<Meta> {
 /// significant number starts with that `0`.
 pub(crate) fn is_valid(code: u16, national: &str) -> bool {
     !(national.starts_with('0')
-        && Meta::main_for_code(code).is_some_and(|meta| meta.national_prefix() == "0"))
+        && Meta::main_for_code(code).is_some_and(|meta| national_prefix(meta) == "0"))
 }

@@ -47,15 +47,16 @@ fn plan(meta: Meta) -> Option<&'static Plan> {
         Meta::Region(index) => REGION_CACHE.get(index)?,
         Meta::NonGeo(index) => CODE_CACHE.get(index)?,
     };
-    cell.get_or_init(|| {
-        let database: &'static phonenumber::metadata::Database = &DATABASE;
-        let metadata = match meta.region() {
-            Some(region) => database.by_id(region.as_str())?,
-            None => database.by_code(&meta.code())?.into_iter().next()?,
-        };
-        Plan::compile(metadata)
-    })
-    .as_ref()
+    cell.get_or_init(|| Plan::compile(metadata(meta)?)).as_ref()
+}
+
+/// The phonenumber crate's metadata behind `meta`.
+fn metadata(meta: Meta) -> Option<&'static Metadata> {
+    let database: &'static phonenumber::metadata::Database = &DATABASE;
+    match meta.region() {
+        Some(region) => database.by_id(region.as_str()),
+        None => database.by_code(&meta.code())?.into_iter().next(),
+    }
 }
 
 fn build(pattern: &str, whole: bool) -> Option<Regex> {
@@ -272,6 +273,37 @@ mod tests {
             if entry.regions.is_empty() {
                 assert!(plan(Meta::NonGeo(index)).is_some(), "+{}", entry.code);
             }
+        }
+    }
+
+    /// Every region and every non-geographic calling code.
+    fn every_meta() -> impl Iterator<Item = Meta> {
+        (0..REGION_COUNT).map(Meta::Region).chain(
+            CALLING_CODES
+                .iter()
+                .enumerate()
+                .filter(|(_, entry)| entry.regions.is_empty())
+                .map(|(index, _)| Meta::NonGeo(index)),
+        )
+    }
+
+    #[test]
+    fn the_metadata_has_the_shape_the_plans_rely_on() {
+        for meta in every_meta() {
+            let plan = plan(meta).unwrap();
+            // A transform rule rewrites a captured group (libphonenumber takes the last one;
+            // with none it would rewrite the whole prefix): every rule comes with a group.
+            if plan.transform.is_some() {
+                let groups = plan.national_prefix.as_ref().map_or(0, Regex::captures_len);
+                assert!(groups > 1, "{}: a transform rule without a group", id(meta));
+            }
+            // An empty national prefix would strip nothing: none is.
+            assert_ne!(
+                metadata(meta).unwrap().national_prefix(),
+                Some(""),
+                "{}",
+                id(meta)
+            );
         }
     }
 

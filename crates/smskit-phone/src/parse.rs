@@ -433,6 +433,11 @@ mod tests {
         assert_eq!(decimal_digit('٣'), Some(b'3'));
         assert_eq!(decimal_digit('３'), Some(b'3'));
         assert_eq!(decimal_digit('a'), None);
+        // The first zero of the table and the characters right after a block of ten.
+        assert_eq!(decimal_digit('\u{0660}'), Some(b'0'));
+        assert_eq!(decimal_digit('\u{0669}'), Some(b'9'));
+        assert_eq!(decimal_digit('\u{066A}'), None);
+        assert_eq!(decimal_digit('\u{FF1A}'), None);
         assert!(is_separator('\u{00A0}'));
         assert!(is_separator('–'));
         assert!(!is_separator('x'));

@@ -26,10 +26,13 @@ pub(crate) struct RegionPlan {
     pub(crate) region: Region,
     /// The calling code.
     pub(crate) code: u16,
-    /// The national (trunk) prefix, e.g. `"0"`; empty when the region has none.
+    /// The national (trunk) prefix, e.g. `"0"`; empty when the region has none (read without
+    /// the `phonenumber` feature only, like the next one).
+    #[cfg_attr(feature = "phonenumber", allow(dead_code))]
     pub(crate) national_prefix: &'static str,
     /// The international (IDD) prefix when it is a plain digit string (`"011"` in the US), else
     /// empty; `00` is always accepted.
+    #[cfg_attr(feature = "phonenumber", allow(dead_code))]
     pub(crate) international_prefix: &'static str,
     /// Possible lengths of a national significant number, sorted.
     pub(crate) lengths: &'static [u16],
@@ -196,28 +199,6 @@ impl Meta {
             LengthCheck::Possible
         } else {
             LengthCheck::InvalidLength
-        }
-    }
-
-    /// The national (trunk) prefix as a literal, `""` when none.
-    #[cfg_attr(feature = "phonenumber", allow(dead_code))]
-    pub(crate) fn national_prefix(self) -> &'static str {
-        match self {
-            Meta::Region(index) => REGION_PLANS
-                .get(index)
-                .map_or("", |plan| plan.national_prefix),
-            Meta::NonGeo(_) => "",
-        }
-    }
-
-    /// The international prefix when it is a literal digit string, `""` otherwise.
-    #[cfg_attr(feature = "phonenumber", allow(dead_code))]
-    pub(crate) fn international_prefix(self) -> &'static str {
-        match self {
-            Meta::Region(index) => REGION_PLANS
-                .get(index)
-                .map_or("", |plan| plan.international_prefix),
-            Meta::NonGeo(_) => "",
         }
     }
 }

@@ -347,3 +347,108 @@ fn serde_as_strings() {
     let list: Vec<E164> = serde_json::from_str(r#"["+32470123456","+33612345678"]"#).unwrap();
     assert_eq!(list.len(), 2);
 }
+
+#[cfg(feature = "phonenumber")]
+#[test]
+fn a_national_prefix_kept_in_the_number_is_refused_as_ambiguous() {
+    // Belarus: `8 8 29 491 19 11` keeps the second 8 (a national prefix) in `+375 829...`, which
+    // every international reading takes as `+375 29 491 19 11`: not a number to hand out.
+    let by = Region::parse("BY").unwrap();
+    match parse("8 8 29 491 19 11", Some(by)) {
+        Err(Error::Invalid { e164, .. }) => assert_eq!(e164, "+3758294911911"),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert_eq!(
+        parse("+3758294911911", None).unwrap().as_str(),
+        "+375294911911"
+    );
+    // Written once, the prefix goes.
+    assert_eq!(
+        parse("8 29 491 19 11", Some(by)).unwrap().as_str(),
+        "+375294911911"
+    );
+}
+
+#[test]
+fn a_stray_character_after_a_tel_scheme_is_reported_at_its_offset_in_the_text() {
+    for (text, offset) in [("tel:+32 47x", 10), ("  TEL:+32x", 9)] {
+        match parse(text, None) {
+            Err(Error::Unparsable {
+                reason:
+                    UnparsableReason::UnexpectedCharacter {
+                        character,
+                        offset: o,
+                    },
+                ..
+            }) => assert_eq!((character, o), ('x', offset), "{text:?}"),
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn an_input_of_the_longest_length_is_read() {
+    let number = "+32 470 12 34 56";
+    let longest = format!("{number:<width$}", width = MAX_INPUT_LEN);
+    assert_eq!(longest.len(), MAX_INPUT_LEN);
+    assert_eq!(parse(&longest, None).unwrap().as_str(), "+32470123456");
+    let longer = format!("{longest} ");
+    assert!(matches!(
+        parse(&longer, None),
+        Err(Error::Unparsable {
+            reason: UnparsableReason::InputTooLong { .. },
+            ..
+        })
+    ));
+}
+
+#[test]
+fn a_region_reads_as_its_code() {
+    let belgium = Region::parse("be").unwrap();
+    let code: &str = belgium.as_ref();
+    assert_eq!(code, "BE");
+}
+
+#[test]
+fn digits_of_other_scripts_read_as_digits_and_a_fullwidth_colon_does_not() {
+    assert_eq!(ok("+٣٢ ٤٧٠ ١٢ ٣٤ ٥٦", None), "+32470123456");
+    assert!(matches!(
+        parse("+32：470123456", None),
+        Err(Error::Unparsable {
+            reason: UnparsableReason::UnexpectedCharacter {
+                character: '：',
+                offset: 3
+            },
+            ..
+        })
+    ));
+}
+
+#[cfg(feature = "phonenumber")]
+#[test]
+fn two_national_digits_are_not_too_short_where_local_numbers_are_that_short() {
+    // Germany's plan has two-digit local numbers: `+49 12` has a possible length and is
+    // invalid, as libphonenumber says; one digit is too short everywhere.
+    assert!(matches!(parse("+49 12", None), Err(Error::Invalid { .. })));
+    assert!(matches!(
+        parse("+49 1", None),
+        Err(Error::Impossible {
+            reason: ImpossibleReason::TooShort,
+            ..
+        })
+    ));
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn deserializing_a_region_from_something_else_says_what_was_expected() {
+    let error = serde_json::from_str::<Region>("32").unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("an ISO 3166-1 alpha-2 country code"),
+        "{error}"
+    );
+    let region: Region = serde_json::from_str("\"BE\"").unwrap();
+    assert_eq!(region.as_str(), "BE");
+}
