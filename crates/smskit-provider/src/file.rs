@@ -359,4 +359,52 @@ mod tests {
         );
         fs::remove_dir_all(&dir).unwrap();
     }
+
+    #[test]
+    fn ids_have_at_least_eight_digits_and_nothing_else() {
+        let dir = temp_dir("ids");
+        let outbox = FileProvider::new(&dir).unwrap();
+        for id in ["file-1234567", "file-1234567a", "file-", "msg-00000001"] {
+            assert_eq!(
+                outbox.read(id).unwrap_err().kind(),
+                ErrorKind::InvalidRequest,
+                "{id}"
+            );
+        }
+        // Past 99,999,999 an id grows a digit: a well-formed id, just not in the outbox.
+        assert_eq!(
+            outbox.read("file-123456789").unwrap_err().kind(),
+            ErrorKind::Io
+        );
+        // Files with other names do not move the numbering.
+        fs::write(dir.join("file-99.json"), "{}").unwrap();
+        let again = FileProvider::new(&dir).unwrap();
+        let message = OutboundMessage::new(E164::parse("+32470123456").unwrap(), "x");
+        assert_eq!(again.send(&message).unwrap().message_id, "file-00000001");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_write_that_fails_says_so_at_once() {
+        let dir = temp_dir("vanished");
+        let outbox = FileProvider::new(&dir).unwrap();
+        fs::remove_dir_all(&dir).unwrap();
+        let message = OutboundMessage::new(E164::parse("+32470123456").unwrap(), "x");
+        let error = outbox.send(&message).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Io);
+        assert!(error.message().starts_with("cannot write"), "{error}");
+    }
+
+    #[test]
+    fn another_writers_temporary_file_is_left_alone() {
+        let dir = temp_dir("temp");
+        let outbox = FileProvider::new(&dir).unwrap();
+        // Another process is writing id 1 right now.
+        let theirs = dir.join(".file-00000001.json.tmp");
+        fs::write(&theirs, "half a message").unwrap();
+        let message = OutboundMessage::new(E164::parse("+32470123456").unwrap(), "x");
+        assert_eq!(outbox.send(&message).unwrap().message_id, "file-00000002");
+        assert_eq!(fs::read_to_string(&theirs).unwrap(), "half a message");
+        fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -19,3 +19,17 @@ pub(crate) fn text_of(value: &Value) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_come_as_json_numbers_or_as_text() {
+        assert_eq!(number_of(&serde_json::json!(3)), Some(3));
+        assert_eq!(number_of(&serde_json::json!(" 3 ")), Some(3));
+        assert_eq!(number_of(&serde_json::json!(-1)), None);
+        assert_eq!(number_of(&serde_json::json!(u64::from(u32::MAX) + 1)), None);
+        assert_eq!(number_of(&serde_json::json!(null)), None);
+    }
+}
