@@ -334,6 +334,28 @@ mod tests {
     use crate::ErrorClass;
 
     #[test]
+    fn retry_after_takes_up_to_ten_digits_and_nothing_else() {
+        let delay = |value: &str| retry_after(&response(429, "").with_header("retry-after", value));
+        assert_eq!(delay("17"), Some(Duration::from_secs(17)));
+        assert_eq!(delay(" 17 "), Some(Duration::from_secs(17)));
+        assert_eq!(
+            delay("1234567890"),
+            Some(Duration::from_secs(1_234_567_890))
+        );
+        for refused in [
+            "",
+            "12345678901",
+            "+5",
+            "-5",
+            "1.5",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+        ] {
+            assert_eq!(delay(refused), None, "{refused:?}");
+        }
+        assert_eq!(retry_after(&response(429, "")), None);
+    }
+
+    #[test]
     fn basic_auth_header() {
         // RFC 7617's example.
         assert_eq!(
