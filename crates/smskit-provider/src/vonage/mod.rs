@@ -733,6 +733,25 @@ mod tests {
     }
 
     #[test]
+    fn receipt_error_codes_have_their_failure_types() {
+        for (codes, failure) in [
+            (&[3, 11, 12, 33][..], FailureType::InvalidDestination),
+            (&[4, 13, 14, 15], FailureType::NotAllowed),
+            (&[6, 10, 50, 52, 54], FailureType::Rejected),
+            (&[9], FailureType::OptOut),
+            (&[1, 2, 5, 7, 8, 99], FailureType::NotDelivered),
+        ] {
+            for &code in codes {
+                assert_eq!(receipt_error_failure(code), Some(failure), "{code}");
+            }
+        }
+        for code in [0, 16, 49, 55, 100] {
+            assert_eq!(receipt_error_failure(code), None, "{code}");
+        }
+        assert_eq!(status_meaning(33).1, ErrorKind::InvalidDestination);
+    }
+
+    #[test]
     fn status_classes_are_the_spec() {
         for status in [1, 10] {
             assert_eq!(status_meaning(status).0, ErrorClass::Retryable, "{status}");
