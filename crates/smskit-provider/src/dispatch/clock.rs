@@ -112,6 +112,19 @@ mod tests {
     }
 
     #[test]
+    fn system_clock_sleeps_only_until_the_deadline() {
+        let clock = SystemClock::new();
+        // The clock has run a while, so a sleep measured from its origin instead of from now
+        // would last that long again.
+        std::thread::sleep(Duration::from_millis(300));
+        let deadline = clock.now() + Duration::from_millis(1);
+        clock.sleep_until(deadline);
+        let woke = clock.now();
+        assert!(woke >= deadline);
+        assert!(woke < deadline + Duration::from_millis(250), "{woke:?}");
+    }
+
+    #[test]
     fn simulated_clock_is_monotonic() {
         let clock = SimulatedClock::new();
         clock.advance(Duration::from_secs(5));

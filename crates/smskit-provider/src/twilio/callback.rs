@@ -132,6 +132,14 @@ mod tests {
         DateTime::UNIX_EPOCH
     }
 
+    #[test]
+    fn a_body_of_64_kib_is_read_and_one_byte_more_is_not() {
+        assert_eq!(MAX_CALLBACK_BYTES, 65_536);
+        assert!(check_body_size(&vec![b'a'; MAX_CALLBACK_BYTES]).is_ok());
+        let error = check_body_size(&vec![b'a'; MAX_CALLBACK_BYTES + 1]).unwrap_err();
+        assert!(error.message().contains("65537 bytes"), "{error}");
+    }
+
     proptest::proptest! {
         /// Unknown parameters, anywhere, never change the report.
         #[test]
