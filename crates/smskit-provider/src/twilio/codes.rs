@@ -203,6 +203,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_status_prints_as_twilio_writes_it() {
+        assert_eq!(
+            TwilioStatus::PartiallyDelivered.to_string(),
+            "partially_delivered"
+        );
+        assert_eq!(TwilioStatus::Queued.to_string(), "queued");
+    }
+
+    #[test]
     fn status_map_is_the_spec() {
         use TraceStatus as T;
         let expected = [
