@@ -305,5 +305,9 @@ mod tests {
         assert_eq!(parse_code(""), None);
         assert_eq!(parse_code("-1"), None);
         assert_eq!(parse_code("3000800000000"), None);
+        // Nine digits fit a u32; ten may not and are refused before parsing.
+        assert_eq!(parse_code("123456789"), Some(123_456_789));
+        assert_eq!(parse_code("1234567890"), None);
+        assert_eq!(parse_code("+5"), None);
     }
 }

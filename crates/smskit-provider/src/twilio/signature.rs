@@ -204,6 +204,28 @@ mod tests {
     ];
     const SIGNATURE: &str = "0/KCTR6DLpKmkAf8muzZqo1nDgQ=";
 
+    #[test]
+    fn the_port_variant_of_an_ipv6_host() {
+        assert_eq!(
+            port_variant("https://[::1]/sms?x=1").as_deref(),
+            Some("https://[::1]:443/sms?x=1")
+        );
+        assert_eq!(
+            port_variant("http://[2001:db8::1]:80/sms").as_deref(),
+            Some("http://[2001:db8::1]/sms")
+        );
+    }
+
+    #[test]
+    fn a_validator_never_shows_its_token() {
+        let shown = format!(
+            "{:?}",
+            SignatureValidator::new("12345-secret-token").unwrap()
+        );
+        assert!(shown.starts_with("SignatureValidator"), "{shown}");
+        assert!(!shown.contains("secret"), "{shown}");
+    }
+
     fn compute_signature<N: AsRef<str>, V: AsRef<str>>(
         token: &str,
         url: &str,

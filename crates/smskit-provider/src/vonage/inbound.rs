@@ -152,6 +152,22 @@ mod tests {
                 total: 2
             })
         );
+        // The last part is a part like the others.
+        let last = signed(
+            &[
+                &base[..],
+                &[
+                    ("text", "second half"),
+                    ("concat", "true"),
+                    ("concat-ref", "R7"),
+                    ("concat-part", "2"),
+                    ("concat-total", "2"),
+                ],
+            ]
+            .concat(),
+        )
+        .unwrap();
+        assert_eq!(last.part.map(|part| part.number), Some(2));
         for bad in [
             vec![("msisdn", "447700900000"), ("to", "1")],
             vec![("messageId", "M1"), ("msisdn", "nope"), ("to", "1")],

@@ -648,6 +648,43 @@ mod tests {
     }
 
     #[test]
+    fn a_verifier_shows_its_method_and_tolerance_not_its_secret() {
+        let verifier = verifier(SignatureMethod::Sha256Hmac);
+        assert_eq!(verifier.tolerance(), DEFAULT_TOLERANCE);
+        let shown = format!("{verifier:?}");
+        assert!(shown.starts_with("SignatureVerifier"), "{shown}");
+        assert!(
+            shown.contains("Sha256Hmac") && !shown.contains(SECRET),
+            "{shown}"
+        );
+        let strict = verifier.with_tolerance(Duration::from_secs(60));
+        assert_eq!(strict.tolerance(), Duration::from_secs(60));
+        assert_eq!(MAX_WEBHOOK_BYTES, 65_536);
+    }
+
+    #[test]
+    fn a_method_prints_as_the_dashboard_names_it() {
+        for method in SignatureMethod::ALL {
+            assert_eq!(method.to_string(), method.as_str());
+            let name: &'static str = method.into();
+            assert_eq!(name, method.as_str());
+        }
+    }
+
+    #[test]
+    fn verified_parameters_are_listed_without_the_signature_in_order() {
+        let verifier = verifier(SignatureMethod::Md5Hash);
+        let params = [
+            ("msisdn", "447700900000"),
+            ("timestamp", "100"),
+            ("text", "Hi"),
+        ];
+        let sig = verifier.sign(&params);
+        let signed = verifier.verify(&with_sig(&params, &sig), at(100)).unwrap();
+        assert_eq!(signed.iter().collect::<Vec<_>>(), params);
+    }
+
+    #[test]
     fn empty_secrets_and_unknown_methods_are_refused() {
         for method in SignatureMethod::ALL {
             let error = SignatureVerifier::new("", method).unwrap_err();
