@@ -663,6 +663,26 @@ mod tests {
     }
 
     #[test]
+    fn webhook_parameters_come_from_the_query_for_a_get_or_an_empty_body() {
+        let names = |request: &HttpRequest| -> Vec<String> {
+            webhook_params(request)
+                .unwrap()
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect()
+        };
+        let url = "https://example.com/dlr?from_query=1";
+        assert_eq!(names(&request(Method::POST, url)), ["from_query"]);
+        let get_with_body = request(Method::GET, url).with_body("from_body=1");
+        assert_eq!(names(&get_with_body), ["from_query"]);
+        let post_with_body = request(Method::POST, url).with_body("from_body=1");
+        assert_eq!(names(&post_with_body), ["from_body"]);
+        // The largest body is read.
+        let largest = request(Method::POST, url).with_body(vec![b'a'; MAX_WEBHOOK_BYTES]);
+        assert_eq!(names(&largest).len(), 1);
+    }
+
+    #[test]
     fn a_method_prints_as_the_dashboard_names_it() {
         for method in SignatureMethod::ALL {
             assert_eq!(method.to_string(), method.as_str());
