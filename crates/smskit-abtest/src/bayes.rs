@@ -524,6 +524,65 @@ mod tests {
         Proportion::new(s, n).unwrap()
     }
 
+    /// `P(Y > X)` for normal distributions of the posteriors' means and variances, written out
+    /// here so the tests do not lean on `beta_moments`.
+    fn normal_reference(x: (u64, u64), y: (u64, u64)) -> f64 {
+        let moments = |(a, b): (u64, u64)| {
+            let (a, b) = (a as f64, b as f64);
+            let n = a + b;
+            (a / n, a * b / (n * n * (n + 1.0)))
+        };
+        let ((mx, vx), (my, vy)) = (moments(x), moments(y));
+        crate::special::normal_cdf((my - mx) / (vx + vy).sqrt())
+    }
+
+    #[test]
+    fn very_large_posteriors_are_summed_around_their_largest_term() {
+        // Every parameter above FULL_SUM_LIMIT: the windowed sum; at these sizes the
+        // posteriors are normal to about 1e-4.
+        let x = (5_000_001, 15_000_001);
+        let y = (5_005_001, 14_995_001);
+        assert!(x.0 > FULL_SUM_LIMIT && y.0 > FULL_SUM_LIMIT);
+        let p = prob_greater(x, y);
+        let reference = normal_reference(x, y);
+        assert!((p - reference).abs() < 1e-3, "{p} against {reference}");
+        assert!((0.96..0.97).contains(&p), "{p}");
+        assert!((1.0 - prob_greater(y, x) - p).abs() < 1e-9);
+    }
+
+    #[test]
+    fn beyond_1e11_the_normal_approximation_agrees_with_the_sum() {
+        let x = (100_000_000_001, 300_000_000_001);
+        let y = (100_000_400_001, 299_999_600_001);
+        let normal = prob_greater(x, y);
+        let summed = windowed_miller_sum(x.0, x.1, y.0, y.1);
+        // The sum's own error grows like n ln n times the epsilon (about 1e-3 relative here).
+        assert!((normal - summed).abs() < 1e-4, "{normal} against {summed}");
+        assert!((normal - normal_reference(x, y)).abs() < 1e-9);
+        assert!((0.5..0.99).contains(&normal), "{normal}");
+    }
+
+    #[test]
+    fn a_hopeless_third_version_leaves_the_two_version_answer() {
+        // A wide and a narrow posterior whose means nearly agree, and a version with no
+        // conversion at all: the integral over three versions must give the exact two-version
+        // answer to the integration's tolerance.
+        for (a, b) in [((52, 100), (5_000, 10_000)), ((3, 7), (4_100, 9_000))] {
+            let exact = probability_best(&[prop(a.0, a.1), prop(b.0, b.1)]).unwrap();
+            let three =
+                probability_best(&[prop(a.0, a.1), prop(b.0, b.1), prop(0, 5_000)]).unwrap();
+            assert!(three[2] < 1e-12, "{three:?}");
+            for (two, three) in exact.iter().zip(&three) {
+                assert!((two - three).abs() < 1e-9, "{exact:?} against {three:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_single_version_is_certainly_the_best() {
+        assert_eq!(probability_best(&[prop(3, 10)]).unwrap(), [1.0]);
+    }
+
     #[test]
     fn closed_form_simple_cases() {
         // Uniform vs uniform.
