@@ -533,7 +533,7 @@ mod tests {
             (a / n, a * b / (n * n * (n + 1.0)))
         };
         let ((mx, vx), (my, vy)) = (moments(x), moments(y));
-        crate::special::normal_cdf((my - mx) / (vx + vy).sqrt())
+        normal_cdf((my - mx) / (vx + vy).sqrt())
     }
 
     #[test]
