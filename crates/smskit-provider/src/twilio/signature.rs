@@ -214,6 +214,11 @@ mod tests {
             port_variant("http://[2001:db8::1]:80/sms").as_deref(),
             Some("http://[2001:db8::1]/sms")
         );
+        // User information (with an empty password) comes before the host.
+        assert_eq!(
+            port_variant("https://user:@example.com/sms").as_deref(),
+            Some("https://user:@example.com:443/sms")
+        );
     }
 
     #[test]
