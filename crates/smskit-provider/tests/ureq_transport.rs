@@ -11,8 +11,8 @@ use smskit_phone::E164;
 use smskit_provider::twilio::{Twilio, TwilioConfig};
 use smskit_provider::vonage::{Vonage, VonageConfig};
 use smskit_provider::{
-    Body, ErrorClass, ErrorKind, OutboundMessage, Provider, Sender, Transport, UreqTransport,
-    parse_form,
+    Body, DEFAULT_CONNECT_TIMEOUT, ErrorClass, ErrorKind, MAX_RESPONSE_BYTES, OutboundMessage,
+    Provider, Sender, Transport, UreqTransport, parse_form,
 };
 
 const SID: &str = "AC5ef8732a3c49700934481addd5ce1659";
@@ -433,4 +433,32 @@ fn invalid_urls_are_permanent() {
         )
         .unwrap_err();
     assert_eq!(error.class(), ErrorClass::Permanent, "{error}");
+}
+
+#[test]
+fn a_body_of_the_largest_size_is_read_whole() {
+    let server = FakeServer::start(vec![Behaviour::Respond {
+        status: 200,
+        headers: vec![],
+        body: vec![b'a'; MAX_RESPONSE_BYTES as usize],
+        delay: Duration::ZERO,
+    }]);
+    let response = UreqTransport::new()
+        .execute(
+            &http::Request::get(format!("{}/big", server.base()))
+                .body(Body::default())
+                .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(MAX_RESPONSE_BYTES, 1024 * 1024);
+    assert_eq!(response.body().len(), 1024 * 1024);
+}
+
+#[test]
+fn the_connect_timeout_is_capped_at_the_total_one() {
+    let transport = UreqTransport::with_timeouts(Duration::from_secs(5), Duration::from_secs(2));
+    assert_eq!(transport.connect_timeout(), Duration::from_secs(2));
+    assert_eq!(transport.total_timeout(), Duration::from_secs(2));
+    let default = UreqTransport::new();
+    assert_eq!(default.connect_timeout(), DEFAULT_CONNECT_TIMEOUT);
 }
