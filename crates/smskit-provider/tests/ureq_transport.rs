@@ -369,6 +369,7 @@ fn oversized_bodies_are_not_read_to_the_end() {
         .send(&message())
         .unwrap_err();
     assert_eq!(error.class(), ErrorClass::Unknown, "{error}");
+    assert_eq!(error.kind(), ErrorKind::InvalidResponse, "{error}");
     assert_eq!(error.http_status(), Some(201));
 }
 
