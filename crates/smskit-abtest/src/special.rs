@@ -412,6 +412,25 @@ mod tests {
     }
 
     #[test]
+    fn student_t_critical_values_hold_at_the_extremes() {
+        // Few and many degrees of freedom (Welch's are at least 1), tiny and large alphas: the
+        // critical value's tail is alpha again, whichever safeguard (bracket doubling,
+        // bisection) the search needed. (With one degree of freedom an alpha below about
+        // 1e-154 needs a t whose square overflows: not covered.)
+        for df in [1.0, 1.5, 2.5, 30.0, 1e4, 1e7] {
+            for alpha in [1e-100, 1e-15, 1e-9, 1e-4, 0.05, 0.5, 0.999] {
+                let t = student_t_critical(alpha, df);
+                assert!(t.is_finite() && t > 0.0, "df {df} alpha {alpha}: {t}");
+                let tail = student_t_two_sided(t, df);
+                assert!(
+                    rel(tail, alpha) < 1e-9,
+                    "df {df} alpha {alpha}: t {t}, tail {tail}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn student_t_known_values() {
         // Textbook critical values.
         assert!(rel(student_t_critical(0.05, 1.0), 12.706_204_736_174_7) < 1e-12);
