@@ -1,0 +1,51 @@
+//! Domain equality: two domains are equal when they say the same thing, however written, and
+//! differ when any operator, path, value or nesting differs.
+
+use smskit_filter::{Domain, parse};
+
+fn domain(text: &str) -> Domain {
+    parse(text).unwrap_or_else(|error| panic!("{text}: {error}"))
+}
+
+#[test]
+fn the_same_domain_written_differently_is_equal() {
+    let plain = domain("[('a', '=', 1)]");
+    assert_eq!(plain, domain("[ ( 'a' , '=' , 1 ) ]"));
+    assert_eq!(plain, domain(r#"[("a", "=", 1)]"#));
+    assert_eq!(plain, "[('a', '=', 1)]".parse::<Domain>().unwrap());
+}
+
+#[test]
+fn domains_that_differ_anywhere_are_not_equal() {
+    let pairs = [
+        ("[('a', '=', 1)]", "[('a', '=', 2)]"),
+        ("[('a', '=', 1)]", "[('b', '=', 1)]"),
+        ("[('a', '=', 1)]", "[('a', '!=', 1)]"),
+        ("[('a', '=', 'x')]", "[('a', '=', 'y')]"),
+        ("[('a', '=', 1.5)]", "[('a', '=', 2.5)]"),
+        ("[('a', '=', True)]", "[('a', '=', False)]"),
+        ("[('a', '=', None)]", "[('a', '=', False)]"),
+        ("[('a', '=', 1)]", "[('a', '=', '1')]"),
+        ("[('a', 'in', [1, 2])]", "[('a', 'in', [1, 3])]"),
+        ("[('a', 'in', [1, 2])]", "[('a', 'in', [1])]"),
+        ("[('a', 'in', (1, 2))]", "[('a', 'in', [1, 2])]"),
+        ("[('a', 'in', (1, 2))]", "[('a', 'in', (1, 3))]"),
+        (
+            "['&', ('a', '=', 1), ('b', '=', 1)]",
+            "['|', ('a', '=', 1), ('b', '=', 1)]",
+        ),
+        ("['!', ('a', '=', 1)]", "[('a', '=', 1)]"),
+        (
+            "[('a', 'any', [('b', '=', 1)])]",
+            "[('a', 'any', [('b', '=', 2)])]",
+        ),
+        (
+            "[('a', 'any', [('b', '=', 1)])]",
+            "[('a', 'any', ['&', ('b', '=', 1), ('c', '=', 1)])]",
+        ),
+    ];
+    for (left, right) in pairs {
+        assert_ne!(domain(left), domain(right), "{left} == {right}");
+        assert_eq!(domain(left), domain(left), "{left}");
+    }
+}
