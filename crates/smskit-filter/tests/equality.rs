@@ -49,3 +49,24 @@ fn domains_that_differ_anywhere_are_not_equal() {
         assert_eq!(domain(left), domain(left), "{left}");
     }
 }
+
+#[test]
+fn an_operator_in_other_letters_that_lower_case_to_it_is_read() {
+    // The Kelvin sign lower-cases to 'k'.
+    assert_eq!(
+        domain("[('a', 'LI\u{212A}E', 'x')]"),
+        domain("[('a', 'like', 'x')]")
+    );
+    assert!(parse("[('a', 'lïke', 'x')]").is_err());
+}
+
+#[test]
+fn a_domain_debugs_as_its_text_and_knows_when_it_is_empty() {
+    let shown = format!("{:?}", domain("[('a', '=', 1)]"));
+    assert!(
+        shown.starts_with("Domain(") && shown.contains("'a'"),
+        "{shown}"
+    );
+    assert!(domain("[]").is_empty());
+    assert!(!domain("[('a', '=', 1)]").is_empty());
+}
