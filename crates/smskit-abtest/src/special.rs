@@ -399,9 +399,9 @@ mod tests {
     fn ln_beta_at_the_start_of_stirlings_range_to_the_last_digits() {
         // mpmath at 40 digits. The Stirling remainder's last terms weigh about 1e-13 at 10.
         for (a, b, expected) in [
-            (10.0, 10.0, -13.736_229_227_036_554_8),
-            (10.0, 10.5, -14.089_048_275_045_564_9),
-            (2.5, 10.0, -5.647_837_161_382_056_9),
+            (10.0, 10.0, -13.736_229_227_036_555),
+            (10.0, 10.5, -14.089_048_275_045_565),
+            (2.5, 10.0, -5.647_837_161_382_057),
         ] {
             let got = ln_beta(a, b);
             assert!(
