@@ -70,3 +70,9 @@ fn a_domain_debugs_as_its_text_and_knows_when_it_is_empty() {
     assert!(domain("[]").is_empty());
     assert!(!domain("[('a', '=', 1)]").is_empty());
 }
+
+#[test]
+fn a_parse_error_is_not_an_sql_error() {
+    let error = parse("[('a', '=')]").unwrap_err();
+    assert!(!error.is_sql_error(), "{error}");
+}
