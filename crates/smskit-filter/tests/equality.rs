@@ -76,3 +76,15 @@ fn a_parse_error_is_not_an_sql_error() {
     let error = parse("[('a', '=')]").unwrap_err();
     assert!(!error.is_sql_error(), "{error}");
 }
+
+#[test]
+fn a_syntax_error_names_what_it_found() {
+    for (text, found) in [
+        ("[('a', '=', 1)", "end of input"),
+        ("[('a', '=', 1) 'x']", "a string"),
+        ("[('a', '=', 1) 2]", "a number"),
+    ] {
+        let message = parse(text).unwrap_err().to_string();
+        assert!(message.contains(found), "{text}: {message}");
+    }
+}
