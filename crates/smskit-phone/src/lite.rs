@@ -5,27 +5,17 @@
 
 use std::borrow::Cow;
 
-use crate::data::REGION_PLANS;
 use crate::tables::{LengthCheck, Meta};
 
 /// The region's national (trunk) prefix as a literal, `""` when none.
 fn national_prefix(meta: Meta) -> &'static str {
-    match meta {
-        Meta::Region(index) => REGION_PLANS
-            .get(index)
-            .map_or("", |plan| plan.national_prefix),
-        Meta::NonGeo(_) => "",
-    }
+    meta.region_plan().map_or("", |plan| plan.national_prefix)
 }
 
 /// The region's international prefix when it is a literal digit string, `""` otherwise.
 fn international_prefix(meta: Meta) -> &'static str {
-    match meta {
-        Meta::Region(index) => REGION_PLANS
-            .get(index)
-            .map_or("", |plan| plan.international_prefix),
-        Meta::NonGeo(_) => "",
-    }
+    meta.region_plan()
+        .map_or("", |plan| plan.international_prefix)
 }
 
 /// The length of the default region's international prefix at the start of `digits`, when

@@ -150,12 +150,17 @@ impl Meta {
         })
     }
 
-    /// The region, `None` for a non-geographic code.
-    pub(crate) fn region(self) -> Option<Region> {
+    /// The region's embedded plan, `None` for a non-geographic code.
+    pub(crate) fn region_plan(self) -> Option<&'static RegionPlan> {
         match self {
-            Meta::Region(index) => REGION_PLANS.get(index).map(|plan| plan.region),
+            Meta::Region(index) => REGION_PLANS.get(index),
             Meta::NonGeo(_) => None,
         }
+    }
+
+    /// The region, `None` for a non-geographic code.
+    pub(crate) fn region(self) -> Option<Region> {
+        self.region_plan().map(|plan| plan.region)
     }
 
     /// The calling code.
